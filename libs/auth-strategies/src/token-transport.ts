@@ -1,0 +1,70 @@
+import type { Agent as HttpsAgent } from 'node:https';
+import axios, { isAxiosError } from 'axios';
+
+export interface TokenHttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  /** Already encoded body (form). */
+  body?: string;
+  timeoutMs: number;
+  httpsAgent?: HttpsAgent;
+  signal?: AbortSignal;
+}
+
+export interface TokenHttpResponse {
+  status: number;
+  data: unknown;
+}
+
+/** Low-level failure of a token transport: no HTTP answer. */
+export class TokenTransportError extends Error {
+  override readonly name = 'TokenTransportError';
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends one token request. Resolves with any HTTP answer; rejects only without one. */
+export type TokenTransport = (req: TokenHttpRequest) => Promise<TokenHttpResponse>;
+
+const tokenAxios = axios.create({ maxRedirects: 0, proxy: false });
+
+/** The default transport: axios, with a hard total timeout (never hangs). */
+export const axiosTokenTransport: TokenTransport = async (req) => {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, req.timeoutMs);
+  timer.unref();
+  const onAbort = () => controller.abort();
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await tokenAxios.request<unknown>({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      data: req.body,
+      httpsAgent: req.httpsAgent,
+      signal: controller.signal,
+      validateStatus: () => true,
+      responseType: 'json',
+      transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+    });
+    return { status: res.status, data: res.data };
+  } catch (err) {
+    if (timedOut) throw new TokenTransportError(`no answer within ${req.timeoutMs} ms`, true);
+    const code = isAxiosError(err) ? err.code : undefined;
+    // Only the error code is kept: a message may echo the URL or a header.
+    throw new TokenTransportError(`network error${code ? ` (${code})` : ''}`, false, code);
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onAbort);
+  }
+};
