@@ -1,0 +1,34 @@
+/** `npm run simulators`: all four simulators standalone, configured by SIM_* variables. */
+import { simulatorOptionsFromEnv } from './sim-config';
+import { startAllSimulators } from './start-all';
+
+async function main(): Promise<void> {
+  const config = simulatorOptionsFromEnv(process.env);
+  const running = await startAllSimulators(config);
+  for (const simulator of running.simulators) {
+    process.stdout.write(`${simulator.id.padEnd(20)} ${simulator.url}\n`);
+  }
+  process.stdout.write('simulators ready (Ctrl+C to stop)\n');
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: stopping simulators\n`);
+    running.stop().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        console.error('failed to stop simulators', error);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error('simulators failed to start:', error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
