@@ -1,0 +1,117 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+export class AuditLogQueryDto {
+  @ApiPropertyOptional({
+    description: 'Rows at or after this time (ISO-8601 with zone)',
+    example: '2026-11-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Rows before this time (ISO-8601 with zone)',
+    example: '2026-12-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ example: 'dms' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  provider?: string;
+
+  @ApiPropertyOptional({
+    description: 'Operation name, e.g. invoice.create',
+    example: 'invoice.create',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  operation?: string;
+
+  @ApiPropertyOptional({
+    example: 'success',
+    description: 'success, rejected, unavailable, timeout, error, transient_error, circuit_open',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  outcome?: string;
+
+  @ApiPropertyOptional({ example: 'REQ-2025-0001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  reference?: string;
+
+  @ApiPropertyOptional({ example: '6f1c2c1e-2b9b-4a53-9a43-5d1f8f3f3c11' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  requestId?: string;
+
+  @ApiPropertyOptional({ enum: ['inbound', 'outbound'] })
+  @IsOptional()
+  @IsIn(['inbound', 'outbound'])
+  direction?: 'inbound' | 'outbound';
+
+  @ApiPropertyOptional({ description: 'Page size', default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, {
+    message: 'cursor must be a nextCursor value from a previous page',
+  })
+  cursor?: string;
+}
+
+export class AuditLogDto {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty() at!: string;
+  @ApiPropertyOptional() requestId!: string | null;
+  @ApiPropertyOptional() clientId!: string | null;
+  @ApiPropertyOptional() clientName!: string | null;
+  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;
+  @ApiPropertyOptional() provider!: string | null;
+  @ApiPropertyOptional() operation!: string | null;
+  @ApiProperty() method!: string;
+  @ApiProperty() path!: string;
+  @ApiPropertyOptional() status!: number | null;
+  @ApiPropertyOptional() durationMs!: number | null;
+  @ApiPropertyOptional() attempt!: number | null;
+  @ApiProperty() outcome!: string;
+  @ApiPropertyOptional() errorCode!: string | null;
+  @ApiPropertyOptional() operationId!: string | null;
+  @ApiPropertyOptional() reference!: string | null;
+  @ApiPropertyOptional({ description: 'Redacted request body' }) requestBody!: unknown;
+  @ApiPropertyOptional({ description: 'Redacted response body' }) responseBody!: unknown;
+}
+
+export class AuditLogPageDto {
+  @ApiProperty({ type: [AuditLogDto] }) items!: AuditLogDto[];
+  @ApiPropertyOptional({
+    description: 'Pass as cursor to get the next (older) page; null on the last page',
+  })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,103 @@
+import { EnvReader } from './env-reader';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Well-known local key: accepted only outside production, and refused there. */
+export const DEV_BOOTSTRAP_API_KEY = 'local-dev-bootstrap-key';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  /** Milliseconds readiness stays 503 before the server stops accepting connections. */
+  shutdownGraceMs: number;
+  database: {
+    /** Set: that Postgres. Unset: embedded PGlite under `dataDir`. */
+    url?: string;
+    dataDir: string;
+    /** Keep the embedded database in memory (tests). */
+    inMemory: boolean;
+    /** Port of the embedded Postgres socket server (0: any free port). */
+    embeddedPort: number;
+    poolSize: number;
+    runMigrations: boolean;
+  };
+  auth: {
+    /** Key granted every scope; undefined when none is configured. */
+    bootstrapApiKey?: string;
+    /** True when the well-known local default is in use. */
+    bootstrapIsDefault: boolean;
+  };
+  audit: {
+    retentionDays: number;
+    retentionIntervalMs: number;
+    /** Largest serialized body kept in an audit row; larger ones are truncated. */
+    maxBodyBytes: number;
+  };
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** The one place the environment is read. Throws ConfigValidationError listing every problem. */
+export function loadAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const r = new EnvReader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+
+  let bootstrapApiKey = r.string('GATEWAY_BOOTSTRAP_API_KEY');
+  let bootstrapIsDefault = false;
+  if (production) {
+    if (bootstrapApiKey === DEV_BOOTSTRAP_API_KEY) {
+      r.problem(
+        'GATEWAY_BOOTSTRAP_API_KEY is the well-known local default: set your own secret (32+ characters) or leave it unset in production',
+      );
+    } else if (bootstrapApiKey !== undefined && bootstrapApiKey.length < 32) {
+      r.problem(
+        'GATEWAY_BOOTSTRAP_API_KEY is too short: expected at least 32 characters in production',
+      );
+    }
+  } else if (bootstrapApiKey === undefined) {
+    bootstrapApiKey = DEV_BOOTSTRAP_API_KEY;
+    bootstrapIsDefault = true;
+  }
+  if (bootstrapApiKey !== undefined && bootstrapApiKey.length > 512) {
+    r.problem('GATEWAY_BOOTSTRAP_API_KEY is too long: expected at most 512 characters');
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.string('HOST', '0.0.0.0'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', production ? 5000 : 0, 0, 120_000),
+    database: {
+      url: databaseUrl,
+      dataDir: r.string('DATA_DIR', './.data'),
+      inMemory: r.bool('DATA_IN_MEMORY', false),
+      embeddedPort: r.int('EMBEDDED_PG_PORT', 0, 0, 65535),
+      poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+      runMigrations: r.bool('DATABASE_RUN_MIGRATIONS', true),
+    },
+    auth: { bootstrapApiKey, bootstrapIsDefault },
+    audit: {
+      retentionDays: r.int('AUDIT_RETENTION_DAYS', 400, 1, 36500),
+      retentionIntervalMs: r.int('AUDIT_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
+      maxBodyBytes: r.int('AUDIT_MAX_BODY_BYTES', 64 * 1024, 256, 10 * 1024 * 1024),
+    },
+  };
+  if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
+  return config;
+}

@@ -1,0 +1,76 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { decimalTransformer } from './decimal.transformer';
+
+/** Ledger row for a credit note; one per invoice and provider. */
+@Entity('credit_notes')
+@Index('uq_credit_notes_provider_invoice', ['provider', 'providerInvoiceId'], { unique: true })
+@Index('ix_credit_notes_invoice_id', ['invoiceId'])
+export class CreditNoteEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  provider!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  reference!: string;
+
+  /** The ledger invoice, when the gateway knows it. */
+  @Column({ name: 'invoice_id', type: 'uuid', nullable: true })
+  invoiceId!: string | null;
+
+  @Column({ name: 'provider_invoice_id', type: 'varchar', length: 100 })
+  providerInvoiceId!: string;
+
+  @Column({ name: 'provider_credit_note_id', type: 'varchar', length: 100, nullable: true })
+  providerCreditNoteId!: string | null;
+
+  @Column({ type: 'varchar', length: 40 })
+  status!: string;
+
+  @Column({ name: 'issued_at', type: 'timestamptz', nullable: true })
+  issuedAt!: Date | null;
+
+  @Column({ type: 'numeric', precision: 14, scale: 2, transformer: decimalTransformer })
+  amount!: number;
+
+  @Column({ type: 'text' })
+  reason!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  party!: Record<string, unknown> | null;
+
+  @Column({ name: 'document_url', type: 'text', nullable: true })
+  documentUrl!: string | null;
+
+  @Column({ name: 'content_hash', type: 'char', length: 64 })
+  contentHash!: string;
+
+  @Column({ type: 'jsonb' })
+  request!: unknown;
+
+  @Column({ name: 'upstream_response', type: 'jsonb', nullable: true })
+  upstreamResponse!: unknown;
+
+  @Column({ type: 'boolean', default: false })
+  mock!: boolean;
+
+  @Column({ name: 'operation_id', type: 'uuid', nullable: true })
+  operationId!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,44 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { contextOf } from '../context/request-context';
+import { ProblemException } from '../problem/problem';
+import { bearerToken } from './api-key';
+import { ApiClientsService } from './api-clients.service';
+import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './auth.decorators';
+import type { Scope } from './scopes';
+
+/**
+ * Global guard: every route needs a valid key unless marked @Public(). Missing, unknown and
+ * revoked keys get the same 401; a key without the route's scope gets 403.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly clients: ApiClientsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const principal = await this.clients.authenticate(bearerToken(request.headers.authorization));
+    if (!principal) {
+      throw new ProblemException('unauthorized', {
+        detail: 'A valid API key is required: send Authorization: Bearer <key>',
+        headers: { 'www-authenticate': 'Bearer realm="invoice-gateway"' },
+      });
+    }
+    contextOf(request).principal = principal;
+    const required =
+      this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
+    const missing = required.filter((scope) => !this.clients.hasScope(principal, scope));
+    if (missing.length) {
+      throw new ProblemException('forbidden', {
+        detail: `This API key lacks the scope ${missing.join(', ')}`,
+      });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,43 @@
+import type { FastifyRequest } from 'fastify';
+
+/** The authenticated caller of a request. */
+export interface ApiPrincipal {
+  clientId: string;
+  clientName: string;
+  scopes: ReadonlySet<string>;
+  bootstrap: boolean;
+}
+
+/**
+ * Facts gathered while a request is handled, read by the audit hook when it finishes:
+ * who called, which provider/operation/reference it was about, and the error code if any.
+ */
+export interface GatewayRequestContext {
+  principal?: ApiPrincipal;
+  provider?: string;
+  operation?: string;
+  reference?: string;
+  operationId?: string;
+  errorCode?: string;
+  /** Parsed JSON of the answer, captured for the audit row. */
+  responseBody?: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gateway?: GatewayRequestContext;
+  }
+}
+
+export function contextOf(request: FastifyRequest): GatewayRequestContext {
+  request.gateway ??= {};
+  return request.gateway;
+}
+
+const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is sane, otherwise undefined. */
+export function saneRequestId(value: unknown): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return typeof text === 'string' && SANE_REQUEST_ID.test(text) ? text : undefined;
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AuditWriter, inboundOutcome } from '../../audit/audit-writer.service';
+import { MetricsService } from '../../metrics/metrics.service';
+import { contextOf } from './request-context';
+
+/** Paths that are neither audited nor counted per route: probes, docs and scrapes. */
+const UNAUDITED = /^\/(health|metrics|docs|favicon\.ico)(\/|\?|$|-json)/;
+
+/**
+ * Fastify hooks that run for every request: echo X-Request-Id, keep the JSON answer for the
+ * audit row, and write one inbound audit row and metric sample when the answer is sent.
+ */
+export function registerRequestHooks(
+  fastify: FastifyInstance,
+  audit: AuditWriter,
+  metrics: MetricsService,
+): void {
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  fastify.addHook(
+    'onSend',
+    async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (typeof payload === 'string' && !UNAUDITED.test(request.url)) {
+        const type = String(reply.getHeader('content-type') ?? '');
+        if (type.includes('json')) contextOf(request).responseBody = payload;
+      }
+      return payload;
+    },
+  );
+
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.httpRequests.inc({ method: request.method, route, status: String(status) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    if (UNAUDITED.test(request.url)) return;
+    const ctx = contextOf(request);
+    audit.record({
+      requestId: String(request.id),
+      clientId: ctx.principal?.clientId,
+      clientName: ctx.principal?.clientName,
+      direction: 'inbound',
+      provider: ctx.provider,
+      operation: ctx.operation ?? `${request.method} ${route}`,
+      method: request.method,
+      path: request.url,
+      status,
+      durationMs: reply.elapsedTime,
+      outcome: inboundOutcome(status),
+      errorCode: ctx.errorCode,
+      operationId: ctx.operationId,
+      reference: ctx.reference,
+      requestBody: request.body,
+      responseBody: parseJson(ctx.responseBody),
+    });
+  });
+}
+
+function parseJson(payload: unknown): unknown {
+  if (typeof payload !== 'string' || payload.length === 0) return undefined;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+}

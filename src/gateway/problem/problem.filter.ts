@@ -1,0 +1,147 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { contextOf } from '../context/request-context';
+import {
+  FieldError,
+  PROBLEM_CODES,
+  PROBLEM_CONTENT_TYPE,
+  ProblemCode,
+  ProblemDetails,
+  ProblemException,
+  problemType,
+} from './problem';
+import { upstreamProblem } from './upstream-problem';
+
+const STATUS_TO_CODE: Record<number, ProblemCode> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'business_rule_violated',
+  429: 'rate_limited',
+  501: 'not_implemented',
+  502: 'upstream_unavailable',
+  503: 'upstream_unavailable',
+  504: 'upstream_timeout',
+};
+
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/** Turns every error into application/problem+json (RFC 9457) with the request id. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const problem = this.toProblem(exception);
+    const status = problem.status;
+    const body: ProblemDetails = {
+      type: problemType(problem.code),
+      title: PROBLEM_CODES[problem.code].title,
+      status,
+      detail: problem.message,
+      code: problem.code,
+      requestId: String(request.id),
+      ...(problem.init.errors?.length ? { errors: problem.init.errors } : {}),
+      ...(problem.init.upstream ? { upstream: problem.init.upstream } : {}),
+    };
+    if (status >= 500 && problem.code === 'internal_error') {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    }
+    contextOf(request).errorCode = problem.code;
+    if (reply.sent) return;
+    void reply
+      .status(status)
+      .headers(problem.init.headers ?? {})
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send(body);
+  }
+
+  toProblem(exception: unknown): ProblemException {
+    if (exception instanceof ProblemException) return exception;
+    const upstream = upstreamProblem(exception);
+    if (upstream) return upstream;
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const framework = exception as FrameworkError | null;
+    if (
+      framework &&
+      typeof framework.statusCode === 'number' &&
+      framework.statusCode >= 400 &&
+      framework.statusCode < 500
+    ) {
+      return fromFrameworkError(framework);
+    }
+    return new ProblemException('internal_error', {
+      detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+    });
+  }
+}
+
+function fromHttpException(exception: HttpException): ProblemException {
+  const status = exception.getStatus();
+  const code = STATUS_TO_CODE[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
+  const response = exception.getResponse();
+  let detail = exception.message;
+  let errors: FieldError[] | undefined;
+  if (typeof response === 'object' && response !== null) {
+    const message = (response as { message?: unknown }).message;
+    if (Array.isArray(message)) {
+      errors = message.map((m) => ({ path: '', code: 'invalid', message: String(m) }));
+      detail = message.join('; ');
+    } else if (typeof message === 'string') {
+      detail = message;
+    }
+  }
+  if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(detail)) {
+    detail = 'No route matches this method and path';
+  }
+  if (status === 400 && !errors && /JSON/i.test(detail)) {
+    detail = 'The request body is not valid JSON';
+    errors = [{ path: '', code: 'malformedJson', message: 'body must be valid JSON' }];
+  }
+  if (code === 'internal_error') detail = 'An unexpected error occurred';
+  return new ProblemException(code, { status, detail, errors });
+}
+
+function fromFrameworkError(error: FrameworkError): ProblemException {
+  const status = error.statusCode ?? 400;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ProblemException('payload_too_large', {
+        detail: 'The request body is larger than the gateway accepts',
+      });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ProblemException('unsupported_media_type', {
+        detail: 'Send the request body as application/json',
+      });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ProblemException('validation_failed', {
+        detail: 'The request body is empty but its content type is application/json',
+        errors: [{ path: '', code: 'emptyBody', message: 'body must be a JSON document' }],
+      });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case undefined:
+      if (status === 400 && /JSON|Unexpected|token/i.test(error.message ?? '')) {
+        return new ProblemException('validation_failed', {
+          detail: 'The request body is not valid JSON',
+          errors: [{ path: '', code: 'malformedJson', message: 'body must be valid JSON' }],
+        });
+      }
+      break;
+    default:
+      break;
+  }
+  const code = STATUS_TO_CODE[status] ?? 'validation_failed';
+  return new ProblemException(code, { status, detail: PROBLEM_CODES[code].title });
+}

@@ -1,0 +1,38 @@
+import type { ValidationError } from 'class-validator';
+import { FieldError, ProblemException } from './problem';
+
+/** Flattens class-validator errors into one entry per failed constraint, with a path. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const path = joinPath(parent, error.property);
+    for (const [code, message] of Object.entries(error.constraints ?? {})) {
+      out.push({ path, code, message: rewriteMessage(message, error.property, path) });
+    }
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, path));
+  }
+  return out;
+}
+
+function joinPath(parent: string, property: string): string {
+  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
+  return parent ? `${parent}.${property}` : property;
+}
+
+/** class-validator names only the leaf property; name the whole path instead. */
+function rewriteMessage(message: string, property: string, path: string): string {
+  if (path === property) return message;
+  return message.startsWith(`${property} `) ? `${path}${message.slice(property.length)}` : message;
+}
+
+export function validationProblem(errors: FieldError[], what = 'request body'): ProblemException {
+  const paths = [...new Set(errors.map((e) => e.path))];
+  return new ProblemException('validation_failed', {
+    detail: `The ${what} has ${paths.length} invalid field${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}`,
+    errors,
+  });
+}
+
+export function validationExceptionFactory(errors: ValidationError[]): ProblemException {
+  return validationProblem(flattenValidationErrors(errors));
+}

@@ -1,0 +1,63 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../gateway/auth/auth.decorators';
+import { ShutdownState } from './shutdown-state';
+
+const DB_PING_TIMEOUT_MS = 1000;
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+    private readonly shutdown: ShutdownState,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers. Checks no dependency.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: database reachable (1 s) and not shutting down' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return this.run(reply, [
+      () =>
+        this.shutdown.isShuttingDown
+          ? this.indicators.check('lifecycle').down({ message: 'shutting down' })
+          : this.indicators.check('lifecycle').up(),
+      () =>
+        this.indicators
+          .check('database')
+          .attempt(async () => {
+            await this.dataSource.query('SELECT 1');
+          })
+          .withTimeout(DB_PING_TIMEOUT_MS),
+    ]);
+  }
+
+  /** Terminus answers failures by throwing; probes get its JSON body with a 503 instead. */
+  private async run(
+    reply: FastifyReply,
+    checks: Parameters<HealthCheckService['check']>[0],
+  ): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      const body = (error as { getResponse?: () => unknown }).getResponse?.();
+      if (body && typeof body === 'object' && 'status' in body) {
+        void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+        return body as HealthCheckResult;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type ModuleImport } from './app.module';
+import { AuditWriter } from './audit/audit-writer.service';
+import type { AppConfig } from './config/app-config';
+import { saneRequestId } from './gateway/context/request-context';
+import { registerRequestHooks } from './gateway/context/request-hooks';
+import { ProblemDetails } from './gateway/problem/problem';
+import { validationExceptionFactory } from './gateway/problem/validation';
+import { MetricsService } from './metrics/metrics.service';
+
+/** Keep-alive longer than any load balancer's idle timeout (AWS ALB: 60 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** Builds the gateway (not yet listening): used by main.ts and by the e2e tests. */
+export interface CreateAppOptions {
+  /** Extra modules mounted beside the gateway's own (tests use this for fault routes). */
+  imports?: ModuleImport[];
+}
+
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const id = saneRequestId(req.headers['x-request-id']) ?? randomUUID();
+      // pino-http reads the same id from the raw request
+      (req as IncomingMessage & { id?: string }).id = id;
+      return id;
+    },
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.imports),
+    adapter,
+    {
+      bufferLogs: true,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  registerRequestHooks(
+    app.getHttpAdapter().getInstance(),
+    app.get(AuditWriter),
+    app.get(MetricsService),
+  );
+  setupSwagger(app);
+  return app;
+}
+
+function setupSwagger(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('invoice-gateway')
+      .setDescription(
+        'One API for invoices, credit notes, invoice and credit-memo statuses and payment remittances ' +
+          'across the dealer DMS, GEP SMART, GEP Quantum and Delivery Solutions. Errors are ' +
+          'application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <API key>`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Gateway API key' }, 'api-key')
+      .build(),
+    { extraModels: [ProblemDetails] },
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
