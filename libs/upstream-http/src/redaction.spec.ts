@@ -1,4 +1,11 @@
-import { REDACTED, isSecretKey, maskSecretValues, redact, redactHeaders, redactUrl } from './redaction';
+import {
+  REDACTED,
+  isSecretKey,
+  maskSecretValues,
+  redact,
+  redactHeaders,
+  redactUrl,
+} from './redaction';
 
 describe('redaction', () => {
   it('masks the documented secret keys at any depth', () => {
@@ -60,9 +67,16 @@ describe('redaction', () => {
   });
 
   it('survives cycles, buffers and dates', () => {
-    const a: Record<string, unknown> = { when: new Date('2026-01-01T00:00:00Z'), buf: Buffer.from('xy') };
+    const a: Record<string, unknown> = {
+      when: new Date('2026-01-01T00:00:00Z'),
+      buf: Buffer.from('xy'),
+    };
     a.self = a;
-    expect(redact(a)).toEqual({ when: '2026-01-01T00:00:00.000Z', buf: '[2 bytes]', self: '[CIRCULAR]' });
+    expect(redact(a)).toEqual({
+      when: '2026-01-01T00:00:00.000Z',
+      buf: '[2 bytes]',
+      self: '[CIRCULAR]',
+    });
   });
 
   it('masks user info and secret query parameters in URLs', () => {

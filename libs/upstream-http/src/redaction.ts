@@ -26,7 +26,8 @@ const SECRET_KEYS = new Set([
   'x-gateway-signature',
 ]);
 
-const SECRET_PATTERN = /secret|password|passwd|token|api[-_]?key|auth[-_]?key|credential|private[-_]?key/i;
+const SECRET_PATTERN =
+  /secret|password|passwd|token|api[-_]?key|auth[-_]?key|credential|private[-_]?key/i;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase()) || SECRET_PATTERN.test(key);
@@ -49,9 +50,10 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
-      ? REDACTED
-      : redactValue(inner, depth + 1, seen);
+    out[key] =
+      isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
+        ? REDACTED
+        : redactValue(inner, depth + 1, seen);
   }
   return out;
 }

@@ -1,0 +1,720 @@
+import http from 'node:http';
+import https from 'node:https';
+import { type OutgoingRequest, TokenAcquisitionError } from '@lib/auth-strategies';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  type CircuitBreakerPolicy,
+  DelegateBackoff,
+  ExponentialBackoff,
+  type IBackoff,
+  IsolatedCircuitError,
+  SamplingBreaker,
+  TimeoutStrategy,
+  circuitBreaker,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from 'cockatiel';
+import { sanitizeBody } from './audit-body';
+import { CONNECT_TIMEOUT_CODE, connectTimeoutTransport } from './connect-timeout.transport';
+import { isSecretKey, maskSecretValues, redactHeaders, redactUrl } from './redaction';
+import { parseRetryAfter } from './retry-after';
+import { UpstreamError } from './upstream-error';
+import type {
+  AuditOutcome,
+  BreakerSettings,
+  CircuitStateName,
+  ErrorParser,
+  OutboundAuditEntry,
+  RetrySettings,
+  UpstreamAuditSink,
+  UpstreamClientConfig,
+  UpstreamLogger,
+  UpstreamRequest,
+  UpstreamResponse,
+} from './upstream-http.types';
+
+export const DEFAULT_RETRY: RetrySettings = {
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 30_000,
+  retryableStatuses: [408, 429, 502, 503, 504],
+};
+
+export const DEFAULT_BREAKER: BreakerSettings = {
+  failureRatio: 0.5,
+  samplingDurationMs: 10_000,
+  minimumCalls: 10,
+  halfOpenAfterMs: 30_000,
+};
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_DEADLINE_MS = 25_000;
+export const DEFAULT_MAX_AUDIT_BODY_BYTES = 64 * 1024;
+
+const NOOP_LOGGER: UpstreamLogger = {
+  debug: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Default error parser: common code and message fields of JSON error bodies. */
+export const defaultErrorParser: ErrorParser = (_status, body) => {
+  if (typeof body !== 'object' || body === null) {
+    return typeof body === 'string' && body.trim()
+      ? { message: body.trim().slice(0, 300) }
+      : undefined;
+  }
+  const record = body as Record<string, unknown>;
+  const nested =
+    Array.isArray(record.errors) &&
+    typeof record.errors[0] === 'object' &&
+    record.errors[0] !== null
+      ? (record.errors[0] as Record<string, unknown>)
+      : typeof record.error === 'object' && record.error !== null
+        ? (record.error as Record<string, unknown>)
+        : {};
+  const pick = (source: Record<string, unknown>, keys: string[]): string | undefined => {
+    for (const key of keys) {
+      const value = source[key];
+      if (typeof value === 'string' && value.trim()) return value.trim();
+      if (typeof value === 'number' && key !== 'statusCode') return String(value);
+    }
+    return undefined;
+  };
+  const codeKeys = ['code', 'error_code', 'errorCode', 'type', 'error'];
+  const messageKeys = ['message', 'errorMessage', 'error_description', 'detail', 'title'];
+  return {
+    code: pick(record, codeKeys) ?? pick(nested, codeKeys),
+    message: pick(record, messageKeys) ?? pick(nested, messageKeys),
+  };
+};
+
+interface CallState {
+  /** Requests sent (re-authentication included). */
+  attempts: number;
+  /** Runs of the retry policy. */
+  tries: number;
+  maxTries: number;
+  reauthenticated: boolean;
+  backoff?: IBackoff<unknown>;
+  nextDelayMs: number;
+  deadlineAt: number;
+  deadlineSignal: AbortSignal;
+}
+
+type AttemptContext = { signal: AbortSignal };
+
+/**
+ * The one way the gateway calls an upstream: per-attempt timeout, connect timeout, retries with
+ * full-jitter backoff honouring Retry-After, a deadline over the whole call, a circuit breaker
+ * per provider, one re-authentication after a 401, and one redacted audit entry per attempt.
+ */
+export class UpstreamHttpClient {
+  readonly provider: string;
+  private readonly baseUrl: string;
+  private readonly retrySettings: RetrySettings;
+  private readonly breakerSettings: BreakerSettings;
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly maxAuditBodyBytes: number;
+  private readonly retryable: ReadonlySet<number>;
+  private readonly logger: UpstreamLogger;
+  private readonly sink?: UpstreamAuditSink;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly axios: AxiosInstance;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly stateListeners = new Set<(state: CircuitStateName, provider: string) => void>();
+  private openedAt = 0;
+
+  constructor(private readonly config: UpstreamClientConfig) {
+    this.provider = config.provider;
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.retrySettings = { ...DEFAULT_RETRY, ...config.retry };
+    this.breakerSettings = { ...DEFAULT_BREAKER, ...config.breaker };
+    this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = config.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.maxAuditBodyBytes = config.maxAuditBodyBytes ?? DEFAULT_MAX_AUDIT_BODY_BYTES;
+    this.retryable = new Set(this.retrySettings.retryableStatuses);
+    this.logger = config.logger ?? NOOP_LOGGER;
+    this.sink = config.auditSink;
+    const maxSockets = config.maxSockets ?? 50;
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+    this.axios = axios.create({
+      proxy: false,
+      maxRedirects: 0,
+      transport: connectTimeoutTransport(config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+      validateStatus: () => true,
+      responseType: 'json',
+      transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+    });
+    this.breaker = this.createBreaker();
+  }
+
+  /** Current state of this provider's circuit. */
+  circuitState(): CircuitStateName {
+    return stateName(this.breaker.state);
+  }
+
+  /** Listens to circuit state changes (metrics, logs). */
+  onCircuitStateChange(listener: (state: CircuitStateName, provider: string) => void): {
+    dispose(): void;
+  } {
+    this.stateListeners.add(listener);
+    return { dispose: () => this.stateListeners.delete(listener) };
+  }
+
+  /** Sends one logical call (with retries) and returns the 2xx answer or throws UpstreamError. */
+  async request<T = unknown>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
+    const started = Date.now();
+    const deadlineMs = call.deadlineMs ?? this.deadlineMs;
+    const deadline = new AbortController();
+    const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
+    deadlineTimer.unref();
+    const signal = call.signal ? AbortSignal.any([deadline.signal, call.signal]) : deadline.signal;
+    const maxRetries = call.retry === false ? 0 : Math.max(0, this.retrySettings.maxAttempts - 1);
+    const state: CallState = {
+      attempts: 0,
+      tries: 0,
+      maxTries: maxRetries + 1,
+      reauthenticated: false,
+      nextDelayMs: 0,
+      deadlineAt: started + deadlineMs,
+      deadlineSignal: signal,
+    };
+    const retryPolicy = retry(
+      handleWhen((err) => this.shouldRetry(err, state, call)),
+      { maxAttempts: maxRetries, backoff: new DelegateBackoff(() => state.nextDelayMs) },
+    );
+    const attemptTimeout = timeout(call.timeoutMs ?? this.timeoutMs, TimeoutStrategy.Cooperative);
+    const policy = wrap(retryPolicy, this.breaker, attemptTimeout);
+    try {
+      const response = await policy.execute((ctx: AttemptContext) => {
+        state.tries += 1;
+        return this.attempt(call, ctx.signal, state, started);
+      }, signal);
+      return response;
+    } catch (err) {
+      throw this.finalError(err, call, state);
+    } finally {
+      clearTimeout(deadlineTimer);
+    }
+  }
+
+  /** Destroys the keep-alive agents. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    this.stateListeners.clear();
+  }
+
+  private createBreaker(): CircuitBreakerPolicy {
+    const s = this.breakerSettings;
+    // cockatiel opens when failures > threshold * total; nudge it so the ratio itself opens it.
+    const threshold = Math.min(0.999, Math.max(0.001, s.failureRatio - 1e-9));
+    const breaker = circuitBreaker(
+      handleWhen((err) => err instanceof UpstreamError && countsForBreaker(err)),
+      {
+        halfOpenAfter: s.halfOpenAfterMs,
+        breaker: new SamplingBreaker({
+          threshold,
+          duration: s.samplingDurationMs,
+          minimumRps: (s.minimumCalls * 1000) / s.samplingDurationMs,
+        }),
+      },
+    );
+    breaker.onStateChange((state) => {
+      if (state === CircuitState.Open) this.openedAt = Date.now();
+      const name = stateName(state);
+      this.logger.warn(
+        { provider: this.provider, circuit: name },
+        'upstream circuit state changed',
+      );
+      for (const listener of this.stateListeners) {
+        try {
+          listener(name, this.provider);
+        } catch {
+          // a listener must not break the call
+        }
+      }
+    });
+    return breaker;
+  }
+
+  private shouldRetry(err: Error, state: CallState, call: UpstreamRequest<unknown>): boolean {
+    if (!(err instanceof UpstreamError) || !err.transient || err.kind === 'circuit_open')
+      return false;
+    if (err.code === 'DEADLINE_EXCEEDED' || state.deadlineSignal.aborted) return false;
+    if (state.tries >= state.maxTries) return false;
+    const expo = new ExponentialBackoff({
+      generator: fullJitterGenerator,
+      initialDelay: this.retrySettings.baseDelayMs,
+      maxDelay: this.retrySettings.maxDelayMs,
+    });
+    state.backoff = state.backoff ? state.backoff.next(undefined) : expo.next();
+    let delay = state.backoff.duration;
+    if (err.retryAfterSeconds !== undefined) {
+      const asked = err.retryAfterSeconds * 1000;
+      if (asked > this.retrySettings.maxRetryAfterMs) return false;
+      delay = Math.max(delay, asked);
+    }
+    if (Date.now() + delay >= state.deadlineAt) {
+      this.logger.debug(
+        { provider: this.provider, operation: call.operation, delayMs: delay },
+        'upstream retry skipped: it would pass the deadline',
+      );
+      return false;
+    }
+    state.nextDelayMs = delay;
+    this.logger.warn(
+      {
+        provider: this.provider,
+        operation: call.operation,
+        attempt: state.attempts,
+        delayMs: delay,
+        errorCode: err.code,
+        httpStatus: err.httpStatus,
+        requestId: call.context?.requestId,
+      },
+      'retrying upstream call',
+    );
+    return true;
+  }
+
+  private async attempt<T>(
+    call: UpstreamRequest<T>,
+    signal: AbortSignal,
+    state: CallState,
+    callStarted: number,
+  ): Promise<UpstreamResponse<T>> {
+    state.attempts += 1;
+    const attempt = state.attempts;
+    const attemptStarted = Date.now();
+    const out: OutgoingRequest = {
+      method: call.method,
+      url: this.buildUrl(call),
+      headers: { ...this.config.defaultHeaders, ...call.headers },
+      body: call.body,
+    };
+    const audit = (
+      outcome: AuditOutcome,
+      extra: { status?: number; responseBody?: unknown; errorCode?: string },
+    ): void => this.audit(call, out, attempt, Date.now() - attemptStarted, outcome, extra);
+
+    if (this.config.auth) {
+      try {
+        await this.config.auth.apply(out, { provider: this.provider, signal });
+      } catch (err) {
+        const error = this.authError(err, signal, state);
+        audit(outcomeOf(error), { errorCode: error.code });
+        throw error;
+      }
+    }
+
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.axios.request<unknown>({
+        method: call.method,
+        url: out.url,
+        headers: out.headers,
+        data: out.body,
+        signal,
+        httpAgent: this.httpAgent,
+        httpsAgent: out.httpsAgent ?? this.httpsAgent,
+      });
+    } catch (err) {
+      const error = this.transportError(err, signal, state, call);
+      audit(outcomeOf(error), { errorCode: error.code });
+      this.logAttempt(call, out, attempt, attemptStarted, undefined, error);
+      throw error;
+    }
+
+    const status = res.status;
+    const headers = plainHeaders(res);
+    if (status >= 200 && status < 300) {
+      const response: UpstreamResponse<T> = {
+        status,
+        headers,
+        data: res.data as T,
+        attempts: attempt,
+        durationMs: Date.now() - callStarted,
+      };
+      let invalid: UpstreamError | undefined;
+      try {
+        invalid = call.validateResponse?.(response) ?? undefined;
+      } catch (err) {
+        invalid =
+          err instanceof UpstreamError
+            ? err
+            : new UpstreamError({
+                provider: this.provider,
+                kind: 'rejected',
+                transient: false,
+                httpStatus: status,
+                message: `Upstream "${this.provider}" answer to ${call.operation} is not valid: ${this.mask(
+                  err instanceof Error ? err.message : String(err),
+                  call,
+                )}`,
+                details: this.sanitize(res.data, call),
+                cause: err,
+              });
+      }
+      audit(invalid ? outcomeOf(invalid) : 'success', {
+        status,
+        responseBody: res.data,
+        errorCode: invalid?.code,
+      });
+      this.logAttempt(call, out, attempt, attemptStarted, status, invalid);
+      if (invalid) throw invalid;
+      return response;
+    }
+
+    const error = this.statusError(status, res.data, headers, call);
+    audit(outcomeOf(error), { status, responseBody: res.data, errorCode: error.code });
+    this.logAttempt(call, out, attempt, attemptStarted, status, error);
+
+    if (status === 401 && this.config.auth?.refreshable && !state.reauthenticated) {
+      state.reauthenticated = true;
+      this.config.auth.invalidate?.(out);
+      this.logger.debug(
+        { provider: this.provider, operation: call.operation, attempt },
+        'upstream answered 401: token dropped, retrying once',
+      );
+      return this.attempt(call, signal, state, callStarted);
+    }
+    throw error;
+  }
+
+  private buildUrl(call: UpstreamRequest<unknown>): string {
+    const path = call.path.startsWith('/') ? call.path : `/${call.path}`;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) params.append(key, String(value));
+    }
+    const query = params.toString();
+    return `${this.baseUrl}${path}${query ? `?${query}` : ''}`;
+  }
+
+  private statusError(
+    status: number,
+    body: unknown,
+    headers: Record<string, string | string[] | undefined>,
+    call: UpstreamRequest<unknown>,
+  ): UpstreamError {
+    const parser = call.errorParser ?? this.config.errorParser ?? defaultErrorParser;
+    let parsed: { code?: string; message?: string } | undefined;
+    try {
+      parsed = parser(status, body) ?? defaultErrorParser(status, body);
+    } catch {
+      parsed = defaultErrorParser(status, body);
+    }
+    const retryAfterMs = parseRetryAfter(headers['retry-after']);
+    const retryAfterSeconds =
+      retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
+    const transient = this.retryable.has(status);
+    const rejected = status >= 400 && status < 500 && status !== 408 && status !== 429;
+    const upstreamMessage = parsed?.message ? `: ${this.mask(parsed.message, call)}` : '';
+    return new UpstreamError({
+      provider: this.provider,
+      kind: rejected ? 'rejected' : status === 408 ? 'timeout' : 'unavailable',
+      transient,
+      httpStatus: status,
+      code: parsed?.code ? this.mask(parsed.code, call) : undefined,
+      retryAfterSeconds,
+      details: this.sanitize(body, call),
+      message: `Upstream "${this.provider}" ${rejected ? 'rejected' : 'failed'} ${call.operation} (HTTP ${status})${upstreamMessage}`,
+    });
+  }
+
+  private transportError(
+    err: unknown,
+    attemptSignal: AbortSignal,
+    state: CallState,
+    call: UpstreamRequest<unknown>,
+  ): UpstreamError {
+    if (state.deadlineSignal.aborted) return this.deadlineError(err, call);
+    if (attemptSignal.aborted) {
+      return new UpstreamError({
+        provider: this.provider,
+        kind: 'timeout',
+        transient: true,
+        code: 'TIMEOUT',
+        message: `Upstream "${this.provider}" did not answer ${call.operation} within ${call.timeoutMs ?? this.timeoutMs} ms`,
+        cause: err,
+      });
+    }
+    const code = isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException | undefined)?.code;
+    if (code === CONNECT_TIMEOUT_CODE) {
+      return new UpstreamError({
+        provider: this.provider,
+        kind: 'timeout',
+        transient: true,
+        code: 'CONNECT_TIMEOUT',
+        message: `Upstream "${this.provider}" could not be reached for ${call.operation}: connect timeout`,
+        cause: err,
+      });
+    }
+    return new UpstreamError({
+      provider: this.provider,
+      kind: 'unavailable',
+      transient: true,
+      code: code ?? 'NETWORK_ERROR',
+      message: `Upstream "${this.provider}" could not be reached for ${call.operation}: ${code ?? 'network error'}`,
+      cause: err,
+    });
+  }
+
+  private deadlineError(cause: unknown, call: UpstreamRequest<unknown>): UpstreamError {
+    return new UpstreamError({
+      provider: this.provider,
+      kind: 'timeout',
+      transient: true,
+      code: 'DEADLINE_EXCEEDED',
+      message: `Upstream "${this.provider}" call ${call.operation} did not complete within its deadline of ${call.deadlineMs ?? this.deadlineMs} ms`,
+      cause,
+    });
+  }
+
+  private authError(err: unknown, signal: AbortSignal, state: CallState): UpstreamError {
+    if (err instanceof UpstreamError) return err;
+    if (err instanceof TokenAcquisitionError) {
+      return new UpstreamError({
+        provider: this.provider,
+        kind: err.reason === 'timeout' ? 'timeout' : 'unavailable',
+        transient: err.transient,
+        httpStatus: err.httpStatus,
+        code: 'TOKEN_ACQUISITION_FAILED',
+        message: this.mask(err.message),
+        cause: err,
+      });
+    }
+    if (state.deadlineSignal.aborted || signal.aborted) {
+      return new UpstreamError({
+        provider: this.provider,
+        kind: 'timeout',
+        transient: true,
+        code: state.deadlineSignal.aborted ? 'DEADLINE_EXCEEDED' : 'TIMEOUT',
+        message: `Upstream "${this.provider}": timed out while preparing authentication`,
+        cause: err,
+      });
+    }
+    return new UpstreamError({
+      provider: this.provider,
+      kind: 'unavailable',
+      transient: false,
+      code: 'AUTH_FAILED',
+      message: `Upstream "${this.provider}": authentication could not be prepared: ${this.mask(
+        err instanceof Error ? err.message : String(err),
+      )}`,
+      cause: err,
+    });
+  }
+
+  /** Maps whatever left the policy into the UpstreamError the caller sees. */
+  private finalError(
+    err: unknown,
+    call: UpstreamRequest<unknown>,
+    state: CallState,
+  ): UpstreamError {
+    if (err instanceof UpstreamError) return err;
+    if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
+      const isolated = err instanceof IsolatedCircuitError;
+      const remainingMs = Math.max(
+        0,
+        this.openedAt + this.breakerSettings.halfOpenAfterMs - Date.now(),
+      );
+      const error = new UpstreamError({
+        provider: this.provider,
+        kind: 'circuit_open',
+        transient: true,
+        code: 'CIRCUIT_OPEN',
+        retryAfterSeconds: isolated ? undefined : Math.max(1, Math.ceil(remainingMs / 1000)),
+        message: `Upstream "${this.provider}" is unavailable: circuit ${isolated ? 'isolated' : 'open'}`,
+        cause: err,
+      });
+      this.audit(
+        call,
+        {
+          method: call.method,
+          url: this.buildUrl(call),
+          headers: { ...call.headers },
+          body: call.body,
+        },
+        state.attempts + 1,
+        0,
+        'circuit_open',
+        { errorCode: error.code },
+      );
+      return error;
+    }
+    if (state.deadlineSignal.aborted) return this.deadlineError(err, call);
+    return new UpstreamError({
+      provider: this.provider,
+      kind: 'unavailable',
+      transient: false,
+      code: 'INTERNAL',
+      message: `Upstream "${this.provider}" call ${call.operation} failed: ${this.mask(
+        err instanceof Error ? err.message : String(err),
+      )}`,
+      cause: err,
+    });
+  }
+
+  /**
+   * Literal secret values to mask: the auth strategy's, and the values of secret-named query
+   * parameters and headers the caller passed.
+   */
+  private secrets(call?: UpstreamRequest<unknown>): string[] {
+    const out = [...(this.config.auth?.secretValues?.() ?? [])];
+    if (!call) return out;
+    for (const [key, value] of Object.entries({ ...call.query, ...call.headers })) {
+      if (value !== undefined && isSecretKey(key)) out.push(String(value));
+    }
+    return out;
+  }
+
+  private mask(text: string, call?: UpstreamRequest<unknown>): string {
+    return maskSecretValues(text, this.secrets(call));
+  }
+
+  private sanitize(value: unknown, call?: UpstreamRequest<unknown>): unknown {
+    return sanitizeBody(value, this.secrets(call), this.maxAuditBodyBytes);
+  }
+
+  private audit(
+    call: UpstreamRequest<unknown>,
+    out: OutgoingRequest,
+    attempt: number,
+    durationMs: number,
+    outcome: AuditOutcome,
+    extra: { status?: number; responseBody?: unknown; errorCode?: string },
+  ): void {
+    if (!this.sink) return;
+    const secrets = this.secrets(call);
+    let entry: OutboundAuditEntry;
+    try {
+      const headers = redactHeaders(out.headers);
+      for (const [name, value] of Object.entries(headers)) {
+        if (typeof value === 'string') headers[name] = maskSecretValues(value, secrets);
+      }
+      entry = {
+        requestId: call.context?.requestId,
+        operationId: call.context?.operationId,
+        reference: call.context?.reference,
+        provider: this.provider,
+        operation: call.operation,
+        method: call.method,
+        url: maskSecretValues(redactUrl(out.url), secrets),
+        status: extra.status,
+        durationMs,
+        attempt,
+        requestHeaders: headers,
+        requestBody: sanitizeBody(out.body, secrets, this.maxAuditBodyBytes),
+        responseBody: sanitizeBody(extra.responseBody, secrets, this.maxAuditBodyBytes),
+        errorCode: extra.errorCode,
+        outcome,
+        at: new Date(),
+      };
+    } catch (err) {
+      this.logger.error(
+        { provider: this.provider, operation: call.operation, err: this.mask(String(err)) },
+        'could not build the outbound audit entry',
+      );
+      return;
+    }
+    const onSinkError = (err: unknown): void =>
+      this.logger.error(
+        {
+          provider: this.provider,
+          operation: call.operation,
+          err: this.mask(err instanceof Error ? err.message : String(err)),
+        },
+        'outbound audit sink failed',
+      );
+    try {
+      const pending = this.sink.record(entry);
+      if (pending && typeof pending.then === 'function') pending.then(undefined, onSinkError);
+    } catch (err) {
+      onSinkError(err);
+    }
+  }
+
+  private logAttempt(
+    call: UpstreamRequest<unknown>,
+    out: OutgoingRequest,
+    attempt: number,
+    started: number,
+    status: number | undefined,
+    error: UpstreamError | undefined,
+  ): void {
+    const fields = {
+      provider: this.provider,
+      operation: call.operation,
+      method: call.method,
+      url: this.mask(redactUrl(out.url), call),
+      status,
+      attempt,
+      durationMs: Date.now() - started,
+      requestId: call.context?.requestId,
+      operationId: call.context?.operationId,
+      errorCode: error?.code,
+      kind: error?.kind,
+    };
+    if (!error) this.logger.debug(fields, 'upstream call');
+    else this.logger.warn({ ...fields, message: error.message }, 'upstream call failed');
+  }
+}
+
+function outcomeOf(error: UpstreamError): AuditOutcome {
+  switch (error.kind) {
+    case 'rejected':
+      return 'rejected';
+    case 'timeout':
+      return 'timeout';
+    case 'circuit_open':
+      return 'circuit_open';
+    case 'unavailable':
+      return 'transient_error';
+  }
+}
+
+/** Transport failures, timeouts and 5xx answers count against the circuit; 4xx never do. */
+function countsForBreaker(error: UpstreamError): boolean {
+  if (error.kind === 'circuit_open' || error.code === 'DEADLINE_EXCEEDED') return false;
+  if (error.code === 'TOKEN_ACQUISITION_FAILED') return error.transient;
+  if (error.httpStatus === undefined) return error.transient;
+  return error.httpStatus >= 500 || error.transient;
+}
+
+function stateName(state: CircuitState): CircuitStateName {
+  switch (state) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half-open';
+    case CircuitState.Isolated:
+      return 'isolated';
+  }
+}
+
+function plainHeaders(res: AxiosResponse<unknown>): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = {};
+  for (const [key, value] of Object.entries(res.headers as Record<string, unknown>)) {
+    if (typeof value === 'string') out[key.toLowerCase()] = value;
+    else if (Array.isArray(value)) out[key.toLowerCase()] = value.map((v) => String(v));
+    else if (typeof value === 'number' || typeof value === 'boolean') {
+      out[key.toLowerCase()] = String(value);
+    }
+  }
+  return out;
+}

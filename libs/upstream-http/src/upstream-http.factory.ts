@@ -1,0 +1,48 @@
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { UPSTREAM_AUDIT_SINK, UPSTREAM_LOGGER } from './upstream-http.constants';
+import { UpstreamHttpClient } from './upstream-http.client';
+import type {
+  UpstreamAuditSink,
+  UpstreamClientConfig,
+  UpstreamLogger,
+} from './upstream-http.types';
+
+/**
+ * Builds one UpstreamHttpClient per provider, giving each the app's audit sink and logger
+ * (unless the config brings its own). Keeps the clients so health and metrics can read them,
+ * and closes their agents at shutdown.
+ */
+@Injectable()
+export class UpstreamHttpFactory implements OnApplicationShutdown {
+  private readonly clients = new Map<string, UpstreamHttpClient>();
+
+  constructor(
+    @Optional() @Inject(UPSTREAM_AUDIT_SINK) private readonly auditSink?: UpstreamAuditSink,
+    @Optional() @Inject(UPSTREAM_LOGGER) private readonly logger?: UpstreamLogger,
+  ) {}
+
+  create(config: UpstreamClientConfig): UpstreamHttpClient {
+    const client = new UpstreamHttpClient({
+      ...config,
+      auditSink: config.auditSink ?? this.auditSink,
+      logger: config.logger ?? this.logger,
+    });
+    this.clients.get(config.provider)?.close();
+    this.clients.set(config.provider, client);
+    return client;
+  }
+
+  /** The client created for a provider, if any. */
+  get(provider: string): UpstreamHttpClient | undefined {
+    return this.clients.get(provider);
+  }
+
+  all(): UpstreamHttpClient[] {
+    return [...this.clients.values()];
+  }
+
+  onApplicationShutdown(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+}
