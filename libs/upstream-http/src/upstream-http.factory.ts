@@ -15,6 +15,7 @@ import type {
 @Injectable()
 export class UpstreamHttpFactory implements OnApplicationShutdown {
   private readonly clients = new Map<string, UpstreamHttpClient>();
+  private readonly created: UpstreamHttpClient[] = [];
 
   constructor(
     @Optional() @Inject(UPSTREAM_AUDIT_SINK) private readonly auditSink?: UpstreamAuditSink,
@@ -27,12 +28,12 @@ export class UpstreamHttpFactory implements OnApplicationShutdown {
       auditSink: config.auditSink ?? this.auditSink,
       logger: config.logger ?? this.logger,
     });
-    this.clients.get(config.provider)?.close();
     this.clients.set(config.provider, client);
+    this.created.push(client);
     return client;
   }
 
-  /** The client created for a provider, if any. */
+  /** The client created last for a provider, if any. */
   get(provider: string): UpstreamHttpClient | undefined {
     return this.clients.get(provider);
   }
@@ -42,7 +43,8 @@ export class UpstreamHttpFactory implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    for (const client of this.clients.values()) client.close();
+    for (const client of this.created) client.close();
+    this.created.length = 0;
     this.clients.clear();
   }
 }
