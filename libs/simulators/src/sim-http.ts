@@ -37,11 +37,6 @@ export function basicCredentials(
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Whether the request declared a JSON body. */
-export function isJson(request: FastifyRequest): boolean {
-  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(header(request, 'content-type') ?? '');
-}
-
 /**
  * A deep copy with every object key lower-cased, for upstreams that bind JSON keys
  * case-insensitively (GEP). On a clash the later key wins.
