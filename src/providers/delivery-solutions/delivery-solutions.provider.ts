@@ -1,0 +1,89 @@
+import type { CircuitStateName, UpstreamHttpFactory } from '@lib/upstream-http';
+import type { DeliverySolutionsSettings } from '../../config/providers-config';
+import type { Endpoint } from '../provider-endpoints';
+import type {
+  CallContext,
+  CanonicalInvoice,
+  CanonicalInvoiceUpdate,
+  Capability,
+  FinanceProvider,
+  InvoiceResult,
+  ItemError,
+  ProbeResult,
+  ProviderMode,
+} from '../provider.contract';
+import { DeliverySolutionsClient } from './delivery-solutions.client';
+import { DS_PROBE_TIMEOUT_MS, probeDeliverySolutions } from './delivery-solutions.health';
+import {
+  fromDsInvoiceAnswer,
+  toDsCreateInvoiceRequest,
+  toDsUpdateInvoiceRequest,
+} from './delivery-solutions.mapper';
+import { validateDsInvoice, validateDsInvoiceUpdate } from './delivery-solutions.rules';
+
+const DS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'invoice.create',
+  'invoice.update',
+]);
+
+/** Delivery Solutions returns platform: create and update invoices. */
+export class DeliverySolutionsProvider implements FinanceProvider {
+  readonly id = 'delivery-solutions' as const;
+  readonly displayName = 'Delivery Solutions';
+  readonly capabilities = DS_CAPABILITIES;
+  readonly mode: ProviderMode;
+  private readonly baseUrl: string;
+  private readonly probeTimeoutMs: number;
+
+  constructor(
+    endpoint: Endpoint<DeliverySolutionsSettings>,
+    private readonly client: DeliverySolutionsClient,
+  ) {
+    this.mode = endpoint.mode;
+    this.baseUrl = endpoint.settings.baseUrl;
+    this.probeTimeoutMs = endpoint.http.connectTimeoutMs ?? DS_PROBE_TIMEOUT_MS;
+  }
+
+  /** Builds the provider and its HTTP client for an endpoint (live or mock). */
+  static fromEndpoint(
+    endpoint: Endpoint<DeliverySolutionsSettings>,
+    http: UpstreamHttpFactory,
+  ): DeliverySolutionsProvider {
+    return new DeliverySolutionsProvider(endpoint, DeliverySolutionsClient.create(http, endpoint));
+  }
+
+  validateInvoice(invoice: CanonicalInvoice): ItemError[] {
+    return validateDsInvoice(invoice);
+  }
+
+  /** Rules for an update (not part of FinanceProvider yet). */
+  validateInvoiceUpdate(update: CanonicalInvoiceUpdate): ItemError[] {
+    return validateDsInvoiceUpdate(update);
+  }
+
+  async createInvoice(invoice: CanonicalInvoice, ctx: CallContext): Promise<InvoiceResult> {
+    const answer = await this.client.createInvoice(toDsCreateInvoiceRequest(invoice), ctx);
+    return fromDsInvoiceAnswer(answer);
+  }
+
+  async updateInvoice(
+    providerInvoiceId: string,
+    update: CanonicalInvoiceUpdate,
+    ctx: CallContext,
+  ): Promise<InvoiceResult> {
+    const answer = await this.client.updateInvoice(
+      providerInvoiceId,
+      toDsUpdateInvoiceRequest(update),
+      ctx,
+    );
+    return fromDsInvoiceAnswer(answer);
+  }
+
+  ping(): Promise<ProbeResult> {
+    return probeDeliverySolutions(this.baseUrl, this.probeTimeoutMs);
+  }
+
+  circuitState(): CircuitStateName {
+    return this.client.circuitState();
+  }
+}
