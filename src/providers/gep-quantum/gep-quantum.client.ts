@@ -1,0 +1,181 @@
+import {
+  ApiKeyHeadersStrategy,
+  type AuthStrategy,
+  GepTokenStrategy,
+  composeAuth,
+} from '@lib/auth-strategies';
+import {
+  type CircuitStateName,
+  type ErrorParser,
+  UpstreamError,
+  type UpstreamHttpClient,
+  type UpstreamHttpFactory,
+} from '@lib/upstream-http';
+import type { GepQuantumSettings } from '../../config/providers-config';
+import type { Endpoint } from '../provider-endpoints';
+import type { CallContext } from '../provider.contract';
+import { field, isRecord, present, stringField } from '../gep-smart/gep-common';
+import {
+  type QuantumDetails,
+  parseQuantumAnswer,
+  reportsOnRemittances,
+} from './gep-quantum.mapper';
+import { GEP_QUANTUM_PATHS, type QuantumRemittanceRequest } from './gep-quantum.types';
+
+export const GEP_QUANTUM_PROVIDER = 'gep-quantum';
+export const SUBSCRIPTION_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
+
+/** A remittance batch GEP processed, whatever each item's fate. */
+export interface GepQuantumBatchOutcome {
+  details: QuantumDetails;
+  httpStatus: number;
+  raw: unknown;
+}
+
+/** The first message of an ASP.NET ProblemDetails `errors` map. */
+function firstProblemMessage(errors: unknown): string | undefined {
+  if (!isRecord(errors)) return undefined;
+  for (const messages of Object.values(errors)) {
+    if (Array.isArray(messages) && typeof messages[0] === 'string') return messages[0];
+  }
+  return undefined;
+}
+
+/**
+ * Reads Quantum's whole-request error bodies: its own envelope (`errorCode`, `errorMessage`),
+ * APIM's `{statusCode, message}`, and ASP.NET ProblemDetails (`title`, `errors`).
+ */
+export const gepQuantumErrorParser: ErrorParser = (_status, body) => {
+  if (!isRecord(body)) return undefined;
+  const code = stringField(body, 'errorCode');
+  const title = stringField(body, 'title');
+  const detail = firstProblemMessage(field(body, 'errors'));
+  const message =
+    stringField(body, 'errorMessage') ??
+    stringField(body, 'message') ??
+    (title && detail ? `${title} ${detail}` : (title ?? detail));
+  if (!present(code) && !present(message)) return undefined;
+  return {
+    code: present(code) ? code : undefined,
+    message: present(message) ? message : undefined,
+  };
+};
+
+function required(settings: GepQuantumSettings, name: keyof GepQuantumSettings): string {
+  const value = settings[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new Error(`${GEP_QUANTUM_PROVIDER}: ${name} is not configured`);
+  }
+  return value;
+}
+
+/**
+ * GEP Quantum's auth: the GEP token (`GET tokenUrl` with `Ocp-Apim-Subscription-Key` and
+ * `gep-auth-key`, camelCase `{expires (minutes), token}`), then Bearer plus the subscription
+ * key on every call.
+ */
+export function gepQuantumAuth(endpoint: Endpoint<GepQuantumSettings>): AuthStrategy {
+  const s = endpoint.settings;
+  const subscriptionKey = required(s, 'subscriptionKey');
+  return composeAuth(
+    new GepTokenStrategy({
+      provider: GEP_QUANTUM_PROVIDER,
+      tokenUrl: required(s, 'tokenUrl'),
+      authKey: required(s, 'authKey'),
+      subscriptionKey,
+      expiresUnit: 'minutes',
+      timeoutMs: endpoint.http.timeoutMs,
+    }),
+    new ApiKeyHeadersStrategy({ headers: { [SUBSCRIPTION_KEY_HEADER]: subscriptionKey } }),
+  );
+}
+
+function unexpectedAnswer(httpStatus: number, body: unknown): UpstreamError {
+  const parsed = gepQuantumErrorParser(httpStatus, body);
+  return new UpstreamError({
+    provider: GEP_QUANTUM_PROVIDER,
+    kind: 'rejected',
+    transient: false,
+    httpStatus,
+    code: parsed?.code ?? 'UNEXPECTED_ANSWER',
+    message: `Upstream "${GEP_QUANTUM_PROVIDER}" did not process postRemittances${
+      parsed?.message ? `: ${parsed.message}` : ': the answer has no per-item details'
+    }`,
+  });
+}
+
+/** HTTP to GEP Quantum: one resilient client, token + subscription key, answers read per item. */
+export class GepQuantumClient {
+  constructor(
+    private readonly http: UpstreamHttpClient,
+    private readonly auth: AuthStrategy,
+  ) {}
+
+  static create(
+    endpoint: Endpoint<GepQuantumSettings>,
+    factory: UpstreamHttpFactory,
+  ): GepQuantumClient {
+    const auth = gepQuantumAuth(endpoint);
+    const { connectTimeoutMs, timeoutMs, deadlineMs, maxAttempts } = endpoint.http;
+    const http = factory.create({
+      provider: GEP_QUANTUM_PROVIDER,
+      baseUrl: endpoint.settings.baseUrl,
+      auth,
+      defaultHeaders: { Accept: 'application/json' },
+      connectTimeoutMs,
+      timeoutMs,
+      deadlineMs,
+      retry: maxAttempts === undefined ? undefined : { maxAttempts },
+      errorParser: gepQuantumErrorParser,
+    });
+    return new GepQuantumClient(http, auth);
+  }
+
+  /**
+   * One `PUT` of the array. A 200 whose `returnValue` lists per-item details is a processed
+   * batch, `isSuccess: false` included (some item failed). A 200 without details (`returnValue`
+   * null) and every non-2xx answer are whole-request failures: UpstreamError with GEP's code.
+   */
+  async putRemittances(
+    body: QuantumRemittanceRequest,
+    ctx: CallContext,
+  ): Promise<GepQuantumBatchOutcome> {
+    try {
+      const response = await this.http.request<unknown>({
+        method: 'PUT',
+        path: GEP_QUANTUM_PATHS.remittance,
+        body,
+        operation: 'postRemittances',
+        context: {
+          requestId: ctx.requestId,
+          operationId: ctx.operationId,
+          reference: ctx.reference,
+        },
+        signal: ctx.signal,
+        validateResponse: (res) =>
+          parseQuantumAnswer(res.data) ? undefined : unexpectedAnswer(res.status, res.data),
+      });
+      const details = parseQuantumAnswer(response.data);
+      if (!details) throw unexpectedAnswer(response.status, response.data);
+      return { details, httpStatus: response.status, raw: response.data };
+    } catch (error) {
+      // Not documented for Quantum, but read like GEP SMART: a 400 reporting per item is processed.
+      const details =
+        error instanceof UpstreamError && error.httpStatus === 400
+          ? parseQuantumAnswer(error.details)
+          : undefined;
+      if (details && reportsOnRemittances(body, details)) {
+        return { details, httpStatus: 400, raw: (error as UpstreamError).details };
+      }
+      throw error;
+    }
+  }
+
+  circuitState(): CircuitStateName {
+    return this.http.circuitState();
+  }
+
+  close(): void {
+    this.auth.close?.();
+  }
+}
