@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sendJson, startLocalServer } from '../../libs/auth-strategies/test-support/local-server';
 import {
   type LoggedRequest,
   type RunningSimulator,
@@ -479,6 +482,73 @@ describe('GEP SMART provider in mock mode', () => {
     } finally {
       factory.onApplicationShutdown();
       await endpoints.onApplicationShutdown();
+    }
+  });
+});
+
+describe('GEP SMART provider with a client certificate', () => {
+  const fixtures = join(__dirname, '../../libs/auth-strategies/test-fixtures');
+
+  it('presents the certificate on the token request and on the batch call', async () => {
+    // a minimal GEP SMART over mutual TLS: it refuses any connection without a client certificate
+    const server = await startLocalServer(
+      (req, res) => {
+        if (req.method === 'GET' && req.url === '/token/gep') {
+          sendJson(res, 200, {
+            Expires: 60,
+            Token: 'mtls-token-1',
+            StatusCode: 200,
+            ErrorMessage: '',
+          });
+          return;
+        }
+        const [model] = (JSON.parse(req.body) as { models: { documentNumber: string }[] }).models;
+        sendJson(res, 200, {
+          data: null,
+          statusCode: '200',
+          errorDetails: [],
+          successDetails: [{ key: model.documentNumber }],
+        });
+      },
+      {
+        cert: readFileSync(join(fixtures, 'server.pem')),
+        key: readFileSync(join(fixtures, 'server.key')),
+        ca: readFileSync(join(fixtures, 'ca.pem')),
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+    );
+    const factory = new UpstreamHttpFactory();
+    const provider = GepSmartProvider.create(
+      {
+        mode: 'live',
+        settings: {
+          ...loadAppConfig({ NODE_ENV: 'test' }).providers['gep-smart'],
+          baseUrl: server.url,
+          tokenUrl: `${server.url}/token/gep`,
+          authKey: AUTH_KEY,
+          sharedSecret: SHARED_SECRET,
+          clientCertFile: join(fixtures, 'client.pem'),
+          clientKeyFile: join(fixtures, 'client.key'),
+          caFile: join(fixtures, 'ca.pem'),
+        },
+        http: { maxAttempts: 1 },
+      },
+      factory,
+    );
+    try {
+      const result = await provider.postInvoiceStatuses([invoice('INV-TLS')], {});
+      expect(result.items).toEqual([{ key: 'INV-TLS', status: 'accepted', errors: [] }]);
+      expect(server.requests.map((r) => [r.method, r.url, r.clientCertCn])).toEqual([
+        ['GET', '/token/gep', 'test-client'],
+        ['POST', GEP_SMART_PATHS.invoiceStatus, 'test-client'],
+      ]);
+      expect(server.requests[0].headers['gep-auth-key']).toBe(AUTH_KEY);
+      expect(server.requests[1].headers.authorization).toBe('Bearer mtls-token-1');
+    } finally {
+      provider.onApplicationShutdown();
+      factory.onApplicationShutdown();
+      await server.close();
     }
   });
 });
