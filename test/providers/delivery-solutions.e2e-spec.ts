@@ -4,7 +4,11 @@ import {
   type RunningSimulator,
 } from '@lib/simulators';
 import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { loadAppConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { DeliverySolutionsModule } from '../../src/providers/delivery-solutions/delivery-solutions.module';
 import type {
   DeliverySolutionsSettings,
   UpstreamHttpOverrides,
@@ -348,6 +352,37 @@ describe('Delivery Solutions in mock mode', () => {
     } finally {
       factory.onApplicationShutdown();
       await endpoints.onApplicationShutdown();
+    }
+  });
+});
+
+describe('Delivery Solutions Nest module', () => {
+  it('builds the provider from ProviderEndpoints and UpstreamHttpFactory, and closes cleanly', async () => {
+    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
+
+    @Global()
+    @Module({
+      providers: [ProviderEndpoints, { provide: UpstreamHttpFactory, useValue: factory }],
+      exports: [ProviderEndpoints, UpstreamHttpFactory],
+    })
+    class Infrastructure {}
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.withConfig(loadAppConfig({ NODE_ENV: 'test' })),
+        Infrastructure,
+        DeliverySolutionsModule,
+      ],
+    }).compile();
+    try {
+      const built = moduleRef.get(DeliverySolutionsProvider);
+      expect(built.mode).toBe('mock');
+      expect(built.circuitState()).toBe('closed');
+      const result = await built.createInvoice(invoice(), {});
+      expect(result.providerInvoiceId).toBeDefined();
+    } finally {
+      factory.onApplicationShutdown();
+      await moduleRef.close();
     }
   });
 });

@@ -1,6 +1,10 @@
 import { createSimulator, defaultDmsOptions, type RunningSimulator } from '@lib/simulators';
 import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { loadAppConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { DmsModule } from '../../src/providers/dms/dms.module';
 import type { DmsSettings, UpstreamHttpOverrides } from '../../src/config/providers-config';
 import { DmsProvider } from '../../src/providers/dms/dms.provider';
 import { type Endpoint, ProviderEndpoints } from '../../src/providers/provider-endpoints';
@@ -314,6 +318,37 @@ describe('DMS in mock mode', () => {
     } finally {
       factory.onApplicationShutdown();
       await endpoints.onApplicationShutdown();
+    }
+  });
+});
+
+describe('DMS Nest module', () => {
+  it('builds the provider from ProviderEndpoints and UpstreamHttpFactory, and closes cleanly', async () => {
+    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
+
+    @Global()
+    @Module({
+      providers: [ProviderEndpoints, { provide: UpstreamHttpFactory, useValue: factory }],
+      exports: [ProviderEndpoints, UpstreamHttpFactory],
+    })
+    class Infrastructure {}
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.withConfig(loadAppConfig({ NODE_ENV: 'test' })),
+        Infrastructure,
+        DmsModule,
+      ],
+    }).compile();
+    try {
+      const built = moduleRef.get(DmsProvider);
+      expect(built.mode).toBe('mock');
+      expect(built.circuitState()).toBe('closed');
+      const result = await built.createInvoice({ ...specInvoice, reference: 'REQ-NEST-1' }, {});
+      expect(result.providerInvoiceId).toBeDefined();
+    } finally {
+      factory.onApplicationShutdown();
+      await moduleRef.close();
     }
   });
 });
