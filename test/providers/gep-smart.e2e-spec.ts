@@ -247,6 +247,19 @@ describe('GEP SMART provider (contract, real HTTP against the simulator)', () =>
     ]);
   });
 
+  it('reads a large all-rejected batch (HTTP 400 over 64 KiB) as processed', async () => {
+    const items = Array.from({ length: 100 }, (_, i) =>
+      invoice(`INVALID-${'x'.repeat(400)}-${i}`, { status: '', partnerCode: '' }),
+    );
+    const result = await build().postInvoiceStatuses(items, {});
+    expect(result.items).toHaveLength(100);
+    expect(result.items.map((item) => item.key)).toEqual(items.map((item) => item.documentNumber));
+    expect(
+      result.items.every((item) => item.status === 'rejected' && item.errors.length === 3),
+    ).toBe(true);
+    expect(JSON.stringify(result.raw).length).toBeGreaterThan(64 * 1024);
+  });
+
   it('keeps input order in a mixed batch, with each documented error on its item', async () => {
     const items = [
       invoice('INV-1'),

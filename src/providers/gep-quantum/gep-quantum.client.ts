@@ -14,7 +14,13 @@ import {
 import type { GepQuantumSettings } from '../../config/providers-config';
 import type { Endpoint } from '../provider-endpoints';
 import type { CallContext } from '../provider.contract';
-import { field, isRecord, present, stringField } from '../gep-smart/gep-common';
+import {
+  GEP_MAX_ANSWER_BYTES,
+  field,
+  isRecord,
+  present,
+  stringField,
+} from '../gep-smart/gep-common';
 import {
   type QuantumDetails,
   parseQuantumAnswer,
@@ -126,6 +132,7 @@ export class GepQuantumClient {
       timeoutMs,
       deadlineMs,
       retry: maxAttempts === undefined ? undefined : { maxAttempts },
+      maxAuditBodyBytes: GEP_MAX_ANSWER_BYTES,
       errorParser: gepQuantumErrorParser,
     });
     return new GepQuantumClient(http, auth);

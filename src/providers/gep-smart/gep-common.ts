@@ -22,6 +22,14 @@ export const GEP_RESULT_CODES = {
   unspecified: 'Rejected',
 } as const;
 
+/**
+ * Largest answer body the HTTP library keeps whole in an UpstreamError (its audit-body limit).
+ * GEP SMART answers a batch in which every item failed with HTTP 400: the per-item details are
+ * read from the error, so they must not be cut at the library's 64 KiB default. Audit rows are
+ * still truncated by the audit writer (AUDIT_MAX_BODY_BYTES).
+ */
+export const GEP_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
 export function mandatoryField(path: string, message: string): ItemError {
   return { code: GEP_ERROR_CODES.mandatory, message, path };
 }

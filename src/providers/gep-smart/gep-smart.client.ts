@@ -17,7 +17,7 @@ import {
 import type { GepSmartSettings } from '../../config/providers-config';
 import type { Endpoint } from '../provider-endpoints';
 import type { CallContext } from '../provider.contract';
-import { isRecord, stringField } from './gep-common';
+import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from './gep-common';
 import { parseGepBatchAnswer, reportsOnItems } from './gep-smart.mapper';
 import {
   GEP_SMART_PATHS,
@@ -162,6 +162,7 @@ export class GepSmartClient {
       timeoutMs,
       deadlineMs,
       retry: maxAttempts === undefined ? undefined : { maxAttempts },
+      maxAuditBodyBytes: GEP_MAX_ANSWER_BYTES,
       errorParser: gepSmartErrorParser,
     });
     return new GepSmartClient(http, auth);
