@@ -45,6 +45,8 @@ export async function createApp(
     adapter,
     {
       bufferLogs: true,
+      // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
+      abortOnError: false,
     },
   );
   app.useLogger(app.get(Logger));

@@ -3,11 +3,12 @@ import { AuditController } from './audit.controller';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditWriter } from './audit-writer.service';
+import { OutboundAuditSink } from './outbound-audit.sink';
 
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditWriter, AuditQueryService, AuditRetentionService],
-  exports: [AuditWriter, AuditRetentionService],
+  providers: [AuditWriter, AuditQueryService, AuditRetentionService, OutboundAuditSink],
+  exports: [AuditWriter, AuditRetentionService, OutboundAuditSink],
 })
 export class AuditModule {}

@@ -55,18 +55,19 @@ describe('loadAppConfig', () => {
     expect(problems.join('\n')).not.toContain('s3cret');
   });
 
+  const PROD = {
+    NODE_ENV: 'production',
+    MOCK_PROVIDERS: 'dms,gep-smart,gep-quantum,delivery-solutions',
+  };
+
   it('has no bootstrap key in production unless one is set, and refuses weak ones', () => {
-    expect(loadAppConfig({ NODE_ENV: 'production' }).auth.bootstrapApiKey).toBeUndefined();
-    expect(
-      problemsOf({ NODE_ENV: 'production', GATEWAY_BOOTSTRAP_API_KEY: DEV_BOOTSTRAP_API_KEY })[0],
-    ).toMatch(/^GATEWAY_BOOTSTRAP_API_KEY is the well-known local default/);
-    expect(problemsOf({ NODE_ENV: 'production', GATEWAY_BOOTSTRAP_API_KEY: 'short' })[0]).toMatch(
-      /too short/,
+    expect(loadAppConfig(PROD).auth.bootstrapApiKey).toBeUndefined();
+    expect(problemsOf({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: DEV_BOOTSTRAP_API_KEY })[0]).toMatch(
+      /^GATEWAY_BOOTSTRAP_API_KEY is the well-known local default/,
     );
+    expect(problemsOf({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: 'short' })[0]).toMatch(/too short/);
     const strong = 'x'.repeat(40);
-    expect(
-      loadAppConfig({ NODE_ENV: 'production', GATEWAY_BOOTSTRAP_API_KEY: strong }).auth,
-    ).toEqual({
+    expect(loadAppConfig({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: strong }).auth).toEqual({
       bootstrapApiKey: strong,
       bootstrapIsDefault: false,
     });
@@ -74,5 +75,58 @@ describe('loadAppConfig', () => {
 
   it('treats blank values as unset', () => {
     expect(loadAppConfig({ PORT: '  ', DATABASE_URL: '' }).port).toBe(3000);
+  });
+
+  it('refuses an unconfigured provider in production unless MOCK_PROVIDERS lists it', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', MOCK_PROVIDERS: 'dms,gep-smart' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^gep-quantum is not configured \(GEP_QUANTUM_BASE_URL unset\)/),
+      expect.stringMatching(
+        /^delivery-solutions is not configured \(DELIVERY_SOLUTIONS_BASE_URL unset\)/,
+      ),
+    ]);
+    expect(problemsOf({ MOCK_PROVIDERS: 'sap' })[0]).toMatch(/^MOCK_PROVIDERS lists "sap"/);
+  });
+
+  it('names the missing variables of a half-configured provider', () => {
+    const problems = problemsOf({
+      DMS_BASE_URL: 'https://dms.example.com',
+      DMS_USERNAME: 'u',
+      GEP_SMART_BASE_URL: 'https://gep.example.com',
+      GEP_SMART_AUTH_KEY: 'k',
+      GEP_QUANTUM_BASE_URL: 'https://q.example.com',
+      GEP_QUANTUM_TOKEN_URL: 'https://q.example.com/SmartAuth2/Token',
+      GEP_QUANTUM_AUTH_KEY: 'k',
+      GEP_QUANTUM_SUBSCRIPTION_KEY: 's',
+      DELIVERY_SOLUTIONS_BASE_URL: 'https://ds.example.com',
+      DELIVERY_SOLUTIONS_CLIENT_ID: 'id',
+      GEP_SMART_CLIENT_CERT: '/tmp/cert.pem',
+    });
+    expect(problems).toEqual([
+      'dms has a base URL but no credentials: set DMS_API_KEY, or DMS_USERNAME and DMS_PASSWORD (missing DMS_PASSWORD)',
+      'gep-smart has a base URL but is missing GEP_SMART_TOKEN_URL, GEP_SMART_SHARED_SECRET',
+      'GEP_SMART_CLIENT_CERT and GEP_SMART_CLIENT_KEY go together: set both or neither',
+      expect.stringMatching(
+        /^delivery-solutions has a base URL but no complete credentials: .*\(missing DELIVERY_SOLUTIONS_TOKEN_URL, DELIVERY_SOLUTIONS_CLIENT_SECRET\)$/,
+      ),
+    ]);
+  });
+
+  it('reads per-provider timeout and retry overrides', () => {
+    const config = loadAppConfig({
+      DMS_TIMEOUT_MS: '1500',
+      DMS_RETRY_MAX_ATTEMPTS: '5',
+      GEP_QUANTUM_DEADLINE_MS: '9000',
+    });
+    expect(config.providers.dms.http).toEqual({
+      connectTimeoutMs: undefined,
+      timeoutMs: 1500,
+      deadlineMs: undefined,
+      maxAttempts: 5,
+    });
+    expect(config.providers['gep-quantum'].http.deadlineMs).toBe(9000);
+    expect(problemsOf({ DMS_RETRY_MAX_ATTEMPTS: '0' })[0]).toMatch(
+      /^DMS_RETRY_MAX_ATTEMPTS="0" is invalid/,
+    );
   });
 });

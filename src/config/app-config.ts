@@ -1,4 +1,6 @@
+import { registerSecrets } from '../logging/secret-values';
 import { EnvReader } from './env-reader';
+import { readProvidersConfig, type ProvidersConfig } from './providers-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +34,17 @@ export interface AppConfig {
     bootstrapApiKey?: string;
     /** True when the well-known local default is in use. */
     bootstrapIsDefault: boolean;
+  };
+  providers: ProvidersConfig;
+  api: {
+    /** Sustained requests per second per API client. */
+    rateLimitPerSecond: number;
+    /** Requests a client may send at once above the sustained rate. */
+    rateLimitBurst: number;
+    /** Items per status or remittance batch. */
+    batchMaxItems: number;
+    /** How long an Idempotency-Key is remembered. */
+    idempotencyTtlMs: number;
   };
   audit: {
     retentionDays: number;
@@ -92,6 +105,13 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       runMigrations: r.bool('DATABASE_RUN_MIGRATIONS', true),
     },
     auth: { bootstrapApiKey, bootstrapIsDefault },
+    providers: readProvidersConfig(r, production),
+    api: {
+      rateLimitPerSecond: r.int('RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
+      rateLimitBurst: r.int('RATE_LIMIT_BURST', 100, 1, 1_000_000),
+      batchMaxItems: r.int('BATCH_MAX_ITEMS', 100, 1, 10_000),
+      idempotencyTtlMs: r.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    },
     audit: {
       retentionDays: r.int('AUDIT_RETENTION_DAYS', 400, 1, 36500),
       retentionIntervalMs: r.int('AUDIT_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
@@ -99,5 +119,18 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
+  const p = config.providers;
+  registerSecrets(
+    bootstrapApiKey,
+    databaseUrl ? new URL(databaseUrl).password : undefined,
+    p.dms.apiKey,
+    p.dms.password,
+    p['gep-smart'].authKey,
+    p['gep-smart'].sharedSecret,
+    p['gep-quantum'].authKey,
+    p['gep-quantum'].subscriptionKey,
+    p['delivery-solutions'].clientSecret,
+    p['delivery-solutions'].apiKey,
+  );
   return config;
 }

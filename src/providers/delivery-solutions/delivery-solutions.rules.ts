@@ -99,7 +99,7 @@ class Rules {
 
   address(address: CanonicalAddress | undefined): void {
     if (!address) return;
-    const field = (name: keyof CanonicalAddress) => `shipTo.${name}`;
+    const field = (name: keyof CanonicalAddress & string) => `shipTo.${name}`;
     for (const name of ['street1', 'city', 'state', 'postalCode'] as const) {
       this.required(address[name], field(name), `deliveryAddress.${name}`);
     }

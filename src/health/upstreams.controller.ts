@@ -1,0 +1,73 @@
+import { Controller, Get, HttpStatus, Inject, Param, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../gateway/auth/auth.decorators';
+import { ProblemException } from '../gateway/problem/problem';
+import { isProviderId, PROVIDER_IDS, type ProviderId } from '../providers/provider.contract';
+import { ProviderHealth } from '../providers/provider-health';
+import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
+
+interface UpstreamHealth {
+  status: 'up' | 'down';
+  mode: string;
+  reachable: boolean;
+  latencyMs: number;
+  circuit: string;
+  error?: string;
+  checkedAt: string;
+}
+
+/**
+ * Informational upstream health (never part of liveness or readiness): 503 when a live
+ * provider is unreachable or its circuit is open. Mock providers are reported, not judged.
+ */
+@ApiTags('health')
+@Public()
+@Controller('health/upstreams')
+export class UpstreamsHealthController {
+  constructor(
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly health: ProviderHealth,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every provider: mode, reachability, latency, circuit state' })
+  async all(@Res({ passthrough: true }) reply: FastifyReply) {
+    const entries = await Promise.all(
+      this.registry.all().map(async (p) => [p.id, await this.check(p.id)] as const),
+    );
+    const upstreams = Object.fromEntries(entries) as Record<ProviderId, UpstreamHealth>;
+    const down = entries.some(([, h]) => h.status === 'down' && h.mode === 'live');
+    if (down) void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: down ? 'error' : 'ok', upstreams };
+  }
+
+  @Get(':provider')
+  @ApiOperation({ summary: 'One provider: mode, reachability, latency, circuit state' })
+  @ApiParam({ name: 'provider', enum: PROVIDER_IDS })
+  async one(@Param('provider') provider: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (!isProviderId(provider)) {
+      throw new ProblemException('not_found', {
+        detail: `No provider ${provider}; known: ${PROVIDER_IDS.join(', ')}`,
+      });
+    }
+    const health = await this.check(provider);
+    if (health.status === 'down' && health.mode === 'live')
+      void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { provider, ...health };
+  }
+
+  private async check(id: ProviderId): Promise<UpstreamHealth> {
+    const probe = await this.health.probe(id);
+    const status = this.health.status(id);
+    return {
+      status: probe.reachable && status.circuit !== 'open' ? 'up' : 'down',
+      mode: status.mode,
+      reachable: probe.reachable,
+      latencyMs: probe.latencyMs,
+      circuit: status.circuit,
+      ...(probe.error ? { error: probe.error } : {}),
+      checkedAt: probe.checkedAt,
+    };
+  }
+}

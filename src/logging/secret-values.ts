@@ -1,0 +1,28 @@
+import { REDACTED } from '@lib/upstream-http';
+
+/**
+ * Literal secret values this process holds (configured credentials, generated mock
+ * credentials). Log lines are scrubbed of them whatever key they appear under, so an error
+ * message that echoes a credential never reaches the log.
+ */
+const secrets = new Set<string>();
+
+const MIN_LENGTH = 6;
+
+export function registerSecrets(...values: (string | undefined | null)[]): void {
+  for (const value of values) if (value && value.length >= MIN_LENGTH) secrets.add(value);
+}
+
+export function maskKnownSecrets(text: string): string {
+  if (secrets.size === 0) return text;
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/** A pino destination that scrubs known secrets before writing to stdout. */
+export const scrubbingStdout = {
+  write(line: string): void {
+    process.stdout.write(maskKnownSecrets(line));
+  },
+};

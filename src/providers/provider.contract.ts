@@ -1,0 +1,267 @@
+import type { CircuitStateName } from '@lib/upstream-http';
+
+/**
+ * The contract every provider module implements, in the gateway's canonical terms. Only a
+ * provider module knows its upstream's field names; the gateway speaks this language.
+ */
+export const PROVIDER_IDS = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+export function isProviderId(value: unknown): value is ProviderId {
+  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
+}
+
+export const CAPABILITIES = [
+  'invoice.create',
+  'invoice.update',
+  'credit-note.create',
+  'invoice-status.post',
+  'credit-memo-status.post',
+  'remittance.post',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export type ProviderMode = 'live' | 'mock';
+
+/** Passed with every call: correlation for logs and audit rows. */
+export interface CallContext {
+  requestId?: string;
+  operationId?: string;
+  reference?: string;
+  signal?: AbortSignal;
+}
+
+// ---------------------------------------------------------------- canonical documents
+
+export interface CanonicalParty {
+  code?: string;
+  name?: string;
+  email?: string;
+  /** E.164 */
+  phone?: string;
+  externalId?: string;
+}
+
+export interface CanonicalTaxes {
+  cgst?: number;
+  sgst?: number;
+  igst?: number;
+  total?: number;
+}
+
+export interface CanonicalOrder {
+  status?: string;
+  type?: string;
+  deliveryCharge?: number;
+  tips?: number;
+  /** ISO-8601 */
+  deliveredAt?: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface CanonicalAddress {
+  street1?: string;
+  street2?: string;
+  apartmentNumber?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  countryCode?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+export interface CanonicalLine {
+  sku?: string;
+  upc?: string;
+  category?: string;
+  quantity: number;
+  price?: number;
+  salePrice?: number;
+  title?: string;
+  description?: string;
+  image?: string;
+  tags?: string[];
+  attributes?: Record<string, unknown>;
+  size?: string;
+  weight?: number;
+}
+
+/** `POST /v1/invoices` body (DESIGN.md section 3). */
+export interface CanonicalInvoice {
+  provider: ProviderId;
+  reference: string;
+  groupReference?: string;
+  party?: CanonicalParty;
+  amount: number;
+  currency?: string;
+  description?: string;
+  internalOrderNumber?: string;
+  taxes?: CanonicalTaxes;
+  brand?: string;
+  location?: string;
+  /** ISO-8601 with zone */
+  issuedAt?: string;
+  /** IANA zone */
+  timeZone?: string;
+  order?: CanonicalOrder;
+  shipTo?: CanonicalAddress;
+  lines?: CanonicalLine[];
+  passThrough?: Record<string, unknown>;
+}
+
+/** `PATCH /v1/invoices/{id}`: the fields to change. */
+export type CanonicalInvoiceUpdate = Partial<Omit<CanonicalInvoice, 'provider'>>;
+
+export interface InvoiceResult {
+  providerInvoiceId?: string;
+  providerDocumentNumber?: string;
+  status: string;
+  /** ISO-8601 */
+  issuedAt?: string;
+  documentUrl?: string;
+  /** The upstream's answer as received (secrets never appear in answers). */
+  raw: unknown;
+}
+
+/** `POST /v1/credit-notes` after the gateway resolved the invoice. */
+export interface CanonicalCreditNote {
+  provider: ProviderId;
+  reference: string;
+  providerInvoiceId: string;
+  party: { code: string; name: string };
+  amount: number;
+  reason: string;
+  description?: string;
+}
+
+export interface CreditNoteResult {
+  providerCreditNoteId?: string;
+  status: string;
+  issuedAt?: string;
+  amount?: number;
+  documentUrl?: string;
+  raw: unknown;
+}
+
+// ---------------------------------------------------------------- batches
+
+export interface CanonicalComment {
+  text?: string;
+  accessType?: string;
+  attachments?: { fileName?: string; fileUri?: string }[];
+}
+
+export interface InvoiceStatusItem {
+  documentNumber: string;
+  status: string;
+  /** ISO-8601 */
+  invoiceDate: string;
+  partnerCode: string;
+  sourceSystem?: string;
+  lob?: string;
+  exceptionType?: string;
+  comment?: CanonicalComment;
+}
+
+export interface CreditMemoStatusItem {
+  documentNumber: string;
+  status: string;
+  /** ISO-8601 */
+  creditMemoDate: string;
+  partnerCode: string;
+  sourceSystem?: string;
+  lob?: string;
+  exceptionType?: string;
+  comment?: CanonicalComment;
+}
+
+export interface RemittancePayment {
+  referenceNumber: string;
+  remittanceId: string;
+  method?: string;
+  /** ISO-8601 */
+  date: string;
+  grossAmount?: number;
+  netAmount?: number;
+  discountAmount?: number;
+  adjustmentAmount?: number;
+  currency?: string;
+}
+
+export interface RemittanceItem {
+  documentNumber?: string;
+  supplierInvoiceNumber?: string;
+  clientSupplierCode?: string;
+  sourceSystem?: string;
+  batchId?: string;
+  status: string;
+  payment: RemittancePayment;
+  comment?: string;
+}
+
+export interface ItemError {
+  code: string;
+  message: string;
+  /** Field path inside the item, when known (e.g. `payment.date`). */
+  path?: string;
+}
+
+export interface BatchItemResult {
+  key: string;
+  status: 'accepted' | 'rejected';
+  documentStatus?: string;
+  interfaceStatus?: string;
+  documentUrl?: string;
+  errors: ItemError[];
+}
+
+export interface BatchResult {
+  /** One per item sent, in the order sent. */
+  items: BatchItemResult[];
+  raw: unknown;
+}
+
+// ---------------------------------------------------------------- health
+
+export interface ProbeResult {
+  reachable: boolean;
+  latencyMs: number;
+  /** Why it is not reachable (never a secret). */
+  error?: string;
+  checkedAt: string;
+}
+
+// ---------------------------------------------------------------- the adapter
+
+/** One upstream. Optional methods exist exactly when the capability is listed. */
+export interface FinanceProvider {
+  readonly id: ProviderId;
+  readonly displayName: string;
+  readonly mode: ProviderMode;
+  readonly capabilities: ReadonlySet<Capability>;
+
+  createInvoice?(invoice: CanonicalInvoice, ctx: CallContext): Promise<InvoiceResult>;
+  updateInvoice?(
+    providerInvoiceId: string,
+    update: CanonicalInvoiceUpdate,
+    ctx: CallContext,
+  ): Promise<InvoiceResult>;
+  createCreditNote?(creditNote: CanonicalCreditNote, ctx: CallContext): Promise<CreditNoteResult>;
+  postInvoiceStatuses?(items: InvoiceStatusItem[], ctx: CallContext): Promise<BatchResult>;
+  postCreditMemoStatuses?(items: CreditMemoStatusItem[], ctx: CallContext): Promise<BatchResult>;
+  postRemittances?(items: RemittanceItem[], ctx: CallContext): Promise<BatchResult>;
+
+  /**
+   * The upstream's documented rules the gateway can check before sending, per document or
+   * item. Empty when valid. Used to reject items locally without a call.
+   */
+  validateInvoice?(invoice: CanonicalInvoice): ItemError[];
+  validateInvoiceStatus?(item: InvoiceStatusItem, now: Date): ItemError[];
+  validateCreditMemoStatus?(item: CreditMemoStatusItem, now: Date): ItemError[];
+  validateRemittance?(item: RemittanceItem, now: Date): ItemError[];
+
+  /** A cheap reachability probe for /health/upstreams. */
+  ping(): Promise<ProbeResult>;
+  circuitState(): CircuitStateName;
+}
