@@ -7,16 +7,19 @@ import { bearerToken } from './api-key';
 import { ApiClientsService } from './api-clients.service';
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './auth.decorators';
 import type { Scope } from './scopes';
+import { RateLimiter } from './rate-limiter';
 
 /**
  * Global guard: every route needs a valid key unless marked @Public(). Missing, unknown and
- * revoked keys get the same 401; a key without the route's scope gets 403.
+ * revoked keys get the same 401; a key without the route's scope gets 403; a client over its
+ * rate gets 429 with Retry-After.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly clients: ApiClientsService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +34,13 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
     contextOf(request).principal = principal;
+    const wait = this.limiter.take(principal.clientId);
+    if (wait > 0) {
+      throw new ProblemException('rate_limited', {
+        detail: `Rate limit reached for this API key; retry in ${wait} s`,
+        headers: { 'retry-after': String(wait) },
+      });
+    }
     const required =
       this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((scope) => !this.clients.hasScope(principal, scope));

@@ -44,18 +44,9 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    const problem = this.toProblem(exception);
+    const problem = toProblem(exception);
     const status = problem.status;
-    const body: ProblemDetails = {
-      type: problemType(problem.code),
-      title: PROBLEM_CODES[problem.code].title,
-      status,
-      detail: problem.message,
-      code: problem.code,
-      requestId: String(request.id),
-      ...(problem.init.errors?.length ? { errors: problem.init.errors } : {}),
-      ...(problem.init.upstream ? { upstream: problem.init.upstream } : {}),
-    };
+    const body = problemBody(problem, String(request.id));
     if (status >= 500 && problem.code === 'internal_error') {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
     }
@@ -67,25 +58,40 @@ export class ProblemFilter implements ExceptionFilter {
       .header('content-type', PROBLEM_CONTENT_TYPE)
       .send(body);
   }
+}
 
-  toProblem(exception: unknown): ProblemException {
-    if (exception instanceof ProblemException) return exception;
-    const upstream = upstreamProblem(exception);
-    if (upstream) return upstream;
-    if (exception instanceof HttpException) return fromHttpException(exception);
-    const framework = exception as FrameworkError | null;
-    if (
-      framework &&
-      typeof framework.statusCode === 'number' &&
-      framework.statusCode >= 400 &&
-      framework.statusCode < 500
-    ) {
-      return fromFrameworkError(framework);
-    }
-    return new ProblemException('internal_error', {
-      detail: 'An unexpected error occurred. Quote the request id when reporting it.',
-    });
+/** The problem+json body for a problem. */
+export function problemBody(problem: ProblemException, requestId: string): ProblemDetails {
+  return {
+    type: problemType(problem.code),
+    title: PROBLEM_CODES[problem.code].title,
+    status: problem.status,
+    detail: problem.message,
+    code: problem.code,
+    requestId,
+    ...(problem.init.errors?.length ? { errors: problem.init.errors } : {}),
+    ...(problem.init.upstream ? { upstream: problem.init.upstream } : {}),
+  };
+}
+
+/** Any error as the problem it is answered with. */
+export function toProblem(exception: unknown): ProblemException {
+  if (exception instanceof ProblemException) return exception;
+  const upstream = upstreamProblem(exception);
+  if (upstream) return upstream;
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  const framework = exception as FrameworkError | null;
+  if (
+    framework &&
+    typeof framework.statusCode === 'number' &&
+    framework.statusCode >= 400 &&
+    framework.statusCode < 500
+  ) {
+    return fromFrameworkError(framework);
   }
+  return new ProblemException('internal_error', {
+    detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+  });
 }
 
 function fromHttpException(exception: HttpException): ProblemException {

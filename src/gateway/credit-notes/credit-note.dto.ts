@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+
+export class CreditNotePartyDto {
+  @ApiProperty({ example: 'DLR001' }) @IsString() @IsNotEmpty() @MaxLength(50) code!: string;
+  @ApiProperty({ example: 'ABC Motors' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+}
+
+export class CreateCreditNoteDto {
+  @ApiPropertyOptional({
+    enum: PROVIDER_IDS,
+    example: 'dms',
+    description: 'Default: the only provider that issues credit notes (dms)',
+  })
+  @IsOptional()
+  @IsIn(PROVIDER_IDS, {
+    message: `provider must be one of ${PROVIDER_IDS.join(', ')}`,
+  })
+  provider?: ProviderId;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The gateway invoice id (give this or providerInvoiceId)',
+  })
+  @ValidateIf(
+    (o: CreateCreditNoteDto) => o.invoiceId !== undefined || o.providerInvoiceId === undefined,
+  )
+  @IsUUID('all', {
+    message: 'invoiceId must be a gateway invoice id (UUID); or give providerInvoiceId',
+  })
+  invoiceId?: string;
+
+  @ApiPropertyOptional({
+    example: 'EINV-2025-001234',
+    description: "The provider's invoice number (DMS e_invoice_number)",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  providerInvoiceId?: string;
+
+  @ApiProperty({ example: 'REQ-2025-001234', maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  reference!: string;
+
+  @ApiProperty({ type: CreditNotePartyDto })
+  @ValidateNested()
+  @Type(() => CreditNotePartyDto)
+  party!: CreditNotePartyDto;
+
+  @ApiProperty({ example: 150000.0, minimum: 0 })
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  amount!: number;
+
+  @ApiProperty({ example: 'Claim settlement', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reason!: string;
+
+  @ApiPropertyOptional({
+    example: 'Credit note for claim request REQ-2025-001234',
+    maxLength: 1000,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+}
+
+export class CreditNoteDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'dms' }) provider!: string;
+  @ApiProperty({ example: 'REQ-2025-001234' }) reference!: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) invoiceId!: string | null;
+  @ApiProperty({ example: 'EINV-2025-001234' }) providerInvoiceId!: string;
+  @ApiPropertyOptional({ example: 'CN-2025-001234', nullable: true }) providerCreditNoteId!:
+    | string
+    | null;
+  @ApiProperty({ example: 'issued' }) status!: string;
+  @ApiPropertyOptional({ example: '2025-12-17T10:30:00.000Z', nullable: true }) issuedAt!:
+    | string
+    | null;
+  @ApiProperty({ example: 150000 }) amount!: number;
+  @ApiProperty({ example: 'Claim settlement' }) reason!: string;
+  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiProperty({ type: CreditNotePartyDto }) party!: Record<string, unknown> | null;
+  @ApiPropertyOptional({
+    example: 'https://dms.example.com/credit-notes/CN-2025-001234',
+    nullable: true,
+  })
+  documentUrl!: string | null;
+  @ApiProperty({ example: true }) mock!: boolean;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) operationId!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}

@@ -1,0 +1,37 @@
+import type { InvoiceEntity } from '../../database/entities/invoice.entity';
+import type { InvoiceDto } from './invoice.dto';
+
+export function toInvoiceDto(row: InvoiceEntity): InvoiceDto {
+  return {
+    id: row.id,
+    provider: row.provider,
+    reference: row.reference,
+    status: row.status,
+    providerInvoiceId: row.providerInvoiceId,
+    providerDocumentNumber: row.providerDocumentNumber,
+    issuedAt: row.issuedAt ? row.issuedAt.toISOString() : null,
+    documentUrl: row.documentUrl,
+    amount: row.amount,
+    currency: row.currency,
+    party: row.party,
+    mock: row.mock,
+    operationId: row.operationId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Postgres unique_violation */
+export function isUniqueViolation(error: unknown): boolean {
+  return (
+    (error as { code?: string; driverError?: { code?: string } })?.driverError?.code === '23505' ||
+    (error as { code?: string })?.code === '23505'
+  );
+}
+
+/** A date from an upstream answer, or null when absent or unparseable. */
+export function parseDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : new Date(time);
+}

@@ -1,0 +1,392 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+import { E164, IsIanaTimeZone, IsIsoDateTimeWithZone } from '../validation/validators';
+
+const MONEY = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false } as const;
+
+export class PartyDto {
+  @ApiPropertyOptional({
+    example: 'DLR001',
+    maxLength: 50,
+    description: 'DMS: dealer_code (required)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  code?: string;
+
+  @ApiPropertyOptional({
+    example: 'ABC Motors',
+    maxLength: 200,
+    description: 'DMS: dealer_name (required); Delivery Solutions: customer.name',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'jane@example.com', maxLength: 254 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an email address' })
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+14155550123', description: 'E.164' })
+  @IsOptional()
+  @IsString()
+  @Matches(E164, { message: 'phone must be an E.164 number such as +14155550123' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'CUST-88812', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  externalId?: string;
+}
+
+export class TaxesDto {
+  @ApiPropertyOptional({ example: 0, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  cgst?: number;
+  @ApiPropertyOptional({ example: 0, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  sgst?: number;
+  @ApiPropertyOptional({ example: 0, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  igst?: number;
+  @ApiPropertyOptional({
+    example: 0,
+    minimum: 0,
+    description: 'Must equal cgst + sgst + igst (DMS)',
+  })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  total?: number;
+}
+
+export class OrderDto {
+  @ApiPropertyOptional({
+    example: 'DELIVERED',
+    description: 'Delivery Solutions: orderInfo.status (required)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'delivery' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  type?: string;
+  @ApiPropertyOptional({ example: 5.99, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  deliveryCharge?: number;
+  @ApiPropertyOptional({ example: 2, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  tips?: number;
+
+  @ApiPropertyOptional({ example: '2025-12-17T10:30:00Z' })
+  @IsOptional()
+  @IsIsoDateTimeWithZone()
+  deliveredAt?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, unknown>;
+}
+
+export class AddressDto {
+  @ApiPropertyOptional({ example: '123 Main St' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  street1?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) street2?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) apartmentNumber?: string;
+  @ApiPropertyOptional({ example: 'Springfield' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  city?: string;
+  @ApiPropertyOptional({ example: 'IL' }) @IsOptional() @IsString() @MaxLength(100) state?: string;
+  @ApiPropertyOptional({ example: '62701' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  postalCode?: string;
+
+  @ApiPropertyOptional({ example: 'US', enum: ['US', 'CA', 'GB', 'AU', 'IE'] })
+  @IsOptional()
+  @IsIn(['US', 'CA', 'GB', 'AU', 'IE'], {
+    message: 'countryCode must be one of US, CA, GB, AU, IE',
+  })
+  countryCode?: string;
+
+  @ApiPropertyOptional({ example: 39.7817 })
+  @IsOptional()
+  @IsNumber()
+  @Min(-90)
+  @Max(90)
+  latitude?: number;
+  @ApiPropertyOptional({ example: -89.6501 })
+  @IsOptional()
+  @IsNumber()
+  @Min(-180)
+  @Max(180)
+  longitude?: number;
+}
+
+export class LineDto {
+  @ApiPropertyOptional({ example: 'SKU-1' }) @IsOptional() @IsString() @MaxLength(100) sku?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) upc?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) category?: string;
+
+  @ApiProperty({ example: 1, minimum: 1 })
+  @IsInt()
+  @Min(1)
+  quantity!: number;
+
+  @ApiPropertyOptional({ example: 19.99, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  price?: number;
+  @ApiPropertyOptional({ example: 17.99, minimum: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  salePrice?: number;
+  @ApiPropertyOptional({ example: 'T-shirt' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+
+  @ApiPropertyOptional({ example: 'https://cdn.example.com/p/1.png' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true })
+  @MaxLength(2000)
+  image?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, unknown>;
+  @ApiPropertyOptional({ example: 'M' }) @IsOptional() @IsString() @MaxLength(50) size?: string;
+  @ApiPropertyOptional({ example: 0.3, minimum: 0 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  weight?: number;
+}
+
+export class CreateInvoiceDto {
+  @ApiProperty({ enum: PROVIDER_IDS, example: 'dms', description: 'dms or delivery-solutions' })
+  @IsIn(PROVIDER_IDS, {
+    message: `provider must be one of ${PROVIDER_IDS.join(', ')}`,
+  })
+  provider!: ProviderId;
+
+  @ApiProperty({
+    example: 'REQ-2025-001234',
+    maxLength: 100,
+    description: 'Your business key; DMS request_number, Delivery Solutions orderExternalId',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  reference!: string;
+
+  @ApiPropertyOptional({ example: 'GRP-7', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  groupReference?: string;
+
+  @ApiPropertyOptional({ type: PartyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PartyDto)
+  party?: PartyDto;
+
+  @ApiProperty({ example: 150000.0, minimum: 0, description: 'At most 2 decimals' })
+  @IsNumber(MONEY)
+  @Min(0)
+  amount!: number;
+
+  @ApiPropertyOptional({ example: 'INR', description: 'ISO 4217; DMS accepts INR only' })
+  @IsOptional()
+  @IsString()
+  @Length(3, 3)
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as INR' })
+  currency?: string;
+
+  @ApiPropertyOptional({ example: 'E-Invoice for claim request REQ-2025-001234', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'IO-2025-001', maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  internalOrderNumber?: string;
+
+  @ApiPropertyOptional({ type: TaxesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TaxesDto)
+  taxes?: TaxesDto;
+
+  @ApiPropertyOptional({ example: 'brand-123', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  brand?: string;
+  @ApiPropertyOptional({ example: 'store-9', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  location?: string;
+
+  @ApiPropertyOptional({ example: '2025-12-17T10:30:00Z' })
+  @IsOptional()
+  @IsIsoDateTimeWithZone()
+  issuedAt?: string;
+
+  @ApiPropertyOptional({ example: 'America/New_York' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timeZone?: string;
+
+  @ApiPropertyOptional({ type: OrderDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrderDto)
+  order?: OrderDto;
+  @ApiPropertyOptional({ type: AddressDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  shipTo?: AddressDto;
+
+  @ApiPropertyOptional({ type: [LineDto], maxItems: 500 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => LineDto)
+  lines?: LineDto[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Merged into the upstream body as is',
+  })
+  @IsOptional()
+  @IsObject()
+  passThrough?: Record<string, unknown>;
+}
+
+export class UpdateInvoiceDto extends PartialType(
+  OmitType(CreateInvoiceDto, ['provider', 'reference'] as const),
+) {}
+
+export class InvoiceDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: PROVIDER_IDS, example: 'dms' }) provider!: string;
+  @ApiProperty({ example: 'REQ-2025-001234' }) reference!: string;
+  @ApiProperty({ example: 'issued' }) status!: string;
+  @ApiPropertyOptional({ example: 'EINV-2025-001234', nullable: true }) providerInvoiceId!:
+    | string
+    | null;
+  @ApiPropertyOptional({ example: 'DMS-2025-001234', nullable: true }) providerDocumentNumber!:
+    | string
+    | null;
+  @ApiPropertyOptional({ example: '2025-12-17T10:30:00.000Z', nullable: true }) issuedAt!:
+    | string
+    | null;
+  @ApiPropertyOptional({
+    example: 'https://dms.example.com/invoices/EINV-2025-001234',
+    nullable: true,
+  })
+  documentUrl!: string | null;
+  @ApiProperty({ example: 150000 }) amount!: number;
+  @ApiPropertyOptional({ example: 'INR', nullable: true }) currency!: string | null;
+  @ApiPropertyOptional({ type: PartyDto, nullable: true }) party!: Record<string, unknown> | null;
+  @ApiProperty({ example: true, description: 'Created against a simulator (mock mode)' })
+  mock!: boolean;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) operationId!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class InvoiceListQueryDto {
+  @ApiPropertyOptional({ enum: PROVIDER_IDS })
+  @IsOptional()
+  @IsIn(PROVIDER_IDS)
+  provider?: ProviderId;
+
+  @ApiPropertyOptional({ example: 'REQ-2025-001234' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reference?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class InvoiceListDto {
+  @ApiProperty({ type: [InvoiceDto] }) items!: InvoiceDto[];
+}

@@ -1,0 +1,51 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
+import { ProviderHealth } from '../../providers/provider-health';
+import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { Auth } from '../auth/auth.decorators';
+
+class ProbeDto {
+  @ApiProperty() reachable!: boolean;
+  @ApiProperty() latencyMs!: number;
+  @ApiPropertyOptional() error?: string;
+  @ApiProperty() checkedAt!: string;
+}
+
+class ProviderDto {
+  @ApiProperty({ enum: PROVIDER_IDS }) id!: string;
+  @ApiProperty({ example: 'Dealer DMS' }) name!: string;
+  @ApiProperty({ enum: ['live', 'mock'] }) mode!: string;
+  @ApiProperty({ enum: CAPABILITIES, isArray: true }) capabilities!: string[];
+  @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'] }) circuit!: string;
+  @ApiPropertyOptional({ type: ProbeDto, nullable: true }) lastHealth!: ProbeDto | null;
+}
+
+class ProviderListDto {
+  @ApiProperty({ type: [ProviderDto] }) items!: ProviderDto[];
+}
+
+@ApiTags('providers')
+@Controller('v1/providers')
+export class ProvidersController {
+  constructor(
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly health: ProviderHealth,
+  ) {}
+
+  @Get()
+  @Auth()
+  @ApiOperation({
+    summary: 'Each provider: mode (live/mock), capabilities, circuit state, last health probe',
+  })
+  @ApiOkResponse({ type: ProviderListDto })
+  list(): ProviderListDto {
+    return { items: this.registry.all().map((p) => this.health.status(p.id)) };
+  }
+}
