@@ -1,0 +1,176 @@
+import request from 'supertest';
+import {
+  createSimulator,
+  defaultDmsOptions,
+  DEFAULT_CREDENTIALS,
+  simulatorOptionsFromEnv,
+  startAllSimulators,
+  type RunningSimulators,
+} from '@lib/simulators';
+import { TestApp, startTestApp } from './support/test-app';
+import { auth, dmsInvoice, dsInvoice, injectFault } from './support/api';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Live mode: the four simulators run standalone (as `npm run simulators` starts them) and the
+ * gateway is configured with their URLs and credentials, as it would be with the real upstreams.
+ */
+describe('live mode against standalone simulators (e2e)', () => {
+  let sims: RunningSimulators;
+  let t: TestApp;
+  let dmsPort: number;
+
+  beforeAll(async () => {
+    sims = await startAllSimulators(simulatorOptionsFromEnv({}), { port: 0 });
+    const url = (id: 'dms' | 'gep-smart' | 'gep-quantum' | 'delivery-solutions') =>
+      sims.get(id)!.url;
+    dmsPort = sims.get('dms')!.port;
+    const c = DEFAULT_CREDENTIALS;
+    t = await startTestApp({
+      DMS_BASE_URL: url('dms'),
+      DMS_API_KEY: c.dms.apiKey,
+      DMS_TIMEOUT_MS: '1000',
+      DMS_RETRY_MAX_ATTEMPTS: '1',
+      GEP_SMART_BASE_URL: url('gep-smart'),
+      GEP_SMART_TOKEN_URL: `${url('gep-smart')}/token/gep`,
+      GEP_SMART_AUTH_KEY: c['gep-smart'].authKey,
+      GEP_SMART_SHARED_SECRET: c['gep-smart'].sharedSecret,
+      GEP_QUANTUM_BASE_URL: url('gep-quantum'),
+      GEP_QUANTUM_TOKEN_URL: `${url('gep-quantum')}/SmartAuth2/Token`,
+      GEP_QUANTUM_AUTH_KEY: c['gep-quantum'].authKey,
+      GEP_QUANTUM_SUBSCRIPTION_KEY: c['gep-quantum'].subscriptionKey,
+      DELIVERY_SOLUTIONS_BASE_URL: url('delivery-solutions'),
+      DELIVERY_SOLUTIONS_TOKEN_URL: `${url('delivery-solutions')}/ent-services/security/v1/oauth/token`,
+      DELIVERY_SOLUTIONS_CLIENT_ID: c['delivery-solutions'].clientId,
+      DELIVERY_SOLUTIONS_CLIENT_SECRET: c['delivery-solutions'].clientSecret,
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await sims?.stop();
+  });
+
+  it('runs every provider live', async () => {
+    const res = await request(t.url).get('/v1/providers').set(auth).expect(200);
+    expect(res.body.items.map((p: { mode: string }) => p.mode)).toEqual([
+      'live',
+      'live',
+      'live',
+      'live',
+    ]);
+  });
+
+  it('creates a DMS invoice and its credit note, a Delivery Solutions invoice, and posts statuses and remittances', async () => {
+    const inv = await request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .send(dmsInvoice({ amount: 500 }))
+      .expect(201);
+    expect(inv.body.mock).toBe(false);
+    const cn = await request(t.url)
+      .post('/v1/credit-notes')
+      .set(auth)
+      .send({
+        invoiceId: inv.body.id,
+        reference: inv.body.reference,
+        party: { code: 'DLR001', name: 'ABC Motors' },
+        amount: 500,
+        reason: 'Claim settlement',
+      })
+      .expect(201);
+    expect(cn.body.providerCreditNoteId).toEqual(expect.stringMatching(/\S/));
+
+    await request(t.url).post('/v1/invoices').set(auth).send(dsInvoice()).expect(201);
+
+    const statuses = await request(t.url)
+      .post('/v1/invoice-status-updates')
+      .set(auth)
+      .send({
+        updates: [
+          {
+            documentNumber: 'DEV_Inv070918A',
+            status: 'SentForPayment',
+            invoiceDate: '2019-12-14T11:47:24.534Z',
+            partnerCode: 'PC-1530698055599',
+          },
+        ],
+      })
+      .expect(200);
+    expect(statuses.body.accepted).toBe(1);
+
+    const memos = await request(t.url)
+      .post('/v1/credit-memo-status-updates')
+      .set(auth)
+      .send({
+        updates: [
+          {
+            documentNumber: 'CM-9',
+            status: 'SentForPayment',
+            creditMemoDate: '2019-12-14T11:47:24.534Z',
+            partnerCode: 'PC-1530698055599',
+          },
+        ],
+      })
+      .expect(200);
+    expect(memos.body.accepted).toBe(1);
+
+    const remittances = await request(t.url)
+      .post('/v1/remittances')
+      .set(auth)
+      .send({
+        remittances: [
+          {
+            documentNumber: 'INV-1',
+            status: 'Paid',
+            payment: { referenceNumber: 'P-1', remittanceId: 'R-1', date: '2024-06-01T00:00:00Z' },
+          },
+        ],
+      })
+      .expect(200);
+    expect(remittances.body.accepted).toBe(1);
+  });
+
+  it('answers 504 upstream_timeout when the upstream hangs past its timeout', async () => {
+    await injectFault(sims.get('dms')!.url, {
+      path: '/api/invoices/generate',
+      mode: 'hang',
+      count: 1,
+    });
+    const res = await request(t.url).post('/v1/invoices').set(auth).send(dmsInvoice()).expect(504);
+    expect(res.body).toMatchObject({
+      code: 'upstream_timeout',
+      upstream: { provider: 'dms', transient: true },
+    });
+  });
+
+  it('turns /health/upstreams 503 while a live upstream is down, and 200 when it is back', async () => {
+    await request(t.url).get('/health/upstreams').expect(200);
+    await sims.get('dms')!.stop();
+    await sleep(2100); // past the probe cache
+    const down = await request(t.url).get('/health/upstreams').expect(503);
+    expect(down.body.upstreams.dms).toMatchObject({
+      status: 'down',
+      mode: 'live',
+      reachable: false,
+    });
+    expect(down.body.upstreams['gep-smart'].status).toBe('up');
+    await request(t.url).get('/health/upstreams/dms').expect(503);
+    // liveness and readiness never depend on upstreams
+    await request(t.url).get('/health/live').expect(200);
+    await request(t.url).get('/health/ready').expect(200);
+
+    const back = await createSimulator('dms', {
+      ...defaultDmsOptions(),
+      ...DEFAULT_CREDENTIALS.dms,
+    }).start(dmsPort);
+    try {
+      await sleep(2100);
+      const up = await request(t.url).get('/health/upstreams').expect(200);
+      expect(up.body.upstreams.dms).toMatchObject({ status: 'up', reachable: true });
+    } finally {
+      await back.stop();
+    }
+  });
+});
