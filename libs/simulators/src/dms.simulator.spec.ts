@@ -62,6 +62,7 @@ describe('DMS simulator', () => {
       ['unknown IO', { io_number: 'IO-1999-999' }, 'IO_NOT_FOUND'],
       ['known IO', { io_number: 'IO-2025-002' }, null],
       ['negative amount', { amount: -1 }, 'INVALID_AMOUNT'],
+      ['zero amount (only negative is invalid)', { amount: 0 }, null],
       ['amount as string', { amount: '5000.50' }, 'INVALID_AMOUNT'],
       ['three decimals', { amount: 1.234 }, 'INVALID_AMOUNT'],
       ['missing description', { description: undefined }, 'INVALID_DATA'],

@@ -83,7 +83,7 @@ function requireAmount(body: Record<string, unknown>, field = 'amount'): number 
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new DmsError(400, 'INVALID_AMOUNT', `${field} must be a number`);
   }
-  if (value <= 0) throw new DmsError(400, 'INVALID_AMOUNT', `${field} must be greater than zero`);
+  if (value < 0) throw new DmsError(400, 'INVALID_AMOUNT', `${field} must not be negative`);
   if (Math.abs(Math.round(value * 100) - value * 100) > 1e-6) {
     throw new DmsError(400, 'INVALID_AMOUNT', `${field} must have at most 2 decimals`);
   }
