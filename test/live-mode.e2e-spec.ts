@@ -20,14 +20,24 @@ describe('live mode against standalone simulators (e2e)', () => {
   let sims: RunningSimulators;
   let t: TestApp;
   let dmsPort: number;
+  const logLines: string[] = [];
+  let stdout: jest.SpyInstance;
 
   beforeAll(async () => {
+    // every log line the gateway writes in this suite is kept and checked for secrets
+    stdout = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return true;
+      });
     sims = await startAllSimulators(simulatorOptionsFromEnv({}), { port: 0 });
     const url = (id: 'dms' | 'gep-smart' | 'gep-quantum' | 'delivery-solutions') =>
       sims.get(id)!.url;
     dmsPort = sims.get('dms')!.port;
     const c = DEFAULT_CREDENTIALS;
     t = await startTestApp({
+      LOG_LEVEL: 'debug',
       DMS_BASE_URL: url('dms'),
       DMS_API_KEY: c.dms.apiKey,
       DMS_TIMEOUT_MS: '1000',
@@ -50,6 +60,7 @@ describe('live mode against standalone simulators (e2e)', () => {
   afterAll(async () => {
     await t?.close();
     await sims?.stop();
+    stdout.mockRestore();
   });
 
   it('runs every provider live', async () => {
@@ -172,5 +183,20 @@ describe('live mode against standalone simulators (e2e)', () => {
     } finally {
       await back.stop();
     }
+  });
+
+  it('never writes a credential to a log line', () => {
+    const c = DEFAULT_CREDENTIALS;
+    const secrets = [
+      c.dms.apiKey,
+      c['gep-smart'].authKey,
+      c['gep-smart'].sharedSecret,
+      c['gep-quantum'].subscriptionKey,
+      c['delivery-solutions'].clientSecret,
+    ];
+    const text = logLines.join('');
+    expect(text).toContain('"requestId"'); // the suite did log its requests
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/Bearer [A-Za-z0-9._-]{10,}/);
   });
 });

@@ -1,7 +1,7 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactUrl } from '@lib/upstream-http';
+import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { scrubbingStdout } from './secret-values';
@@ -9,21 +9,28 @@ import { scrubbingStdout } from './secret-values';
 /** Paths pino-http keeps out of the request log (probes and scrapes would drown it). */
 const QUIET = /^\/(health|metrics)(\/|\?|$)/;
 
-/** Log keys whose values are always masked, wherever they appear in a log object. */
-export const LOG_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.authorization',
-  '*.password',
-  '*.token',
-  '*.access_token',
-  '*.client_secret',
-  '*.sharedSecret',
-  '*.apiKey',
-  '*["x-api-key"]',
-  '*["gep-auth-key"]',
-  '*["ocp-apim-subscription-key"]',
-];
+/**
+ * Every logged object goes through the shared redaction utility: secret-named keys are masked
+ * at any depth. Objects that have their own serializer (req, res, err) are left to it.
+ */
+export function redactLogObject(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (isSecretKey(key) && value !== undefined && value !== null && value !== '')
+      out[key] = REDACTED;
+    else if (key === 'req' || key === 'res' || key === 'err' || value instanceof Error)
+      out[key] = value;
+    else out[key] = isPlain(value) ? redact(value) : value;
+  }
+  return out;
+}
+
+function isPlain(value: unknown): boolean {
+  if (Array.isArray(value)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
 @Module({
   imports: [
@@ -37,7 +44,7 @@ export const LOG_REDACT_PATHS = [
             // Fastify's id, set on the raw request by genReqId: the log and the answer agree.
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
             autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
-            redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' },
+            formatters: { log: redactLogObject },
             serializers: {
               req: (req: { id?: string; method?: string; url?: string }) => ({
                 requestId: req.id,
