@@ -18,6 +18,7 @@ import type {
   GepSmartSettings,
   UpstreamHttpOverrides,
 } from '../config/providers-config';
+import type { UpstreamClientConfig } from '@lib/upstream-http';
 import type { ProviderId, ProviderMode } from './provider.contract';
 
 /** Where and how to reach one upstream: its configuration, or its in-process simulator. */
@@ -32,6 +33,18 @@ export interface EndpointSettings {
   'gep-smart': GepSmartSettings;
   'gep-quantum': GepQuantumSettings;
   'delivery-solutions': DeliverySolutionsSettings;
+}
+
+/** A provider's timeout and retry overrides as upstream-http client settings. */
+export function httpSettings(
+  http: UpstreamHttpOverrides,
+): Pick<UpstreamClientConfig, 'connectTimeoutMs' | 'timeoutMs' | 'deadlineMs' | 'retry'> {
+  return {
+    connectTimeoutMs: http.connectTimeoutMs,
+    timeoutMs: http.timeoutMs,
+    deadlineMs: http.deadlineMs,
+    retry: http.maxAttempts === undefined ? undefined : { maxAttempts: http.maxAttempts },
+  };
 }
 
 const secret = () => {

@@ -12,7 +12,7 @@ import {
   type UpstreamHttpFactory,
 } from '@lib/upstream-http';
 import type { GepQuantumSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import { httpSettings, type Endpoint } from '../provider-endpoints';
 import type { CallContext } from '../provider.contract';
 import {
   GEP_MAX_ANSWER_BYTES,
@@ -122,16 +122,12 @@ export class GepQuantumClient {
     factory: UpstreamHttpFactory,
   ): GepQuantumClient {
     const auth = gepQuantumAuth(endpoint);
-    const { connectTimeoutMs, timeoutMs, deadlineMs, maxAttempts } = endpoint.http;
     const http = factory.create({
       provider: GEP_QUANTUM_PROVIDER,
       baseUrl: endpoint.settings.baseUrl,
       auth,
       defaultHeaders: { Accept: 'application/json' },
-      connectTimeoutMs,
-      timeoutMs,
-      deadlineMs,
-      retry: maxAttempts === undefined ? undefined : { maxAttempts },
+      ...httpSettings(endpoint.http),
       maxAuditBodyBytes: GEP_MAX_ANSWER_BYTES,
       errorParser: gepQuantumErrorParser,
     });

@@ -15,7 +15,7 @@ import {
   type UpstreamHttpFactory,
 } from '@lib/upstream-http';
 import type { GepSmartSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import { httpSettings, type Endpoint } from '../provider-endpoints';
 import type { CallContext } from '../provider.contract';
 import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from './gep-common';
 import { parseGepBatchAnswer, reportsOnItems } from './gep-smart.mapper';
@@ -152,16 +152,12 @@ export class GepSmartClient {
     factory: UpstreamHttpFactory,
   ): GepSmartClient {
     const auth = gepSmartAuth(endpoint);
-    const { connectTimeoutMs, timeoutMs, deadlineMs, maxAttempts } = endpoint.http;
     const http = factory.create({
       provider: GEP_SMART_PROVIDER,
       baseUrl: endpoint.settings.baseUrl,
       auth,
       defaultHeaders: { Accept: 'application/json' },
-      connectTimeoutMs,
-      timeoutMs,
-      deadlineMs,
-      retry: maxAttempts === undefined ? undefined : { maxAttempts },
+      ...httpSettings(endpoint.http),
       maxAuditBodyBytes: GEP_MAX_ANSWER_BYTES,
       errorParser: gepSmartErrorParser,
     });
