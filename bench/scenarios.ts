@@ -1,0 +1,129 @@
+import type { LoadTarget } from './load';
+
+/**
+ * The request pairs measured: each scenario is one business request sent straight to the
+ * simulator (the body the gateway itself would send upstream) and through the gateway (the
+ * canonical body). Every request carries a new reference, so each creates a new document.
+ */
+
+export interface BenchEndpoints {
+  runId: string;
+  dmsUrl: string;
+  dmsApiKey: string;
+  gepSmartUrl: string;
+  /** GEP SMART bearer token, fetched once before the direct run (as a client would cache it). */
+  gepToken: string;
+  gatewayUrl: string;
+  gatewayKey: string;
+  batchItems: number;
+}
+
+export interface ScenarioPair {
+  name: string;
+  direct: { description: string; target: LoadTarget };
+  gateway: { description: string; target: LoadTarget };
+}
+
+const DEALER = { code: 'DLR001', name: 'ABC Motors' };
+const IO_NUMBER = 'IO-2025-001';
+const AMOUNT = 150000;
+const GEP_STATUS = 'SentForPayment';
+const GEP_PARTNER = 'PC-1530698055599';
+const GEP_INVOICE_DATE = '2019-12-14T11:47:24.534Z';
+const GEP_INVOICE_STATUS_PATH = '/SmartInterfaceAPI/api/Invoice/InvoiceStatusdetails';
+
+function dmsPair(e: BenchEndpoints): ScenarioPair {
+  const reference = (kind: string, seq: number) => `BENCH-${e.runId}-${kind}${seq}`;
+  return {
+    name: 'dms-invoice',
+    direct: {
+      description: 'POST /api/invoices/generate (DMS simulator)',
+      target: {
+        baseUrl: e.dmsUrl,
+        method: 'POST',
+        path: '/api/invoices/generate',
+        headers: { authorization: `Bearer ${e.dmsApiKey}` },
+        body: (seq) => ({
+          request_number: reference('D', seq),
+          dealer_code: DEALER.code,
+          dealer_name: DEALER.name,
+          amount: AMOUNT,
+          description: `E-Invoice for claim request ${reference('D', seq)}`,
+          io_number: IO_NUMBER,
+        }),
+      },
+    },
+    gateway: {
+      description: 'POST /v1/invoices {provider: dms} (gateway -> DMS simulator)',
+      target: {
+        baseUrl: e.gatewayUrl,
+        method: 'POST',
+        path: '/v1/invoices',
+        headers: { authorization: `Bearer ${e.gatewayKey}` },
+        body: (seq) => ({
+          provider: 'dms',
+          reference: reference('G', seq),
+          party: DEALER,
+          amount: AMOUNT,
+          description: `E-Invoice for claim request ${reference('G', seq)}`,
+          internalOrderNumber: IO_NUMBER,
+        }),
+      },
+    },
+  };
+}
+
+function gepSmartPair(e: BenchEndpoints): ScenarioPair {
+  const documents = (kind: string, seq: number) =>
+    Array.from({ length: e.batchItems }, (_, i) => `BENCH-${e.runId}-${kind}${seq}-${i}`);
+  return {
+    name: `gep-smart-status-x${e.batchItems}`,
+    direct: {
+      description: `POST ${GEP_INVOICE_STATUS_PATH}, ${e.batchItems} models (GEP SMART simulator, token cached)`,
+      target: {
+        baseUrl: e.gepSmartUrl,
+        method: 'POST',
+        path: GEP_INVOICE_STATUS_PATH,
+        headers: { authorization: `Bearer ${e.gepToken}` },
+        body: (seq) => ({
+          models: documents('D', seq).map((documentNumber) => ({
+            documentNumber,
+            documentstatusInfo: GEP_STATUS,
+            clientPartnerCode: GEP_PARTNER,
+            invoiceDate: GEP_INVOICE_DATE,
+          })),
+        }),
+      },
+    },
+    gateway: {
+      description: `POST /v1/invoice-status-updates, ${e.batchItems} updates (gateway -> GEP SMART simulator)`,
+      target: {
+        baseUrl: e.gatewayUrl,
+        method: 'POST',
+        path: '/v1/invoice-status-updates',
+        headers: { authorization: `Bearer ${e.gatewayKey}` },
+        body: (seq) => ({
+          provider: 'gep-smart',
+          updates: documents('G', seq).map((documentNumber) => ({
+            documentNumber,
+            status: GEP_STATUS,
+            partnerCode: GEP_PARTNER,
+            invoiceDate: GEP_INVOICE_DATE,
+          })),
+        }),
+      },
+    },
+  };
+}
+
+export const SCENARIO_NAMES = ['dms', 'gep-smart'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export function buildScenario(name: ScenarioName, endpoints: BenchEndpoints): ScenarioPair {
+  switch (name) {
+    case 'dms':
+      return dmsPair(endpoints);
+    case 'gep-smart':
+      return gepSmartPair(endpoints);
+  }
+}
