@@ -23,7 +23,8 @@ const shared = {
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
-  maxWorkers: 2,
+  // The embedded database serves one connection at a time: one worker then. Real Postgres: two.
+  maxWorkers: process.env.DATABASE_URL ? 2 : 1,
   projects: [
     {
       ...shared,

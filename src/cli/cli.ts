@@ -33,7 +33,7 @@ async function openDatabase(env: Record<string, string | undefined>): Promise<Da
       });
     }
   }
-  return Database.open({ ...database, poolSize: 2 });
+  return Database.open({ ...database, poolSize: 1 });
 }
 
 /** Runs one CLI command; resolves to the process exit code. */

@@ -43,8 +43,8 @@ export class Database {
       embedded = await startEmbeddedPostgres({
         dataDir: settings.inMemory ? undefined : settings.dataDir,
         port: settings.embeddedPort,
-        // every pool in this process plus room for the CLI
-        maxConnections: settings.poolSize * 2 + 10,
+        // this process's one connection plus room for the CLI
+        maxConnections: 10,
       });
       url = embedded.url;
       if (!settings.inMemory) {
@@ -52,7 +52,11 @@ export class Database {
         await writeFile(infoFile, JSON.stringify({ port: embedded.port, pid: process.pid }));
       }
     }
-    const dataSource = new DataSource(dataSourceOptions(url, settings.poolSize));
+    // PGLiteSocketServer runs every connection on PGlite's single session and interleaves their
+    // extended-protocol messages: two connections with parameterised queries in flight corrupt
+    // each other ("portal does not exist", wrong parameter counts). One connection is safe.
+    const poolSize = embedded ? 1 : settings.poolSize;
+    const dataSource = new DataSource(dataSourceOptions(url, poolSize));
     try {
       await dataSource.initialize();
       if (settings.runMigrations) await migrate(dataSource, embedded === undefined);
