@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { TestApp, startTestApp } from './support/test-app';
 import {
   auditRows,
@@ -490,6 +491,29 @@ describe('unified API (e2e, mock mode)', () => {
       expect(outbound).toHaveLength(1);
       const other = await auditRows(t, b.headers['x-request-id'], 'outbound');
       expect(other).toHaveLength(0);
+    });
+
+    it('forgets a key once it has expired', async () => {
+      const key = randomUUID();
+      const first = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .set('Idempotency-Key', key)
+        .send(dmsInvoice())
+        .expect(201);
+      await t.app
+        .get(DataSource)
+        .query(`UPDATE operations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+          first.body.operationId,
+        ]);
+      const fresh = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .set('Idempotency-Key', key)
+        .send(dmsInvoice())
+        .expect(201);
+      expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+      expect(fresh.body.id).not.toBe(first.body.id);
     });
 
     it('refuses a malformed key', async () => {

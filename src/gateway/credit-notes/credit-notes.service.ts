@@ -8,7 +8,7 @@ import type { CanonicalCreditNote, FinanceProvider } from '../../providers/provi
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
 import { OperationRunner, type Outcome } from '../idempotency/operation-runner';
 import { callContext } from '../invoices/invoices.service';
-import { isUniqueViolation, parseDate } from '../invoices/invoice-ledger';
+import { insertRow, isUniqueViolation, parseDate } from '../invoices/invoice-ledger';
 import { FieldError, ProblemException } from '../problem/problem';
 import { resolveProvider } from '../providers/provider-resolver';
 import type { CreateCreditNoteDto, CreditNoteDto } from './credit-note.dto';
@@ -79,7 +79,7 @@ export class CreditNotesService {
           operationId: operation.id,
         });
         try {
-          return { status: 201, body: toCreditNoteDto(await this.repo.save(row)) };
+          return { status: 201, body: toCreditNoteDto(await insertRow(this.repo, row)) };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           const winner = await this.repo.findOneByOrFail({

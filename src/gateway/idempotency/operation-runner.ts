@@ -67,20 +67,19 @@ export class OperationRunner {
       expiresAt: key ? new Date(Date.now() + this.config.api.idempotencyTtlMs) : null,
     };
 
+    // Insert first: a free key (the usual case) costs one statement; a taken one is read after.
     let operation: OperationEntity | undefined;
     for (let tries = 0; tries < 3 && !operation; tries++) {
-      if (key) {
-        const existing = await this.operations.findByKey(principal.clientId, key);
-        if (existing) {
-          if (existing.expiresAt && existing.expiresAt.getTime() <= Date.now()) {
-            await this.operations.releaseExpiredKey(existing.id);
-          } else {
-            ctx.operationId = existing.id;
-            return this.replay(existing, requestHash);
-          }
-        }
-      }
       operation = await this.operations.start(newOperation);
+      if (operation || !key) continue;
+      const existing = await this.operations.findByKey(principal.clientId, key);
+      if (!existing) continue; // released meanwhile: try again
+      if (existing.expiresAt && existing.expiresAt.getTime() <= Date.now()) {
+        await this.operations.releaseExpiredKey(existing.id);
+        continue;
+      }
+      ctx.operationId = existing.id;
+      return this.replay(existing, requestHash);
     }
     if (!operation) {
       throw new ProblemException('idempotency_key_in_flight', {

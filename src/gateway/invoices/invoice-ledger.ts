@@ -1,3 +1,4 @@
+import type { ObjectLiteral, Repository } from 'typeorm';
 import type { InvoiceEntity } from '../../database/entities/invoice.entity';
 import type { InvoiceDto } from './invoice.dto';
 
@@ -34,4 +35,13 @@ export function parseDate(value: string | undefined): Date | null {
   if (!value) return null;
   const time = Date.parse(value);
   return Number.isNaN(time) ? null : new Date(time);
+}
+
+/**
+ * Inserts a new ledger row in one statement (no transaction round trips) and returns it with
+ * the generated id and timestamps filled in.
+ */
+export async function insertRow<T extends ObjectLiteral>(repo: Repository<T>, row: T): Promise<T> {
+  await repo.insert(row);
+  return row;
 }

@@ -19,7 +19,7 @@ import type {
   InvoiceListQueryDto,
   UpdateInvoiceDto,
 } from './invoice.dto';
-import { isUniqueViolation, parseDate, toInvoiceDto } from './invoice-ledger';
+import { insertRow, isUniqueViolation, parseDate, toInvoiceDto } from './invoice-ledger';
 
 /** Invoices: created and updated through their provider, kept in the gateway's ledger. */
 @Injectable()
@@ -64,7 +64,7 @@ export class InvoicesService {
           ...fromResult(result),
         });
         try {
-          return { status: 201, body: toInvoiceDto(await this.repo.save(row)) };
+          return { status: 201, body: toInvoiceDto(await insertRow(this.repo, row)) };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           // a concurrent create with the same reference won the race
