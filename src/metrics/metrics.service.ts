@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One Prometheus registry for the process. */
 @Injectable()
@@ -7,6 +7,10 @@ export class MetricsService {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
+  readonly upstreamAttempts: Counter<'provider' | 'operation' | 'outcome'>;
+  readonly upstreamRetries: Counter<'provider' | 'operation'>;
+  readonly upstreamDuration: Histogram<'provider' | 'operation'>;
+  private circuitSource?: () => { provider: string; state: string }[];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
@@ -23,5 +27,63 @@ export class MetricsService {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
+    this.upstreamAttempts = new Counter({
+      name: 'gateway_upstream_attempts_total',
+      help: 'Outbound attempts by provider, operation and outcome (success, rejected, transient_error, timeout, circuit_open)',
+      labelNames: ['provider', 'operation', 'outcome'],
+      registers: [this.registry],
+    });
+    this.upstreamRetries = new Counter({
+      name: 'gateway_upstream_retries_total',
+      help: 'Outbound attempts after the first of a call',
+      labelNames: ['provider', 'operation'],
+      registers: [this.registry],
+    });
+    this.upstreamDuration = new Histogram({
+      name: 'gateway_upstream_attempt_duration_seconds',
+      help: 'Duration of one outbound attempt',
+      labelNames: ['provider', 'operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    const states = ['closed', 'open', 'half-open', 'isolated'];
+    const source = () => this.circuitSource?.() ?? [];
+    new Gauge({
+      name: 'gateway_upstream_circuit_state',
+      help: 'Circuit breaker state per provider: 1 for the current state, 0 for the others',
+      labelNames: ['provider', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { provider, state } of source()) {
+          for (const name of states) this.set({ provider, state: name }, name === state ? 1 : 0);
+        }
+      },
+    });
+  }
+
+  /** Where circuit states are read at scrape time (the provider registry sets it). */
+  setCircuitSource(source: () => { provider: string; state: string }[]): void {
+    this.circuitSource = source;
+  }
+
+  recordUpstreamAttempt(entry: {
+    provider: string;
+    operation: string;
+    outcome: string;
+    attempt: number;
+    durationMs: number;
+  }): void {
+    this.upstreamAttempts.inc({
+      provider: entry.provider,
+      operation: entry.operation,
+      outcome: entry.outcome,
+    });
+    this.upstreamDuration.observe(
+      { provider: entry.provider, operation: entry.operation },
+      entry.durationMs / 1000,
+    );
+    if (entry.attempt > 1)
+      this.upstreamRetries.inc({ provider: entry.provider, operation: entry.operation });
   }
 }

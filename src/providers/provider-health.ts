@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import type { CircuitStateName } from '@lib/upstream-http';
 import type { Capability, ProbeResult, ProviderId, ProviderMode } from './provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from './provider-registry';
@@ -20,7 +21,14 @@ export class ProviderHealth {
   private readonly last = new Map<ProviderId, ProbeResult>();
   private readonly inFlight = new Map<ProviderId, Promise<ProbeResult>>();
 
-  constructor(@Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry) {}
+  constructor(
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    metrics: MetricsService,
+  ) {
+    metrics.setCircuitSource(() =>
+      registry.all().map((p) => ({ provider: p.id, state: p.circuitState() })),
+    );
+  }
 
   async probe(id: ProviderId): Promise<ProbeResult> {
     const cached = this.last.get(id);
