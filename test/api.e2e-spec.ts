@@ -161,6 +161,17 @@ describe('unified API (e2e, mock mode)', () => {
         .send({ amount: 50, order: { status: 'RETURNED' } })
         .expect(200);
       expect(updated.body).toMatchObject({ id: created.body.id, amount: 50 });
+      // either half of the upstream's order block alone still makes a valid update
+      await request(t.url)
+        .patch(`/v1/invoices/${created.body.id}`)
+        .set(auth)
+        .send({ amount: 60 })
+        .expect(200);
+      await request(t.url)
+        .patch(`/v1/invoices/${created.body.id}`)
+        .set(auth)
+        .send({ order: { status: 'DELIVERED' } })
+        .expect(200);
 
       const dms = await request(t.url)
         .post('/v1/invoices')
@@ -422,6 +433,32 @@ describe('unified API (e2e, mock mode)', () => {
         'accepted',
         'rejected',
         'rejected',
+      ]);
+    });
+
+    it('refuses dates without a zone with 400 naming the item field', async () => {
+      const res = await request(t.url)
+        .post('/v1/invoice-status-updates')
+        .set(auth)
+        .send({
+          updates: [
+            {
+              documentNumber: 'D-1',
+              status: 'SentForPayment',
+              invoiceDate: '2019-12-14T11:47:24.534Z',
+              partnerCode: 'P',
+            },
+            {
+              documentNumber: 'D-2',
+              status: 'SentForPayment',
+              invoiceDate: '2019-12-14T11:47:24',
+              partnerCode: 'P',
+            },
+          ],
+        })
+        .expect(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual([
+        'updates[1].invoiceDate',
       ]);
     });
 

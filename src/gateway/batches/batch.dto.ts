@@ -8,10 +8,13 @@ import {
   IsOptional,
   IsString,
   MaxLength,
-  Min,
+  Matches,
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+import { ISO_WITH_ZONE, IsIsoDateTimeWithZone } from '../validation/validators';
+
+const ISO_DATE_OR_DATE_TIME = new RegExp(`^\\d{4}-\\d{2}-\\d{2}$|${ISO_WITH_ZONE.source}`);
 
 /*
  * Batch items check only types and lengths here: the documented business rules (required
@@ -100,18 +103,22 @@ class StatusUpdateBase {
 }
 
 export class InvoiceStatusUpdateDto extends StatusUpdateBase {
-  @ApiProperty({ example: '2019-12-14T11:47:24.534Z', description: 'ISO-8601, not in the future' })
+  @ApiProperty({
+    example: '2019-12-14T11:47:24.534Z',
+    description: 'ISO-8601 with zone, not in the future',
+  })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @IsIsoDateTimeWithZone()
   invoiceDate!: string;
 }
 
 export class CreditMemoStatusUpdateDto extends StatusUpdateBase {
-  @ApiProperty({ example: '2019-12-14T11:47:24.534Z', description: 'ISO-8601, not in the future' })
+  @ApiProperty({
+    example: '2019-12-14T11:47:24.534Z',
+    description: 'ISO-8601 with zone, not in the future',
+  })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @IsIsoDateTimeWithZone()
   creditMemoDate!: string;
 }
 
@@ -165,21 +172,24 @@ export class PaymentDto {
   @MaxLength(100)
   remittanceId!: string;
   @ApiPropertyOptional({ example: 'ACH' }) @IsOptional() @IsString() @MaxLength(50) method?: string;
-  @ApiProperty({ example: '2024-06-01T00:00:00Z' })
+  @ApiProperty({
+    example: '2024-06-01T00:00:00Z',
+    description: 'A date (2024-06-01) or an ISO-8601 date-time with zone',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @Matches(ISO_DATE_OR_DATE_TIME, {
+    message: 'date must be a date (2024-06-01) or an ISO-8601 date-time with a zone',
+  })
   date!: string;
   @ApiPropertyOptional({ example: 1000 })
   @IsOptional()
   @IsNumber(MONEY)
-  @Min(0)
   grossAmount?: number;
-  @ApiPropertyOptional({ example: 990 }) @IsOptional() @IsNumber(MONEY) @Min(0) netAmount?: number;
+  @ApiPropertyOptional({ example: 990 }) @IsOptional() @IsNumber(MONEY) netAmount?: number;
   @ApiPropertyOptional({ example: 10 })
   @IsOptional()
   @IsNumber(MONEY)
-  @Min(0)
   discountAmount?: number;
   @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsNumber(MONEY) adjustmentAmount?: number;
   @ApiPropertyOptional({ example: 'USD' })

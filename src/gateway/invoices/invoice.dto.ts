@@ -100,22 +100,30 @@ export class OrderDto {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(50)
+  @MaxLength(100)
   status?: string;
 
   @ApiPropertyOptional({ example: 'delivery' })
   @IsOptional()
   @IsString()
-  @MaxLength(50)
+  @MaxLength(100)
   type?: string;
-  @ApiPropertyOptional({ example: 5.99, minimum: 0 })
+  @ApiPropertyOptional({
+    example: 5,
+    minimum: 0,
+    description: 'Whole units (Delivery Solutions orderInfo.amount is an integer)',
+  })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsInt()
   @Min(0)
   deliveryCharge?: number;
-  @ApiPropertyOptional({ example: 2, minimum: 0 })
+  @ApiPropertyOptional({
+    example: 2,
+    minimum: 0,
+    description: 'Whole units (Delivery Solutions tips is an integer)',
+  })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsInt()
   @Min(0)
   tips?: number;
 
@@ -173,7 +181,7 @@ export class AddressDto {
 
 export class LineDto {
   @ApiPropertyOptional({ example: 'SKU-1' }) @IsOptional() @IsString() @MaxLength(100) sku?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) upc?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) upc?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) category?: string;
 
   @ApiProperty({ example: 1, minimum: 1 })
@@ -196,7 +204,7 @@ export class LineDto {
   @IsString()
   @MaxLength(200)
   title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) description?: string;
 
   @ApiPropertyOptional({ example: 'https://cdn.example.com/p/1.png' })
   @IsOptional()

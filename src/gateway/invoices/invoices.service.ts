@@ -90,10 +90,7 @@ export class InvoicesService {
         detail: 'This invoice has no provider id yet and cannot be updated',
       });
     }
-    const merged = {
-      ...(existing.request as CanonicalInvoice),
-      ...(dto as CanonicalInvoiceUpdate),
-    };
+    const { merged, update } = mergeUpdate(existing.request as CanonicalInvoice, dto);
     rejectInvalidDocument(provider.validateInvoice?.(merged) ?? []);
     return this.runner.run(
       request,
@@ -106,7 +103,7 @@ export class InvoicesService {
       async (operation) => {
         const result = await provider.updateInvoice!(
           existing.providerInvoiceId!,
-          dto,
+          update,
           callContext(request, operation.id, existing.reference),
         );
         const changes = fromResult(result);
@@ -157,6 +154,28 @@ export class InvoicesService {
       ],
     });
   }
+}
+
+/**
+ * The invoice after an update, and what to send. Order fields merge into the stored order, and
+ * the upstream's order block needs its value and status together, so a change to either sends
+ * both from the merged invoice.
+ */
+export function mergeUpdate(
+  previous: CanonicalInvoice,
+  dto: CanonicalInvoiceUpdate,
+): { merged: CanonicalInvoice; update: CanonicalInvoiceUpdate } {
+  const merged: CanonicalInvoice = {
+    ...previous,
+    ...dto,
+    ...(dto.order ? { order: { ...previous.order, ...dto.order } } : {}),
+  };
+  const update: CanonicalInvoiceUpdate = { ...dto };
+  if (dto.amount !== undefined || dto.order !== undefined) {
+    update.amount = merged.amount;
+    update.order = merged.order;
+  }
+  return { merged, update };
 }
 
 function fromResult(result: InvoiceResult) {
