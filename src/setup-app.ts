@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
 import type { AppConfig } from './config/app-config';
+import { registerJsonBodyParser } from './gateway/context/json-body';
 import { saneRequestId } from './gateway/context/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
 import { ProblemDetails } from './gateway/problem/problem';
@@ -47,9 +48,12 @@ export async function createApp(
       bufferLogs: true,
       // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
       abortOnError: false,
+      // the gateway's own JSON parser is registered below; nothing else is accepted
+      bodyParser: false,
     },
   );
   app.useLogger(app.get(Logger));
+  registerJsonBodyParser(app.getHttpAdapter().getInstance(), config.bodyLimitBytes);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -187,6 +187,29 @@ describe('unified API (e2e, mock mode)', () => {
       expect(refused.body.detail).toContain('delivery-solutions');
     });
 
+    it('answers identical creates that arrive together with one upstream document', async () => {
+      const body = dsInvoice();
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map(() => request(t.url).post('/v1/invoices').set(auth).send(body)),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    });
+
+    it('treats null fields as absent and refuses amounts the ledger cannot hold', async () => {
+      await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dmsInvoice({ taxes: null, internalOrderNumber: null }))
+        .expect(201);
+      const huge = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dmsInvoice({ amount: 1e15 }))
+        .expect(400);
+      expect(huge.body.errors.map((e: { path: string }) => e.path)).toEqual(['amount']);
+    });
+
     it('answers unsupported_operation naming the providers that can', async () => {
       const res = await request(t.url)
         .post('/v1/invoices')

@@ -185,6 +185,24 @@ describe('foundation (e2e, real HTTP)', () => {
       expect(res.body.code).toBe('unsupported_media_type');
     });
 
+    it('answers text and form bodies with 415, and NUL characters with 400 naming the field', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const res = await request(t.url)
+          .post('/v1/test-probe')
+          .set(bearer(TEST_BOOTSTRAP_KEY))
+          .set('content-type', type)
+          .send('amount=1')
+          .expect(415);
+        expect(res.body.code).toBe('unsupported_media_type');
+      }
+      const nul = await request(t.url)
+        .post('/v1/test-probe')
+        .set(bearer(TEST_BOOTSTRAP_KEY))
+        .send({ party: { code: 'a\u0000b' }, amount: 1, password: 'x' })
+        .expect(400);
+      expect(nul.body.errors[0]).toMatchObject({ path: 'party.code', code: 'controlCharacter' });
+    });
+
     it('answers an unexpected error with 500 internal_error, no stack and no secret', async () => {
       const res = await request(t.url)
         .get('/v1/test-probe/boom')

@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
@@ -59,7 +60,7 @@ export class Database {
     const dataSource = new DataSource(dataSourceOptions(url, poolSize));
     try {
       await dataSource.initialize();
-      if (settings.runMigrations) await migrate(dataSource, embedded === undefined);
+      if (settings.runMigrations) await migrate(dataSource, embedded ? undefined : url);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
@@ -80,22 +81,26 @@ export class Database {
  * take turns under an advisory lock; the embedded server belongs to one process and needs none
  * (and a blocking lock there would stall its single session queue).
  */
-async function migrate(dataSource: DataSource, useLock: boolean): Promise<void> {
-  if (!useLock) {
+async function migrate(dataSource: DataSource, lockUrl: string | undefined): Promise<void> {
+  if (!lockUrl) {
     await dataSource.runMigrations({ transaction: 'each' });
     return;
   }
-  const runner = dataSource.createQueryRunner();
+  // the lock lives on a connection of its own, so a pool of one can still run the migrations
+  const lock = new Client({
+    connectionString: lockUrl,
+    application_name: 'invoice-gateway-migrations',
+  });
+  await lock.connect();
   try {
-    await runner.connect();
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }
   } finally {
-    await runner.release();
+    await lock.end();
   }
 }
 

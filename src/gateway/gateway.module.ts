@@ -9,6 +9,7 @@ import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
 import { CreditNotesController } from './credit-notes/credit-notes.controller';
 import { CreditNotesService } from './credit-notes/credit-notes.service';
+import { KeyedLock } from './idempotency/keyed-lock';
 import { OperationRunner } from './idempotency/operation-runner';
 import { InvoicesController } from './invoices/invoices.controller';
 import { InvoicesService } from './invoices/invoices.service';
@@ -32,6 +33,7 @@ import { ProvidersController } from './providers/providers.controller';
     RateLimiter,
     OperationsService,
     OperationRunner,
+    KeyedLock,
     InvoicesService,
     CreditNotesService,
     BatchesService,

@@ -9,10 +9,12 @@ import {
   IsString,
   MaxLength,
   Matches,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
-import { ISO_WITH_ZONE, IsIsoDateTimeWithZone } from '../validation/validators';
+import { ISO_WITH_ZONE, IsIsoDateTimeWithZone, MAX_AMOUNT } from '../validation/validators';
 
 const ISO_DATE_OR_DATE_TIME = new RegExp(`^\\d{4}-\\d{2}-\\d{2}$|${ISO_WITH_ZONE.source}`);
 
@@ -185,13 +187,27 @@ export class PaymentDto {
   @ApiPropertyOptional({ example: 1000 })
   @IsOptional()
   @IsNumber(MONEY)
+  @Min(-MAX_AMOUNT)
+  @Max(MAX_AMOUNT)
   grossAmount?: number;
-  @ApiPropertyOptional({ example: 990 }) @IsOptional() @IsNumber(MONEY) netAmount?: number;
+  @ApiPropertyOptional({ example: 990 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(-MAX_AMOUNT)
+  @Max(MAX_AMOUNT)
+  netAmount?: number;
   @ApiPropertyOptional({ example: 10 })
   @IsOptional()
   @IsNumber(MONEY)
+  @Min(-MAX_AMOUNT)
+  @Max(MAX_AMOUNT)
   discountAmount?: number;
-  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsNumber(MONEY) adjustmentAmount?: number;
+  @ApiPropertyOptional({ example: 0 })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(-MAX_AMOUNT)
+  @Max(MAX_AMOUNT)
+  adjustmentAmount?: number;
   @ApiPropertyOptional({ example: 'USD' })
   @IsOptional()
   @IsString()

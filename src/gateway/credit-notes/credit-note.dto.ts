@@ -8,11 +8,13 @@ import {
   IsString,
   IsUUID,
   MaxLength,
+  Max,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+import { MAX_AMOUNT } from '../validation/validators';
 
 export class CreditNotePartyDto {
   @ApiProperty({ example: 'DLR001' }) @IsString() @IsNotEmpty() @MaxLength(50) code!: string;
@@ -67,6 +69,7 @@ export class CreateCreditNoteDto {
   @ApiProperty({ example: 150000.0, minimum: 0 })
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_AMOUNT)
   amount!: number;
 
   @ApiProperty({ example: 'Claim settlement', maxLength: 200 })

@@ -6,6 +6,7 @@ import { InvoiceEntity } from '../../database/entities/invoice.entity';
 import { contentHash } from '../../operations/canonical-json';
 import type { CanonicalCreditNote, FinanceProvider } from '../../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { KeyedLock } from '../idempotency/keyed-lock';
 import { OperationRunner, type Outcome } from '../idempotency/operation-runner';
 import { callContext } from '../invoices/invoices.service';
 import { insertRow, isUniqueViolation, parseDate } from '../invoices/invoice-ledger';
@@ -26,6 +27,7 @@ export class CreditNotesService {
     dataSource: DataSource,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     private readonly runner: OperationRunner,
+    private readonly lock: KeyedLock,
   ) {
     this.repo = dataSource.getRepository(CreditNoteEntity);
     this.invoices = dataSource.getRepository(InvoiceEntity);
@@ -36,59 +38,63 @@ export class CreditNotesService {
     return this.runner.run(
       request,
       { kind: 'credit-note.create', provider: provider.id, reference: dto.reference, body: dto },
-      async (operation) => {
-        const invoice = await this.findInvoice(provider, dto);
-        const providerInvoiceId = invoice?.providerInvoiceId ?? dto.providerInvoiceId!;
-        if (invoice) this.checkAgainstInvoice(invoice, dto);
-        const note: CanonicalCreditNote = {
-          provider: provider.id,
-          reference: dto.reference,
-          providerInvoiceId,
-          party: { code: dto.party.code, name: dto.party.name },
-          amount: dto.amount,
-          reason: dto.reason,
-          ...(dto.description !== undefined ? { description: dto.description } : {}),
-        };
-        const hash = contentHash(note);
-        const existing = await this.repo.findOne({
-          where: { provider: provider.id, providerInvoiceId },
-        });
-        if (existing) return sameOrConflict(existing, hash);
+      (operation) =>
+        this.lock.run(
+          `credit-note:${provider.id}:${dto.invoiceId ?? dto.providerInvoiceId}`,
+          async () => {
+            const invoice = await this.findInvoice(provider, dto);
+            const providerInvoiceId = invoice?.providerInvoiceId ?? dto.providerInvoiceId!;
+            if (invoice) this.checkAgainstInvoice(invoice, dto);
+            const note: CanonicalCreditNote = {
+              provider: provider.id,
+              reference: dto.reference,
+              providerInvoiceId,
+              party: { code: dto.party.code, name: dto.party.name },
+              amount: dto.amount,
+              reason: dto.reason,
+              ...(dto.description !== undefined ? { description: dto.description } : {}),
+            };
+            const hash = contentHash(note);
+            const existing = await this.repo.findOne({
+              where: { provider: provider.id, providerInvoiceId },
+            });
+            if (existing) return sameOrConflict(existing, hash);
 
-        const result = await provider.createCreditNote!(
-          note,
-          callContext(request, operation.id, dto.reference),
-        );
-        const row = this.repo.create({
-          provider: provider.id,
-          reference: dto.reference,
-          invoiceId: invoice?.id ?? null,
-          providerInvoiceId,
-          providerCreditNoteId: result.providerCreditNoteId ?? null,
-          status: result.status,
-          issuedAt: parseDate(result.issuedAt),
-          amount: dto.amount,
-          reason: dto.reason,
-          description: dto.description ?? null,
-          party: { ...note.party },
-          documentUrl: result.documentUrl ?? null,
-          contentHash: hash,
-          request: note,
-          upstreamResponse: result.raw as object,
-          mock: provider.mode === 'mock',
-          operationId: operation.id,
-        });
-        try {
-          return { status: 201, body: toCreditNoteDto(await insertRow(this.repo, row)) };
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          const winner = await this.repo.findOneByOrFail({
-            provider: provider.id,
-            providerInvoiceId,
-          });
-          return sameOrConflict(winner, hash);
-        }
-      },
+            const result = await provider.createCreditNote!(
+              note,
+              callContext(request, operation.id, dto.reference),
+            );
+            const row = this.repo.create({
+              provider: provider.id,
+              reference: dto.reference,
+              invoiceId: invoice?.id ?? null,
+              providerInvoiceId,
+              providerCreditNoteId: result.providerCreditNoteId ?? null,
+              status: result.status,
+              issuedAt: parseDate(result.issuedAt),
+              amount: dto.amount,
+              reason: dto.reason,
+              description: dto.description ?? null,
+              party: { ...note.party },
+              documentUrl: result.documentUrl ?? null,
+              contentHash: hash,
+              request: note,
+              upstreamResponse: result.raw as object,
+              mock: provider.mode === 'mock',
+              operationId: operation.id,
+            });
+            try {
+              return { status: 201, body: toCreditNoteDto(await insertRow(this.repo, row)) };
+            } catch (error) {
+              if (!isUniqueViolation(error)) throw error;
+              const winner = await this.repo.findOneByOrFail({
+                provider: provider.id,
+                providerInvoiceId,
+              });
+              return sameOrConflict(winner, hash);
+            }
+          },
+        ),
     );
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
@@ -28,12 +28,28 @@ export interface RunSpec {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
+ * A `running` operation older than this has lost its process (every call is bounded by its
+ * upstream deadline, 25 s by default, far below it).
+ */
+export const OPERATION_LEASE_MS = 5 * 60_000;
+
+function isAbandoned(operation: OperationEntity): boolean {
+  return (
+    operation.status === 'running' &&
+    operation.startedAt !== null &&
+    Date.now() - operation.startedAt.getTime() > OPERATION_LEASE_MS
+  );
+}
+
+/**
  * Runs a mutating call as an operation: the row is written before any upstream call, the
  * Idempotency-Key is honoured (replay, reuse, in flight), and the answer is stored for replay.
  * Transient upstream failures release the key so the caller can retry with it.
  */
 @Injectable()
 export class OperationRunner {
+  private readonly logger = new Logger('OperationRunner');
+
   constructor(
     private readonly operations: OperationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -78,6 +94,14 @@ export class OperationRunner {
         await this.operations.releaseExpiredKey(existing.id);
         continue;
       }
+      if (isAbandoned(existing)) {
+        // its process died mid-call: the outcome is unknown, the key is free again
+        await this.operations.failAndReleaseKey(existing.id, 500, {
+          code: 'abandoned',
+          detail: 'no outcome was recorded',
+        });
+        continue;
+      }
       ctx.operationId = existing.id;
       return this.replay(existing, requestHash);
     }
@@ -94,21 +118,44 @@ export class OperationRunner {
       outcome = await work(operation);
     } catch (error) {
       const problem = toProblem(error);
-      const body = problemBody(problem, String(request.id));
-      if (problem.status >= 500) {
-        await this.operations.failAndReleaseKey(operation.id, problem.status, body);
-      } else {
-        await this.operations.finish(operation.id, 'failed', problem.status, body, body);
+      if (problem.code === 'internal_error') {
+        this.logger.error(
+          { err: error, operationId: operation.id },
+          `Operation ${spec.kind} failed unexpectedly`,
+        );
       }
+      const body = problemBody(problem, String(request.id));
+      await this.record(operation.id, () =>
+        problem.status >= 500
+          ? this.operations.failAndReleaseKey(operation.id, problem.status, body)
+          : this.operations.finish(operation.id, 'failed', problem.status, body, body),
+      );
       throw problem;
     }
-    await this.operations.finish(
-      operation.id,
-      outcome.status < 400 ? 'succeeded' : 'failed',
-      outcome.status,
-      outcome.body,
+    await this.record(operation.id, () =>
+      this.operations.finish(
+        operation.id,
+        outcome.status < 400 ? 'succeeded' : 'failed',
+        outcome.status,
+        outcome.body,
+      ),
     );
     return outcome;
+  }
+
+  /**
+   * Stores an operation's outcome. The caller's answer does not depend on it: a failure is
+   * logged, and the row stays `running` until its lease ends (then its key is freed).
+   */
+  private async record(operationId: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.logger.error(
+        { err: error, operationId },
+        'Could not record the outcome of an operation',
+      );
+    }
   }
 
   private replay(existing: OperationEntity, requestHash: string): Outcome {

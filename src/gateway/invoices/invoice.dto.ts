@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
-import { E164, IsIanaTimeZone, IsIsoDateTimeWithZone } from '../validation/validators';
+import { E164, IsIanaTimeZone, IsIsoDateTimeWithZone, MAX_AMOUNT } from '../validation/validators';
 
 const MONEY = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false } as const;
 
@@ -71,16 +71,19 @@ export class TaxesDto {
   @IsOptional()
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   cgst?: number;
   @ApiPropertyOptional({ example: 0, minimum: 0 })
   @IsOptional()
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   sgst?: number;
   @ApiPropertyOptional({ example: 0, minimum: 0 })
   @IsOptional()
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   igst?: number;
   @ApiPropertyOptional({
     example: 0,
@@ -90,6 +93,7 @@ export class TaxesDto {
   @IsOptional()
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   total?: number;
 }
 
@@ -193,11 +197,13 @@ export class LineDto {
   @IsOptional()
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   price?: number;
   @ApiPropertyOptional({ example: 17.99, minimum: 0 })
   @IsOptional()
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   salePrice?: number;
   @ApiPropertyOptional({ example: 'T-shirt' })
   @IsOptional()
@@ -261,9 +267,15 @@ export class CreateInvoiceDto {
   @Type(() => PartyDto)
   party?: PartyDto;
 
-  @ApiProperty({ example: 150000.0, minimum: 0, description: 'At most 2 decimals' })
+  @ApiProperty({
+    example: 150000.0,
+    minimum: 0,
+    maximum: MAX_AMOUNT,
+    description: 'At most 2 decimals',
+  })
   @IsNumber(MONEY)
   @Min(0)
+  @Max(MAX_AMOUNT)
   amount!: number;
 
   @ApiPropertyOptional({ example: 'INR', description: 'ISO 4217; DMS accepts INR only' })

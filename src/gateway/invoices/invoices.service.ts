@@ -10,6 +10,7 @@ import type {
   InvoiceResult,
 } from '../../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { KeyedLock } from '../idempotency/keyed-lock';
 import { OperationRunner, type Outcome } from '../idempotency/operation-runner';
 import { ProblemException } from '../problem/problem';
 import { rejectInvalidDocument, resolveProvider } from '../providers/provider-resolver';
@@ -30,6 +31,7 @@ export class InvoicesService {
     dataSource: DataSource,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     private readonly runner: OperationRunner,
+    private readonly lock: KeyedLock,
   ) {
     this.repo = dataSource.getRepository(InvoiceEntity);
   }
@@ -42,39 +44,40 @@ export class InvoicesService {
     return this.runner.run(
       request,
       { kind: 'invoice.create', provider: provider.id, reference: dto.reference, body: dto },
-      async (operation) => {
-        const existing = await this.repo.findOne({
-          where: { provider: provider.id, reference: dto.reference },
-        });
-        if (existing) return this.sameOrConflict(existing, hash);
-        const result = await provider.createInvoice!(
-          invoice,
-          callContext(request, operation.id, dto.reference),
-        );
-        const row = this.repo.create({
-          provider: provider.id,
-          reference: dto.reference,
-          contentHash: hash,
-          request: invoice,
-          mock: provider.mode === 'mock',
-          operationId: operation.id,
-          amount: invoice.amount,
-          currency: invoice.currency ?? (provider.id === 'dms' ? 'INR' : null),
-          party: (invoice.party as Record<string, unknown> | undefined) ?? null,
-          ...fromResult(result),
-        });
-        try {
-          return { status: 201, body: toInvoiceDto(await insertRow(this.repo, row)) };
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          // a concurrent create with the same reference won the race
-          const winner = await this.repo.findOneByOrFail({
+      (operation) =>
+        this.lock.run(`invoice:${provider.id}:${dto.reference}`, async () => {
+          const existing = await this.repo.findOne({
+            where: { provider: provider.id, reference: dto.reference },
+          });
+          if (existing) return this.sameOrConflict(existing, hash);
+          const result = await provider.createInvoice!(
+            invoice,
+            callContext(request, operation.id, dto.reference),
+          );
+          const row = this.repo.create({
             provider: provider.id,
             reference: dto.reference,
+            contentHash: hash,
+            request: invoice,
+            mock: provider.mode === 'mock',
+            operationId: operation.id,
+            amount: invoice.amount,
+            currency: invoice.currency ?? (provider.id === 'dms' ? 'INR' : null),
+            party: (invoice.party as Record<string, unknown> | undefined) ?? null,
+            ...fromResult(result),
           });
-          return this.sameOrConflict(winner, hash);
-        }
-      },
+          try {
+            return { status: 201, body: toInvoiceDto(await insertRow(this.repo, row)) };
+          } catch (error) {
+            if (!isUniqueViolation(error)) throw error;
+            // a concurrent create with the same reference won the race
+            const winner = await this.repo.findOneByOrFail({
+              provider: provider.id,
+              reference: dto.reference,
+            });
+            return this.sameOrConflict(winner, hash);
+          }
+        }),
     );
   }
 

@@ -54,3 +54,6 @@ export function IsIsoDateTimeWithZone(options?: ValidationOptions) {
 
 /** E.164 phone number: + and 8 to 15 digits. */
 export const E164 = /^\+[1-9]\d{7,14}$/;
+
+/** The largest amount the ledger stores (numeric(14,2)). */
+export const MAX_AMOUNT = 999_999_999_999.99;

@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { ProblemException } from '../problem/problem';
+import { validationProblem } from '../problem/validation';
+
+/** Deeper bodies are refused before validation walks them (class-transformer recurses). */
+export const MAX_JSON_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Parses a JSON request body and normalises it for the gateway:
+ * - malformed JSON, nesting deeper than MAX_JSON_DEPTH, NUL characters (Postgres text and jsonb
+ *   refuse them) and prototype keys are a 400 naming the path;
+ * - an object property set to `null` counts as absent (so `"taxes": null` means no taxes);
+ *   `null` inside an array is kept, and validation names it.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ProblemException('validation_failed', {
+      detail: 'The request body is not valid JSON',
+      errors: [{ path: '', code: 'malformedJson', message: 'body must be valid JSON' }],
+    });
+  }
+  return normalise(value, '', 0);
+}
+
+function normalise(value: unknown, path: string, depth: number): unknown {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      throw validationProblem([
+        {
+          path,
+          code: 'controlCharacter',
+          message: `${path || 'body'} must not contain NUL (\\u0000) characters`,
+        },
+      ]);
+    }
+    return value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_JSON_DEPTH) {
+    throw validationProblem([
+      {
+        path,
+        code: 'tooDeep',
+        message: `${path || 'body'} is nested deeper than ${MAX_JSON_DEPTH} levels`,
+      },
+    ]);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, index) => normalise(item, `${path}[${index}]`, depth + 1));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    const innerPath = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) {
+      throw validationProblem([
+        {
+          path: innerPath,
+          code: 'forbiddenKey',
+          message: `${innerPath} is not an accepted field name`,
+        },
+      ]);
+    }
+    if (inner === null) continue;
+    out[key] = normalise(inner, innerPath, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * The gateway accepts JSON bodies only: every other content type is 415. Registered on the
+ * Fastify instance before the routes are ready.
+ */
+export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.removeAllContentTypeParsers();
+  const parser = (
+    _request: unknown,
+    body: string | Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
+    try {
+      done(null, parseJsonBody(body.toString()));
+    } catch (error) {
+      done(error as ProblemException);
+    }
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, parser);
+  fastify.addContentTypeParser(
+    /^application\/[\w.+-]*\+json$/,
+    { parseAs: 'string', bodyLimit },
+    parser,
+  );
+}
