@@ -4,6 +4,7 @@ import { ConfigValidationError, loadAppConfig, type AppConfig } from './config/a
 import { ShutdownState } from './health/shutdown-state';
 import { createApp } from './setup-app';
 
+/** After the grace period, how long draining may take before the process exits anyway. */
 const FORCED_EXIT_AFTER_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
@@ -39,7 +40,7 @@ async function bootstrap(): Promise<void> {
     setTimeout(() => {
       process.stderr.write('invoice-gateway: shutdown took too long, exiting\n');
       process.exit(1);
-    }, FORCED_EXIT_AFTER_MS).unref();
+    }, config.shutdownGraceMs + FORCED_EXIT_AFTER_MS).unref();
     if (config.shutdownGraceMs > 0) await new Promise((r) => setTimeout(r, config.shutdownGraceMs));
     await app.close();
     logger.log('Stopped');

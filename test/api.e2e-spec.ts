@@ -63,6 +63,10 @@ describe('unified API (e2e, mock mode)', () => {
         .expect(200);
       expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([created.body.id]);
       await request(t.url).get(`/v1/invoices/${randomUUID()}`).set(auth).expect(404);
+      const badId = await request(t.url).get('/v1/invoices/not-a-uuid').set(auth).expect(400);
+      expect(badId.body.errors).toEqual([
+        { path: 'id', code: 'isUuid', message: 'id must be a UUID' },
+      ]);
     });
 
     it('names the per-provider required fields: DMS party.code, Delivery Solutions brand', async () => {

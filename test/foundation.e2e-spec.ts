@@ -8,6 +8,7 @@ import { runCli } from '../src/cli/cli';
 import { Auth } from '../src/gateway/auth/auth.decorators';
 import { ShutdownState } from '../src/health/shutdown-state';
 import { AuditRetentionService } from '../src/audit/audit-retention.service';
+import { AuditWriter } from '../src/audit/audit-writer.service';
 import { TEST_BOOTSTRAP_KEY, TestApp, bearer, startTestApp } from './support/test-app';
 
 class PartyDto {
@@ -274,6 +275,57 @@ describe('foundation (e2e, real HTTP)', () => {
       expect(res.body.items[0]).toMatchObject({ status: 401, errorCode: 'unauthorized' });
     });
 
+    it('stores bodies with NUL characters escaped, and one bad row never costs the others', async () => {
+      const reference = `nul-${randomUUID()}`;
+      const writer = t.app.get(AuditWriter);
+      writer.record({
+        direction: 'outbound',
+        method: 'POST',
+        path: '/x',
+        outcome: 'success',
+        reference,
+        responseBody: { text: 'a\u0000b' },
+      });
+      writer.record({
+        direction: 'outbound',
+        method: 'GET',
+        path: '/y',
+        outcome: 'success',
+        reference,
+      });
+      // too long for its column: this row fails, the batch is retried row by row
+      writer.record({
+        direction: 'outbound',
+        method: 'GET',
+        path: '/z',
+        outcome: 'x'.repeat(40),
+        reference,
+      });
+      await writer.flush();
+      const res = await request(t.url)
+        .get(`/v1/audit-logs?reference=${reference}`)
+        .set(bearer(TEST_BOOTSTRAP_KEY))
+        .expect(200);
+      expect(res.body.items.map((r: { path: string }) => r.path).sort()).toEqual(['/x', '/y']);
+      const x = res.body.items.find((r: { path: string }) => r.path === '/x');
+      expect(x.responseBody).toEqual({ text: 'a\\u0000b' });
+    });
+
+    it('does not keep the body of an unauthenticated request', async () => {
+      const requestId = `anon-${randomUUID()}`;
+      await request(t.url)
+        .post('/v1/test-probe')
+        .set('x-request-id', requestId)
+        .send({ password: 'p', amount: 1 })
+        .expect(401);
+      await t.flushAudit();
+      const res = await request(t.url)
+        .get(`/v1/audit-logs?requestId=${requestId}`)
+        .set(bearer(TEST_BOOTSTRAP_KEY))
+        .expect(200);
+      expect(res.body.items[0]).toMatchObject({ status: 401, requestBody: null });
+    });
+
     it('pages with a cursor, newest first, without overlap', async () => {
       const reference = `page-${randomUUID()}`;
       const ds = t.app.get(DataSource);
@@ -295,6 +347,20 @@ describe('foundation (e2e, real HTTP)', () => {
       } while (cursor && pages < 10);
       expect(pages).toBe(3);
       expect(seen).toEqual(['/p/4', '/p/3', '/p/2', '/p/1', '/p/0']);
+    });
+
+    it('refuses week dates and cursors past the id range', async () => {
+      const week = await request(t.url)
+        .get('/v1/audit-logs?from=2009-W01-1')
+        .set(bearer(TEST_BOOTSTRAP_KEY))
+        .expect(400);
+      expect(week.body.errors[0].path).toBe('from');
+      const cursor = Buffer.from('a:9999999999999999999').toString('base64url');
+      const big = await request(t.url)
+        .get(`/v1/audit-logs?cursor=${cursor}`)
+        .set(bearer(TEST_BOOTSTRAP_KEY))
+        .expect(400);
+      expect(big.body.errors[0].path).toBe('cursor');
     });
 
     it('rejects bad filters with the field named', async () => {

@@ -1,16 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIsoDateTimeWithZone } from '../gateway/validation/validators';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditLogQueryDto {
   @ApiPropertyOptional({
@@ -18,7 +9,7 @@ export class AuditLogQueryDto {
     example: '2026-11-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTimeWithZone()
   from?: string;
 
   @ApiPropertyOptional({
@@ -26,7 +17,7 @@ export class AuditLogQueryDto {
     example: '2026-12-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTimeWithZone()
   to?: string;
 
   @ApiPropertyOptional({ example: 'dms' })

@@ -41,10 +41,12 @@ function encodeCursor(id: string): string {
   return Buffer.from(`a:${id}`).toString('base64url');
 }
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^a:(\d{1,19})$/.exec(text);
-  if (!match) {
+  if (!match || BigInt(match[1]) > MAX_BIGINT) {
     throw new ProblemException('validation_failed', {
       detail: 'The query has 1 invalid field: cursor',
       errors: [

@@ -68,19 +68,33 @@ export class AuditWriter implements BeforeApplicationShutdown {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
         try {
-          await this.dataSource
-            .createQueryBuilder()
-            .insert()
-            .into(AuditLogEntity)
-            .values(batch as QueryDeepPartialEntity<AuditLogEntity>[])
-            .execute();
-        } catch (error) {
-          this.logger.error({ err: error, rows: batch.length }, 'Could not write audit rows');
+          await this.insert(batch);
+        } catch {
+          // one bad row must not cost the others: write them one by one
+          for (const row of batch) {
+            try {
+              await this.insert([row]);
+            } catch (error) {
+              this.logger.error(
+                { err: error, method: row.method, path: row.path, requestId: row.requestId },
+                'Could not write an audit row',
+              );
+            }
+          }
         }
       }
     } finally {
       this.flushing = undefined;
     }
+  }
+
+  private async insert(rows: Partial<AuditLogEntity>[]): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(AuditLogEntity)
+      .values(rows as QueryDeepPartialEntity<AuditLogEntity>[])
+      .execute();
   }
 
   private toRow(entry: AuditEntry): Partial<AuditLogEntity> {
@@ -113,10 +127,15 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private body(value: unknown): unknown {
     if (value === undefined || value === null || value === '') return null;
     const safe = redact(value);
-    const text = JSON.stringify(safe);
+    let text = JSON.stringify(safe);
     if (text === undefined) return null;
-    if (text.length <= this.maxBodyBytes) return safe;
-    return { truncated: true, bytes: text.length, preview: text.slice(0, this.maxBodyBytes) };
+    // jsonb refuses NUL characters (an upstream may send them): keep them visible, escaped
+    const nul = text.includes('\\u0000');
+    if (nul) text = text.split('\\u0000').join('\\\\u0000');
+    if (text.length > this.maxBodyBytes) {
+      return { truncated: true, bytes: text.length, preview: text.slice(0, this.maxBodyBytes) };
+    }
+    return nul ? (JSON.parse(text) as unknown) : safe;
   }
 }
 

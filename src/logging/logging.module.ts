@@ -25,6 +25,22 @@ export function redactLogObject(obj: Record<string, unknown>): Record<string, un
   return out;
 }
 
+/**
+ * Errors as logged: type, message, code and stack. A database error's SQL, bound parameters
+ * and row detail are left out: they carry request data (and so possibly secrets) verbatim.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const e = error as Error & { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.code ?? e.driverError?.code;
+  return {
+    type: e.name,
+    message: e.name === 'QueryFailedError' ? 'database query failed' : e.message,
+    ...(code !== undefined ? { code } : {}),
+    stack: e.name === 'QueryFailedError' ? undefined : e.stack,
+  };
+}
+
 function isPlain(value: unknown): boolean {
   if (Array.isArray(value)) return true;
   if (value === null || typeof value !== 'object') return false;

@@ -329,7 +329,7 @@ describe('GEP Quantum provider (contract, real HTTP against the simulator)', () 
     expect(binding).toMatchObject({ kind: 'rejected', httpStatus: 400, transient: false });
     expect((binding as Error).message).toContain('could not be converted to System.Decimal');
 
-    // a 200 whose returnValue is null is not a processed batch
+    // a 200 whose returnValue is null is not a processed batch: the upstream failed (502)
     await simPost('/__sim/faults', {
       path: GEP_QUANTUM_PATHS.remittance,
       status: 200,
@@ -345,7 +345,7 @@ describe('GEP Quantum provider (contract, real HTTP against the simulator)', () 
       },
     });
     await expect(provider.postRemittances([remittance()], {})).rejects.toMatchObject({
-      kind: 'rejected',
+      kind: 'unavailable',
       httpStatus: 200,
       code: 'LEO-500',
     });

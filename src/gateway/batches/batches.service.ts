@@ -16,6 +16,7 @@ import type {
 } from '../../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
 import { OperationRunner, type Outcome } from '../idempotency/operation-runner';
+import { ProblemException } from '../problem/problem';
 import { validationProblem } from '../problem/validation';
 import { resolveProvider } from '../providers/provider-resolver';
 import type { BatchResultDto } from './batch.dto';
@@ -139,9 +140,16 @@ export class BatchesService {
             operationId: operation.id,
           });
           if (sent.items.length !== toSend.length) {
-            throw new Error(
-              `${provider.id} answered ${sent.items.length} results for ${toSend.length} items`,
-            );
+            throw new ProblemException('upstream_unavailable', {
+              status: 502,
+              detail: `${provider.id} answered ${sent.items.length} results for ${toSend.length} items`,
+              upstream: {
+                provider: provider.id,
+                code: 'INVALID_RESPONSE',
+                message: 'result count differs from item count',
+                transient: false,
+              },
+            });
           }
           let next = 0;
           for (let i = 0; i < results.length; i++)

@@ -52,8 +52,9 @@ export function registerRequestHooks(
       errorCode: ctx.errorCode,
       operationId: ctx.operationId,
       reference: ctx.reference,
-      requestBody: request.body,
-      responseBody: parseJson(ctx.responseBody),
+      // an unauthenticated caller's body is not kept; an audit-log page is not copied into a row
+      requestBody: ctx.principal ? request.body : undefined,
+      responseBody: route === '/v1/audit-logs' ? undefined : parseJson(ctx.responseBody),
     });
   });
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -11,6 +11,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
 import { respond } from '../idempotency/respond';
 import { ProblemDetails } from '../problem/problem';
@@ -52,7 +53,7 @@ export class CreditNotesController {
   @ApiOperation({ summary: "A credit note from the gateway's ledger" })
   @ApiOkResponse({ type: CreditNoteDto })
   @ApiNotFoundResponse({ type: ProblemDetails })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CreditNoteDto> {
+  get(@Param('id', uuidParam()) id: string): Promise<CreditNoteDto> {
     return this.creditNotes.get(id);
   }
 }

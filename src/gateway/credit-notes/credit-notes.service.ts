@@ -9,7 +9,7 @@ import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-re
 import { KeyedLock } from '../idempotency/keyed-lock';
 import { OperationRunner, type Outcome } from '../idempotency/operation-runner';
 import { callContext } from '../invoices/invoices.service';
-import { insertRow, isUniqueViolation, parseDate } from '../invoices/invoice-ledger';
+import { insertRow, isUniqueViolation, parseDate, upstreamId } from '../invoices/invoice-ledger';
 import { FieldError, ProblemException } from '../problem/problem';
 import { resolveProvider } from '../providers/provider-resolver';
 import type { CreateCreditNoteDto, CreditNoteDto } from './credit-note.dto';
@@ -69,7 +69,11 @@ export class CreditNotesService {
               reference: dto.reference,
               invoiceId: invoice?.id ?? null,
               providerInvoiceId,
-              providerCreditNoteId: result.providerCreditNoteId ?? null,
+              providerCreditNoteId: upstreamId(
+                provider.id,
+                'credit note id',
+                result.providerCreditNoteId,
+              ),
               status: result.status,
               issuedAt: parseDate(result.issuedAt),
               amount: dto.amount,

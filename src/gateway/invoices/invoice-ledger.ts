@@ -1,3 +1,4 @@
+import { ProblemException } from '../problem/problem';
 import type { ObjectLiteral, Repository } from 'typeorm';
 import type { InvoiceEntity } from '../../database/entities/invoice.entity';
 import type { InvoiceDto } from './invoice.dto';
@@ -44,4 +45,25 @@ export function parseDate(value: string | undefined): Date | null {
 export async function insertRow<T extends ObjectLiteral>(repo: Repository<T>, row: T): Promise<T> {
   await repo.insert(row);
   return row;
+}
+
+/** Ledger columns for upstream identifiers hold this many characters. */
+const MAX_UPSTREAM_ID = 100;
+
+/** An upstream identifier the ledger can store; an unusable one is the upstream's fault (502). */
+export function upstreamId(provider: string, field: string, value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > MAX_UPSTREAM_ID) {
+    throw new ProblemException('upstream_unavailable', {
+      status: 502,
+      detail: `${provider} answered with an unusable ${field}`,
+      upstream: {
+        provider,
+        code: 'INVALID_RESPONSE',
+        message: `${field} must be a string of at most ${MAX_UPSTREAM_ID} characters`,
+        transient: false,
+      },
+    });
+  }
+  return value;
 }

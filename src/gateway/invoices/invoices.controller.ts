@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -22,6 +11,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
 import { respond } from '../idempotency/respond';
 import { ProblemDetails } from '../problem/problem';
@@ -78,7 +68,7 @@ export class InvoicesController {
   async update(
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateInvoiceDto,
   ) {
     return respond(reply, await this.invoices.update(req, id, dto));
@@ -89,7 +79,7 @@ export class InvoicesController {
   @ApiOperation({ summary: "An invoice from the gateway's ledger" })
   @ApiOkResponse({ type: InvoiceDto })
   @ApiNotFoundResponse({ type: ProblemDetails })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<InvoiceDto> {
+  async get(@Param('id', uuidParam()) id: string): Promise<InvoiceDto> {
     return toInvoiceDto(await this.invoices.get(id));
   }
 

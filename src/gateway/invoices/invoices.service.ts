@@ -20,7 +20,13 @@ import type {
   InvoiceListQueryDto,
   UpdateInvoiceDto,
 } from './invoice.dto';
-import { insertRow, isUniqueViolation, parseDate, toInvoiceDto } from './invoice-ledger';
+import {
+  insertRow,
+  isUniqueViolation,
+  parseDate,
+  toInvoiceDto,
+  upstreamId,
+} from './invoice-ledger';
 
 /** Invoices: created and updated through their provider, kept in the gateway's ledger. */
 @Injectable()
@@ -64,7 +70,7 @@ export class InvoicesService {
             amount: invoice.amount,
             currency: invoice.currency ?? (provider.id === 'dms' ? 'INR' : null),
             party: (invoice.party as Record<string, unknown> | undefined) ?? null,
-            ...fromResult(result),
+            ...fromResult(provider.id, result),
           });
           try {
             return { status: 201, body: toInvoiceDto(await insertRow(this.repo, row)) };
@@ -109,7 +115,7 @@ export class InvoicesService {
           update,
           callContext(request, operation.id, existing.reference),
         );
-        const changes = fromResult(result);
+        const changes = fromResult(provider.id, result);
         const saved = await this.repo.save(
           Object.assign(existing, changes, {
             providerInvoiceId: changes.providerInvoiceId ?? existing.providerInvoiceId,
@@ -181,11 +187,11 @@ export function mergeUpdate(
   return { merged, update };
 }
 
-function fromResult(result: InvoiceResult) {
+function fromResult(provider: string, result: InvoiceResult) {
   return {
     status: result.status,
-    providerInvoiceId: result.providerInvoiceId ?? null,
-    providerDocumentNumber: result.providerDocumentNumber ?? null,
+    providerInvoiceId: upstreamId(provider, 'invoice id', result.providerInvoiceId),
+    providerDocumentNumber: upstreamId(provider, 'document number', result.providerDocumentNumber),
     issuedAt: parseDate(result.issuedAt),
     documentUrl: result.documentUrl ?? null,
     upstreamResponse: result.raw as object,

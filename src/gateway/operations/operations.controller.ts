@@ -1,6 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { uuidParam } from '../problem/validation';
 import { OperationsService } from '../../operations/operations.service';
 import { Auth } from '../auth/auth.decorators';
 import { contextOf } from '../context/request-context';
@@ -25,7 +26,7 @@ export class OperationsController {
   @ApiNotFoundResponse({ type: ProblemDetails })
   async get(
     @Req() req: FastifyRequest,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam()) id: string,
   ): Promise<OperationDto> {
     const row = await this.operations.findById(id);
     const clientId = visibleClient(req);

@@ -56,7 +56,7 @@ export class ProblemDetails {
   title!: string;
   @ApiProperty({ example: 400 })
   status!: number;
-  @ApiProperty({ example: 'The request body has 1 invalid field' })
+  @ApiProperty({ example: 'The request has 1 invalid field: party.code' })
   detail!: string;
   @ApiProperty({ enum: Object.keys(PROBLEM_CODES), example: 'validation_failed' })
   code!: ProblemCode;

@@ -46,7 +46,7 @@ describe('validation error flattening', () => {
     expect(problem.code).toBe('validation_failed');
     expect(problem.status).toBe(400);
     expect(problem.message).toContain('party');
-    expect(problem.message).toBe('The request body has 2 invalid fields: party, amount');
+    expect(problem.message).toBe('The request has 2 invalid fields: party, amount');
     expect(problem.init.errors?.length).toBe(3);
   });
 });

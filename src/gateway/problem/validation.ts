@@ -1,3 +1,4 @@
+import { ParseUUIDPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { FieldError, ProblemException } from './problem';
 
@@ -25,7 +26,7 @@ function rewriteMessage(message: string, property: string, path: string): string
   return message.startsWith(`${property} `) ? `${path}${message.slice(property.length)}` : message;
 }
 
-export function validationProblem(errors: FieldError[], what = 'request body'): ProblemException {
+export function validationProblem(errors: FieldError[], what = 'request'): ProblemException {
   const paths = [...new Set(errors.map((e) => e.path))];
   return new ProblemException('validation_failed', {
     detail: `The ${what} has ${paths.length} invalid field${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}`,
@@ -35,4 +36,12 @@ export function validationProblem(errors: FieldError[], what = 'request body'): 
 
 export function validationExceptionFactory(errors: ValidationError[]): ProblemException {
   return validationProblem(flattenValidationErrors(errors));
+}
+
+/** Parses a UUID path parameter; anything else is a 400 naming the parameter. */
+export function uuidParam(name = 'id'): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () =>
+      validationProblem([{ path: name, code: 'isUuid', message: `${name} must be a UUID` }]),
+  });
 }

@@ -98,9 +98,11 @@ export function gepQuantumAuth(endpoint: Endpoint<GepQuantumSettings>): AuthStra
 
 function unexpectedAnswer(httpStatus: number, body: unknown): UpstreamError {
   const parsed = gepQuantumErrorParser(httpStatus, body);
+  // a 2xx answer we cannot read is the upstream's fault (502), not the caller's
+  const ok = httpStatus >= 200 && httpStatus < 300;
   return new UpstreamError({
     provider: GEP_QUANTUM_PROVIDER,
-    kind: 'rejected',
+    kind: ok ? 'unavailable' : 'rejected',
     transient: false,
     httpStatus,
     code: parsed?.code ?? 'UNEXPECTED_ANSWER',

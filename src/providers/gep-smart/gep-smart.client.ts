@@ -80,9 +80,11 @@ export class PathScopedAuth implements AuthStrategy {
 }
 
 function unexpectedAnswer(operation: string, httpStatus: number): UpstreamError {
+  // a 2xx answer we cannot read is the upstream's fault (502), not the caller's
+  const ok = httpStatus >= 200 && httpStatus < 300;
   return new UpstreamError({
     provider: GEP_SMART_PROVIDER,
-    kind: 'rejected',
+    kind: ok ? 'unavailable' : 'rejected',
     transient: false,
     httpStatus,
     code: 'UNEXPECTED_ANSWER',
