@@ -47,6 +47,18 @@ export function httpSettings(
   };
 }
 
+/** A setting a live provider cannot work without (start-up validation has already checked it). */
+export function requiredSetting<S extends object>(
+  provider: ProviderId,
+  settings: S,
+  name: keyof S & string,
+): string {
+  const value = settings[name];
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`${provider}: ${name} is not configured`);
+  return value;
+}
+
 const secret = () => {
   const value = randomBytes(18).toString('base64url');
   registerSecrets(value);

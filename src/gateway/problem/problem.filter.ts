@@ -23,7 +23,6 @@ const STATUS_TO_CODE: Record<number, ProblemCode> = {
   415: 'unsupported_media_type',
   422: 'business_rule_violated',
   429: 'rate_limited',
-  501: 'not_implemented',
   502: 'upstream_unavailable',
   503: 'upstream_unavailable',
   504: 'upstream_timeout',

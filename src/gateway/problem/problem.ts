@@ -19,7 +19,6 @@ export const PROBLEM_CODES = {
   upstream_rejected: { status: 422, title: 'Upstream rejected the request' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
-  not_implemented: { status: 501, title: 'Not implemented' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable' },
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
 } as const;

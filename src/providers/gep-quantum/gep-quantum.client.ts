@@ -12,7 +12,7 @@ import {
   type UpstreamHttpFactory,
 } from '@lib/upstream-http';
 import type { GepQuantumSettings } from '../../config/providers-config';
-import { httpSettings, type Endpoint } from '../provider-endpoints';
+import { httpSettings, requiredSetting, type Endpoint } from '../provider-endpoints';
 import type { CallContext } from '../provider.contract';
 import {
   GEP_MAX_ANSWER_BYTES,
@@ -67,14 +67,6 @@ export const gepQuantumErrorParser: ErrorParser = (_status, body) => {
   };
 };
 
-function required(settings: GepQuantumSettings, name: keyof GepQuantumSettings): string {
-  const value = settings[name];
-  if (typeof value !== 'string' || value === '') {
-    throw new Error(`${GEP_QUANTUM_PROVIDER}: ${name} is not configured`);
-  }
-  return value;
-}
-
 /**
  * GEP Quantum's auth: the GEP token (`GET tokenUrl` with `Ocp-Apim-Subscription-Key` and
  * `gep-auth-key`, camelCase `{expires (minutes), token}`), then Bearer plus the subscription
@@ -82,12 +74,12 @@ function required(settings: GepQuantumSettings, name: keyof GepQuantumSettings):
  */
 export function gepQuantumAuth(endpoint: Endpoint<GepQuantumSettings>): AuthStrategy {
   const s = endpoint.settings;
-  const subscriptionKey = required(s, 'subscriptionKey');
+  const subscriptionKey = requiredSetting(GEP_QUANTUM_PROVIDER, s, 'subscriptionKey');
   return composeAuth(
     new GepTokenStrategy({
       provider: GEP_QUANTUM_PROVIDER,
-      tokenUrl: required(s, 'tokenUrl'),
-      authKey: required(s, 'authKey'),
+      tokenUrl: requiredSetting(GEP_QUANTUM_PROVIDER, s, 'tokenUrl'),
+      authKey: requiredSetting(GEP_QUANTUM_PROVIDER, s, 'authKey'),
       subscriptionKey,
       expiresUnit: 'minutes',
       timeoutMs: endpoint.http.timeoutMs,

@@ -15,7 +15,7 @@ import {
   type UpstreamHttpFactory,
 } from '@lib/upstream-http';
 import type { GepSmartSettings } from '../../config/providers-config';
-import { httpSettings, type Endpoint } from '../provider-endpoints';
+import { httpSettings, requiredSetting, type Endpoint } from '../provider-endpoints';
 import type { CallContext } from '../provider.contract';
 import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from './gep-common';
 import { parseGepBatchAnswer, reportsOnItems } from './gep-smart.mapper';
@@ -92,14 +92,6 @@ function unexpectedAnswer(operation: string, httpStatus: number): UpstreamError 
   });
 }
 
-function required(settings: GepSmartSettings, name: keyof GepSmartSettings): string {
-  const value = settings[name];
-  if (typeof value !== 'string' || value === '') {
-    throw new Error(`${GEP_SMART_PROVIDER}: ${name} is not configured`);
-  }
-  return value;
-}
-
 /**
  * GEP SMART's auth: the GEP token (`GET tokenUrl` with `gep-auth-key`, `{Expires (minutes),
  * Token}`) on every call; the client certificate on every call and on the token request when
@@ -118,8 +110,8 @@ export function gepSmartAuth(endpoint: Endpoint<GepSmartSettings>): AuthStrategy
       : undefined;
   const token = new GepTokenStrategy({
     provider: GEP_SMART_PROVIDER,
-    tokenUrl: required(s, 'tokenUrl'),
-    authKey: required(s, 'authKey'),
+    tokenUrl: requiredSetting(GEP_SMART_PROVIDER, s, 'tokenUrl'),
+    authKey: requiredSetting(GEP_SMART_PROVIDER, s, 'authKey'),
     expiresUnit: 'minutes',
     httpsAgent: certificate?.agent,
     timeoutMs: endpoint.http.timeoutMs,
@@ -131,7 +123,7 @@ export function gepSmartAuth(endpoint: Endpoint<GepSmartSettings>): AuthStrategy
     sender: {
       domain: s.senderDomain,
       identity: s.senderIdentity,
-      sharedSecret: required(s, 'sharedSecret'),
+      sharedSecret: requiredSetting(GEP_SMART_PROVIDER, s, 'sharedSecret'),
       userAgent: s.userAgent,
     },
   });
