@@ -19,12 +19,12 @@ export interface AppConfig {
   /** Milliseconds readiness stays 503 before the server stops accepting connections. */
   shutdownGraceMs: number;
   database: {
-    /** Set: that Postgres. Unset: embedded PGlite under `dataDir`. */
+    /** Set: that Postgres. Unset: an embedded PostgreSQL 15 with its data under `dataDir`. */
     url?: string;
     dataDir: string;
-    /** Keep the embedded database in memory (tests). */
+    /** DATA_IN_MEMORY: the embedded server keeps its data in a temporary folder removed at exit. */
     inMemory: boolean;
-    /** Port of the embedded Postgres socket server (0: any free port). */
+    /** Loopback port of the embedded Postgres (0: any free port). */
     embeddedPort: number;
     poolSize: number;
     runMigrations: boolean;
