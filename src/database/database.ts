@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import {
+  isAlive,
   readEmbeddedPassword,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
@@ -126,19 +127,10 @@ async function readInfo(dataDir: string): Promise<EmbeddedInfo | undefined> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** A live gateway (or CLI) that owns the embedded server of this DATA_DIR must not lose it. */
 async function refuseIfInUse(dataDir: string): Promise<void> {
   const info = await readInfo(dataDir);
-  if (info && info.pid !== process.pid && processAlive(info.pid)) {
+  if (info && info.pid !== process.pid && isAlive(info.pid)) {
     throw new Error(
       `The embedded Postgres in ${resolve(dataDir)} belongs to a running process (pid ${info.pid}, ` +
         `port ${info.port}): stop it first, or give this process another DATA_DIR`,
@@ -149,7 +141,7 @@ async function refuseIfInUse(dataDir: string): Promise<void> {
 /** URL of the embedded Postgres a running gateway owns for this DATA_DIR, if any. */
 export async function runningEmbeddedUrl(dataDir: string): Promise<string | undefined> {
   const info = await readInfo(dataDir);
-  if (!info || !processAlive(info.pid)) return undefined;
+  if (!info || !isAlive(info.pid)) return undefined;
   const password = await readEmbeddedPassword(dataDir);
   if (!password) return undefined;
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${info.port}/postgres`;

@@ -308,7 +308,8 @@ export async function stopLeftoverServer(clusterDir: string): Promise<number | u
   return pid;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
