@@ -38,7 +38,7 @@ export class GracefulShutdown {
     this.began = true;
     this.logger.log(`${reason}: readiness now fails, draining in-flight requests`);
     this.app.get(ShutdownState).begin();
-    const server = this.app.getHttpServer() as unknown as Server;
+    const server = this.app.getHttpServer();
     server.closeIdleConnections();
     const sweeper = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     try {
