@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ShutdownState } from './health/shutdown-state';
