@@ -9,7 +9,18 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Client } from 'pg';
+import { runningEmbeddedUrl } from '../src/database/database';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -177,7 +188,96 @@ async function startSimulators(keys: {
 
 interface Gateway {
   url: string;
+  pid: number;
   stop(): Promise<void>;
+}
+
+/** CPU time (user + system, ms) and memory (current and peak RSS, MB) of a process, from /proc. */
+interface ProcessSample {
+  cpuMs: number;
+  rssMb: number;
+  peakRssMb: number;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function sampleProcess(pid: number): ProcessSample | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { cpuMs, rssMb: round(kb('VmRSS') / 1024, 1), peakRssMb: round(kb('VmHWM') / 1024, 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Commits and rows written in the gateway's database, from pg_stat_database. */
+interface DatabaseSample {
+  commits: number;
+  rowsWritten: number;
+}
+
+async function sampleDatabase(client: Client | undefined): Promise<DatabaseSample | undefined> {
+  if (!client) return undefined;
+  // the statistics collector publishes at most once a second: wait for the last window's counts
+  await sleep(1100);
+  const { rows } = await client.query<{ c: string; w: string }>(
+    `SELECT xact_commit AS c, tup_inserted + tup_updated + tup_deleted AS w
+       FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return { commits: Number(rows[0].c), rowsWritten: Number(rows[0].w) };
+}
+
+interface BareProxy {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startBareProxy(env: Record<string, string>): Promise<BareProxy> {
+  const tail = new OutputTail();
+  const child = spawn(process.execPath, [join(__dirname, 'bare-proxy.js')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  children.add(child);
+  child.stderr?.on('data', (chunk: Buffer) => tail.append(chunk));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error('the bare proxy did not start in time')),
+      STARTUP_TIMEOUT_MS,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      tail.append(chunk);
+      const match = /listening (http:\/\/\S+)/.exec(tail.toString());
+      if (match) {
+        clearTimeout(timer);
+        ok(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the bare proxy exited (${code}):\n${tail.toString()}`));
+    });
+  });
+  return {
+    url,
+    stop: async () => {
+      if (exited(child)) return;
+      child.kill('SIGTERM');
+      await waitForExit(child, STOP_TIMEOUT_MS);
+    },
+  };
 }
 
 async function startGateway(env: Record<string, string>, nodeArgs: string[]): Promise<Gateway> {
@@ -217,6 +317,7 @@ async function startGateway(env: Record<string, string>, nodeArgs: string[]): Pr
   }
   return {
     url,
+    pid: child.pid!,
     stop: async () => {
       if (exited(child)) return;
       child.kill('SIGTERM');
@@ -256,13 +357,16 @@ async function measure(
   target: LoadTarget,
   settings: Settings,
   nextSeq: () => number,
+  connections: number,
+  afterWarmup: () => Promise<void> = () => Promise.resolve(),
 ): Promise<ReturnType<typeof runLoad>> {
   const common = {
-    connections: settings.connections,
+    connections,
     requestTimeoutMs: settings.requestTimeoutMs,
     nextSeq,
   };
   await runLoad(target, { ...common, durationMs: settings.warmupS * 1000 });
+  await afterWarmup();
   return runLoad(target, { ...common, durationMs: settings.durationS * 1000 });
 }
 
@@ -287,13 +391,27 @@ function report(stats: ScenarioStats[], comparisons: Comparison[]): void {
   console.log('');
   console.log(
     table(
-      ['gateway / direct', 'throughput', 'p50', 'p99', 'p50 added ms'],
+      [
+        'gateway vs',
+        'direct tput',
+        'proxy tput',
+        'p50 added ms',
+        'p99 added ms',
+        'CPU ms/req',
+        'RSS MB',
+        'commits/req',
+        'rows/req',
+      ],
       comparisons.map((c) => [
         c.scenario,
         `${c.throughputRatio.toFixed(2)}x`,
-        `${c.p50Ratio.toFixed(2)}x`,
-        `${c.p99Ratio.toFixed(2)}x`,
+        `${c.proxyThroughputRatio.toFixed(2)}x`,
         c.p50AddedMs.toFixed(2),
+        c.p99AddedMs.toFixed(2),
+        c.gatewayCpuMsPerRequest?.toFixed(2) ?? '-',
+        c.gatewayRssMb?.toFixed(0) ?? '-',
+        c.commitsPerRequest?.toFixed(2) ?? '-',
+        c.rowsWrittenPerRequest?.toFixed(2) ?? '-',
       ]),
     ),
   );
@@ -309,7 +427,8 @@ function report(stats: ScenarioStats[], comparisons: Comparison[]): void {
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  const perScenarioS = 2 * (settings.warmupS + settings.durationS);
+  // three paths per scenario, plus the database statistics pauses (about 2 s)
+  const perScenarioS = 3 * (settings.warmupS + settings.durationS) + 5;
   const budgetMs = STARTUP_TIMEOUT_MS / 1000 + settings.scenarios.length * perScenarioS + 10;
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${budgetMs} s, stopping everything`);
@@ -338,6 +457,8 @@ async function main(): Promise<void> {
   );
 
   const stoppers: (() => Promise<void>)[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'invoice-gateway-bench-'));
+  stoppers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const sims = await startSimulators(keys);
     stoppers.push(() => sims.stop());
@@ -356,9 +477,8 @@ async function main(): Promise<void> {
       GEP_SMART_SHARED_SECRET: keys.gepSharedSecret,
       // the two providers not measured run against the gateway's in-process simulators
       MOCK_PROVIDERS: 'gep-quantum,delivery-solutions',
-      ...(settings.databaseUrl
-        ? { DATABASE_URL: settings.databaseUrl }
-        : { DATA_IN_MEMORY: 'true' }),
+      // embedded: a data folder of its own (fsync on, as `npm start` runs), removed afterwards
+      ...(settings.databaseUrl ? { DATABASE_URL: settings.databaseUrl } : { DATA_DIR: dataDir }),
       ...(settings.databasePoolSize
         ? { DATABASE_POOL_SIZE: String(settings.databasePoolSize) }
         : {}),
@@ -373,6 +493,17 @@ async function main(): Promise<void> {
     );
 
     const gepToken = await fetchGepToken(sims.gepSmartUrl, keys.gepAuthKey);
+    const proxy = await startBareProxy({
+      PROXY_DMS_URL: sims.dmsUrl,
+      PROXY_DMS_API_KEY: keys.dmsApiKey,
+      PROXY_GEP_SMART_URL: sims.gepSmartUrl,
+      PROXY_GEP_TOKEN: gepToken,
+    });
+    stoppers.unshift(() => proxy.stop());
+    const dbUrl = settings.databaseUrl ?? (await runningEmbeddedUrl(dataDir));
+    const db = dbUrl ? new Client({ connectionString: dbUrl }) : undefined;
+    await db?.connect();
+    stoppers.unshift(async () => db?.end());
     let seq = 0;
     const nextSeq = () => ++seq;
     const stats: ScenarioStats[] = [];
@@ -386,12 +517,25 @@ async function main(): Promise<void> {
         gepToken,
         gatewayUrl: gateway.url,
         gatewayKey,
+        proxyUrl: proxy.url,
         batchItems: settings.batchItems,
       });
+      const connections = pair.connections ?? settings.connections;
       const results: ScenarioStats[] = [];
-      for (const path of ['direct', 'gateway'] as const) {
-        process.stdout.write(`measuring ${pair.name} ${path}... `);
-        const result = await measure(pair[path].target, settings, nextSeq);
+      let before: { process?: ProcessSample; db?: DatabaseSample } = {};
+      for (const path of ['direct', 'proxy', 'gateway'] as const) {
+        process.stdout.write(`measuring ${pair.name} ${path} (${connections} connections)... `);
+        const result = await measure(
+          pair[path].target,
+          settings,
+          nextSeq,
+          connections,
+          async () => {
+            // sampled between warm-up and the measured window, with no request in flight
+            if (path === 'gateway')
+              before = { process: sampleProcess(gateway.pid), db: await sampleDatabase(db) };
+          },
+        );
         const summary = summarize(pair.name, path, pair[path].description, result);
         console.log(
           `${summary.throughput.toFixed(1)} req/s, p50 ${summary.p50Ms.toFixed(2)} ms` +
@@ -399,8 +543,25 @@ async function main(): Promise<void> {
         );
         results.push(summary);
       }
+      const after = { process: sampleProcess(gateway.pid), db: await sampleDatabase(db) };
+      const comparison = compare(results[0], results[1], results[2]);
+      const served = results[2].requests;
+      if (before.process && after.process && served > 0) {
+        comparison.gatewayCpuMsPerRequest = round(
+          (after.process.cpuMs - before.process.cpuMs) / served,
+          3,
+        );
+        comparison.gatewayRssMb = after.process.peakRssMb;
+      }
+      if (before.db && after.db && served > 0) {
+        comparison.commitsPerRequest = round((after.db.commits - before.db.commits) / served, 2);
+        comparison.rowsWrittenPerRequest = round(
+          (after.db.rowsWritten - before.db.rowsWritten) / served,
+          2,
+        );
+      }
       stats.push(...results);
-      comparisons.push(compare(results[0], results[1]));
+      comparisons.push(comparison);
     }
 
     report(stats, comparisons);

@@ -15,13 +15,26 @@ export interface BenchEndpoints {
   gepToken: string;
   gatewayUrl: string;
   gatewayKey: string;
+  /** The bare Fastify + undici proxy (bench/bare-proxy.ts): same canonical body as the gateway. */
+  proxyUrl: string;
   batchItems: number;
 }
 
 export interface ScenarioPair {
   name: string;
+  /** Connections for this scenario; unset: BENCH_CONNECTIONS. */
+  connections?: number;
   direct: { description: string; target: LoadTarget };
+  proxy: { description: string; target: LoadTarget };
   gateway: { description: string; target: LoadTarget };
+}
+
+/** The gateway's request sent to the bare proxy instead (it ignores the gateway key). */
+function viaProxy(e: BenchEndpoints, gateway: ScenarioPair['gateway']): ScenarioPair['proxy'] {
+  return {
+    description: `${gateway.target.method} ${gateway.target.path} (bare Fastify + undici proxy)`,
+    target: { ...gateway.target, baseUrl: e.proxyUrl },
+  };
 }
 
 const DEALER = { code: 'DLR001', name: 'ABC Motors' };
@@ -32,10 +45,10 @@ const GEP_PARTNER = 'PC-1530698055599';
 const GEP_INVOICE_DATE = '2019-12-14T11:47:24.534Z';
 const GEP_INVOICE_STATUS_PATH = '/SmartInterfaceAPI/api/Invoice/InvoiceStatusdetails';
 
-function dmsPair(e: BenchEndpoints): ScenarioPair {
-  const reference = (kind: string, seq: number) => `BENCH-${e.runId}-${kind}${seq}`;
-  return {
-    name: 'dms-invoice',
+function dmsPair(e: BenchEndpoints, name = 'dms-invoice', tag = ''): ScenarioPair {
+  const reference = (kind: string, seq: number) => `BENCH-${e.runId}-${kind}${tag}${seq}`;
+  return withProxy(e, {
+    name,
     direct: {
       description: 'POST /api/invoices/generate (DMS simulator)',
       target: {
@@ -70,13 +83,13 @@ function dmsPair(e: BenchEndpoints): ScenarioPair {
         }),
       },
     },
-  };
+  });
 }
 
 function gepSmartPair(e: BenchEndpoints): ScenarioPair {
   const documents = (kind: string, seq: number) =>
     Array.from({ length: e.batchItems }, (_, i) => `BENCH-${e.runId}-${kind}${seq}-${i}`);
-  return {
+  return withProxy(e, {
     name: `gep-smart-status-x${e.batchItems}`,
     direct: {
       description: `POST ${GEP_INVOICE_STATUS_PATH}, ${e.batchItems} models (GEP SMART simulator, token cached)`,
@@ -113,10 +126,14 @@ function gepSmartPair(e: BenchEndpoints): ScenarioPair {
         }),
       },
     },
-  };
+  });
 }
 
-export const SCENARIO_NAMES = ['dms', 'gep-smart'] as const;
+function withProxy(e: BenchEndpoints, pair: Omit<ScenarioPair, 'proxy'>): ScenarioPair {
+  return { ...pair, proxy: viaProxy(e, pair.gateway) };
+}
+
+export const SCENARIO_NAMES = ['dms', 'gep-smart', 'dms-1conn'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export function buildScenario(name: ScenarioName, endpoints: BenchEndpoints): ScenarioPair {
@@ -125,5 +142,8 @@ export function buildScenario(name: ScenarioName, endpoints: BenchEndpoints): Sc
       return dmsPair(endpoints);
     case 'gep-smart':
       return gepSmartPair(endpoints);
+    case 'dms-1conn':
+      // one connection: what the gateway adds to an idle request
+      return { ...dmsPair(endpoints, 'dms-invoice-1conn', 'L'), connections: 1 };
   }
 }

@@ -2,8 +2,8 @@ import type { LoadResult } from './load';
 
 export interface ScenarioStats {
   scenario: string;
-  /** `direct` (straight to the simulator) or `gateway` (through invoice-gateway). */
-  path: 'direct' | 'gateway';
+  /** `direct` (straight to the simulator), `proxy` (bare Fastify + undici) or `gateway`. */
+  path: 'direct' | 'proxy' | 'gateway';
   description: string;
   requests: number;
   ok: number;
@@ -32,6 +32,15 @@ export interface Comparison {
   p99Ratio: number;
   /** gateway p50 - direct p50, in milliseconds: what the gateway adds to a typical request. */
   p50AddedMs: number;
+  /** gateway p99 - direct p99, in milliseconds. */
+  p99AddedMs: number;
+  /** gateway throughput / bare proxy throughput (the issue's target: >= 0.25). */
+  proxyThroughputRatio: number;
+  /** The gateway process during the measured window of this scenario. */
+  gatewayCpuMsPerRequest?: number;
+  gatewayRssMb?: number;
+  commitsPerRequest?: number;
+  rowsWrittenPerRequest?: number;
 }
 
 /** Nearest-rank percentile of an ascending array (0 when empty). */
@@ -71,7 +80,11 @@ export function summarize(
   };
 }
 
-export function compare(direct: ScenarioStats, gateway: ScenarioStats): Comparison {
+export function compare(
+  direct: ScenarioStats,
+  proxy: ScenarioStats,
+  gateway: ScenarioStats,
+): Comparison {
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : 0);
   return {
     scenario: direct.scenario,
@@ -79,6 +92,8 @@ export function compare(direct: ScenarioStats, gateway: ScenarioStats): Comparis
     p50Ratio: ratio(gateway.p50Ms, direct.p50Ms),
     p99Ratio: ratio(gateway.p99Ms, direct.p99Ms),
     p50AddedMs: round(gateway.p50Ms - direct.p50Ms, 2),
+    p99AddedMs: round(gateway.p99Ms - direct.p99Ms, 2),
+    proxyThroughputRatio: ratio(gateway.throughput, proxy.throughput),
   };
 }
 
