@@ -124,6 +124,15 @@ describe('serializeError on database and wrapped errors', () => {
   });
 });
 
+describe('serializeError on non-errors', () => {
+  it('logs text as the message and objects with their secret keys masked', () => {
+    expect(serializeError('socket hang up')).toEqual({ message: 'socket hang up' });
+    expect(serializeError({ status: 7, token: 'abc' })).toEqual({
+      value: { status: 7, token: '[REDACTED]' },
+    });
+  });
+});
+
 describe('request lines', () => {
   it('logs 5xx at error, 4xx at warn and the rest at info', () => {
     expect(requestLogLevel(200, false)).toBe('info');

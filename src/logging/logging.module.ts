@@ -40,7 +40,12 @@ const MAX_CAUSE_DEPTH = 3;
  */
 export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
   const value = unwrapPinoError(error);
-  if (!(value instanceof Error)) return { message: String(value) };
+  if (!(value instanceof Error)) {
+    // a thrown or logged non-Error: text as the message, an object with secret keys masked
+    return value !== null && typeof value === 'object'
+      ? { value: redact(value) }
+      : { message: String(value) };
+  }
   const cause = (value as { cause?: unknown }).cause;
   const causeOut =
     cause !== undefined && depth < MAX_CAUSE_DEPTH
