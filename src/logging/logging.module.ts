@@ -1,44 +1,90 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DatabaseError } from 'pg';
+import type { Level } from 'pino';
+import { QueryFailedError } from 'typeorm';
 import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { isOperationalPath, rawRequestContext } from '../gateway/context/request-context';
 import { scrubbingStdout } from './secret-values';
-
-/** Paths pino-http keeps out of the request log (probes and scrapes would drown it). */
-const QUIET = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Every logged object goes through the shared redaction utility: secret-named keys are masked
- * at any depth. Objects that have their own serializer (req, res, err) are left to it.
+ * at any depth. Objects that have their own serializer (req, res, err) are left to it; an error
+ * under any other key is serialized here the same way as `err`.
  */
 export function redactLogObject(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) {
     if (isSecretKey(key) && value !== undefined && value !== null && value !== '')
       out[key] = REDACTED;
-    else if (key === 'req' || key === 'res' || key === 'err' || value instanceof Error)
-      out[key] = value;
+    else if (key === 'req' || key === 'res' || key === 'err') out[key] = value;
+    else if (value instanceof Error) out[key] = serializeError(value);
     else out[key] = isPlain(value) ? redact(value) : value;
   }
   return out;
 }
 
+/** Fields of a Postgres error that name schema objects only, never data. */
+const DATABASE_ERROR_FIELDS = ['code', 'severity', 'schema', 'table', 'column', 'constraint'];
+const MAX_CAUSE_DEPTH = 3;
+
 /**
- * Errors as logged: type, message, code and stack. A database error's SQL, bound parameters
- * and row detail are left out: they carry request data (and so possibly secrets) verbatim.
+ * Errors as logged: type, message, code, stack and cause. A database error (TypeORM's
+ * QueryFailedError, or pg's own) is logged without its SQL, bound parameters, message, detail,
+ * hint, where or stack: they carry request data (and so possibly secrets) verbatim. What is kept
+ * is its SQLSTATE code and the names of the table, column and constraint.
+ * Accepts the Error itself or pino's serialized copy of it (which keeps the original in `raw`).
  */
-export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const e = error as Error & { code?: unknown; driverError?: { code?: unknown } };
-  const code = e.code ?? e.driverError?.code;
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  const value = unwrapPinoError(error);
+  if (!(value instanceof Error)) {
+    // a thrown or logged non-Error: text as the message, an object with secret keys masked
+    return value !== null && typeof value === 'object'
+      ? { value: redact(value) }
+      : { message: String(value) };
+  }
+  const cause = (value as { cause?: unknown }).cause;
+  const causeOut =
+    cause !== undefined && depth < MAX_CAUSE_DEPTH
+      ? { cause: serializeError(cause, depth + 1) }
+      : {};
+  const database = databaseErrorOf(value);
+  if (database) {
+    const fields: Record<string, unknown> = {};
+    for (const name of DATABASE_ERROR_FIELDS) {
+      const field = (database as unknown as Record<string, unknown>)[name];
+      if (field !== undefined && field !== null && field !== '') fields[name] = field;
+    }
+    // no stack either: its first line repeats the driver's message
+    return { type: value.name, message: 'database query failed', ...fields, ...causeOut };
+  }
+  const code = (value as { code?: unknown }).code;
   return {
-    type: e.name,
-    message: e.name === 'QueryFailedError' ? 'database query failed' : e.message,
+    type: value.name,
+    message: value.message,
     ...(code !== undefined ? { code } : {}),
-    stack: e.name === 'QueryFailedError' ? undefined : e.stack,
+    stack: value.stack,
+    ...causeOut,
   };
+}
+
+function unwrapPinoError(error: unknown): unknown {
+  if (error instanceof Error || error === null || typeof error !== 'object') return error;
+  const raw = (error as { raw?: unknown }).raw;
+  return raw instanceof Error ? raw : error;
+}
+
+/** The Postgres error behind a database failure, if this is one. */
+function databaseErrorOf(error: Error): DatabaseError | QueryFailedError | undefined {
+  if (error instanceof DatabaseError) return error;
+  if (error instanceof QueryFailedError) {
+    const driver = (error as { driverError?: unknown }).driverError;
+    return driver instanceof DatabaseError ? driver : error;
+  }
+  return undefined;
 }
 
 function isPlain(value: unknown): boolean {
@@ -46,6 +92,45 @@ function isPlain(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The path as the caller sent it. Nest's middleware layer rewrites `req.url` while the
+ * middleware runs (pino-http's ignore test runs then) and keeps the original in `originalUrl`.
+ */
+function requestPath(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+}
+
+/** Level of a request line: 5xx (or a failed response stream) at error, 4xx at warn. */
+export function requestLogLevel(status: number, failed: boolean): Level {
+  if (failed || status >= 500) return 'error';
+  if (status >= 400) return 'warn';
+  return 'info';
+}
+
+/** What the gateway learnt about a request while handling it: who called, and the outcome. */
+export function requestFacts(req: IncomingMessage): Record<string, unknown> {
+  const ctx = rawRequestContext(req);
+  if (!ctx) return {};
+  const facts: Record<string, unknown> = {
+    clientId: ctx.principal?.clientId,
+    clientName: ctx.principal?.clientName,
+    problemCode: ctx.errorCode,
+    operationId: ctx.operationId,
+    provider: ctx.provider,
+  };
+  for (const key of Object.keys(facts)) if (facts[key] === undefined) delete facts[key];
+  return facts;
+}
+
+/**
+ * pino-http invents `new Error('failed with status code N')` for every 5xx answer: a stack that
+ * points into pino-http, not at the failure (which the exception filter logs with its own
+ * stack). Only a real error (the response stream failing) is kept on the request line.
+ */
+function isInventedError(error: Error, res: ServerResponse & { err?: unknown }): boolean {
+  return res.err === undefined && error.message === `failed with status code ${res.statusCode}`;
 }
 
 @Module({
@@ -59,22 +144,45 @@ function isPlain(value: unknown): boolean {
             level: config.logLevel,
             // Fastify's id, set on the raw request by genReqId: the log and the answer agree.
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-            autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
+            // probes, scrapes and the docs would drown the request log
+            autoLogging: { ignore: (req: IncomingMessage) => isOperationalPath(requestPath(req)) },
+            // `err` here is only ever a real failure of the response stream
+            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+              requestLogLevel(res.statusCode, err !== undefined),
             formatters: { log: redactLogObject },
             serializers: {
               req: (req: { id?: string; method?: string; url?: string }) => ({
                 requestId: req.id,
                 method: req.method,
+                // pino's request serializer has already taken originalUrl when there is one
                 url: redactUrl(req.url ?? ''),
               }),
               res: (res: ServerResponse | { statusCode?: number }) => ({
                 statusCode: res.statusCode,
               }),
+              err: (err: unknown) => serializeError(err),
+            },
+            customSuccessObject: (
+              req: IncomingMessage,
+              _res: ServerResponse,
+              val: Record<string, unknown>,
+            ) => ({ ...val, ...requestFacts(req) }),
+            customErrorObject: (
+              req: IncomingMessage,
+              res: ServerResponse,
+              error: Error,
+              val: Record<string, unknown>,
+            ) => {
+              const { err: _invented, ...rest } = val;
+              return {
+                ...(isInventedError(error, res) ? rest : val),
+                ...requestFacts(req),
+              };
             },
             customSuccessMessage: (req: IncomingMessage, res: ServerResponse, time: number) =>
-              `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode} ${Math.round(time)}ms`,
+              `${req.method} ${redactUrl(requestPath(req))} ${res.statusCode} ${Math.round(time)}ms`,
             customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
-              `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
+              `${req.method} ${redactUrl(requestPath(req))} ${res.statusCode}`,
           },
           scrubbingStdout,
         ],

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { buildInfo } from './build-info';
 
-/** One Prometheus registry for the process. */
+/**
+ * One Prometheus registry for the process: Node's default metrics under their standard names
+ * (`process_*`, `nodejs_*`), a build-info gauge, and the gateway's own `gateway_*` metrics.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -13,7 +17,15 @@ export class MetricsService {
   private circuitSource?: () => { provider: string; state: string }[];
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
+    collectDefaultMetrics({ register: this.registry });
+    dropTotalGauges(this.registry);
+    const build = buildInfo();
+    new Gauge({
+      name: 'gateway_build_info',
+      help: 'Always 1; the labels tell the running version of invoice-gateway and of Node',
+      labelNames: ['version', 'node_version'],
+      registers: [this.registry],
+    }).set({ version: build.version, node_version: build.nodeVersion }, 1);
     this.httpRequests = new Counter({
       name: 'gateway_http_requests_total',
       help: 'Inbound HTTP requests by route and status',
@@ -85,5 +97,17 @@ export class MetricsService {
     );
     if (entry.attempt > 1)
       this.upstreamRetries.inc({ provider: entry.provider, operation: entry.operation });
+  }
+}
+
+/**
+ * prom-client's defaults include gauges named `*_total` (`nodejs_active_handles_total`, ...):
+ * `_total` is the counter suffix, so Prometheus' lint (promtool) refuses them. Their per-type
+ * gauges (`nodejs_active_handles{type}`) stay and add up to the same number.
+ */
+function dropTotalGauges(registry: Registry): void {
+  for (const metric of registry.getMetricsAsArray()) {
+    const { name, type } = metric as unknown as { name: string; type?: string };
+    if (type === 'gauge' && name.endsWith('_total')) registry.removeSingleMetric(name);
   }
 }

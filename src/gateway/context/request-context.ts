@@ -29,9 +29,27 @@ declare module 'fastify' {
   }
 }
 
+/** The same contexts, keyed by the raw Node request: the request logger sees only that. */
+const byRawRequest = new WeakMap<object, GatewayRequestContext>();
+
 export function contextOf(request: FastifyRequest): GatewayRequestContext {
-  request.gateway ??= {};
+  if (!request.gateway) {
+    request.gateway = {};
+    byRawRequest.set(request.raw, request.gateway);
+  }
   return request.gateway;
+}
+
+/** The context of a raw Node request, if the gateway gathered any for it. */
+export function rawRequestContext(raw: object): GatewayRequestContext | undefined {
+  return byRawRequest.get(raw);
+}
+
+/** Probes, scrapes and the API docs: neither audited, counted per route, nor request-logged. */
+const OPERATIONAL_PATH = /^\/(health|metrics|docs|favicon\.ico)(\/|\?|$|-json)/;
+
+export function isOperationalPath(url: string): boolean {
+  return OPERATIONAL_PATH.test(url);
 }
 
 const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;

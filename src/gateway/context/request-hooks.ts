@@ -1,10 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditWriter, inboundOutcome } from '../../audit/audit-writer.service';
 import { MetricsService } from '../../metrics/metrics.service';
-import { contextOf } from './request-context';
-
-/** Paths that are neither audited nor counted per route: probes, docs and scrapes. */
-const UNAUDITED = /^\/(health|metrics|docs|favicon\.ico)(\/|\?|$|-json)/;
+import { contextOf, isOperationalPath } from './request-context';
 
 /**
  * Fastify hooks that run for every request: echo X-Request-Id, keep the JSON answer for the
@@ -22,7 +19,7 @@ export function registerRequestHooks(
   fastify.addHook(
     'onSend',
     async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (typeof payload === 'string' && !UNAUDITED.test(request.url)) {
+      if (typeof payload === 'string' && !isOperationalPath(request.url)) {
         const type = String(reply.getHeader('content-type') ?? '');
         if (type.includes('json')) contextOf(request).responseBody = payload;
       }
@@ -35,7 +32,7 @@ export function registerRequestHooks(
     const status = reply.statusCode;
     metrics.httpRequests.inc({ method: request.method, route, status: String(status) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-    if (UNAUDITED.test(request.url)) return;
+    if (isOperationalPath(request.url)) return;
     const ctx = contextOf(request);
     audit.record({
       requestId: String(request.id),
