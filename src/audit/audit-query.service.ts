@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { AuditLogEntity } from '../database/entities/audit-log.entity';
-import { ProblemException } from '../gateway/problem/problem';
+import { ProblemException } from '../problem/problem';
 import type { AuditLogDto, AuditLogPageDto, AuditLogQueryDto } from './audit-query.dto';
 
 /** Newest first; the cursor is the id of the last row of the previous page. */

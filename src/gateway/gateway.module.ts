@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { OperationsService } from '../operations/operations.service';
-import { ProvidersModule } from '../providers/providers.module';
+import { OperationsModule } from '../operations/operations.module';
 import { ApiClientsService } from './auth/api-clients.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -9,8 +8,6 @@ import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
 import { CreditNotesController } from './credit-notes/credit-notes.controller';
 import { CreditNotesService } from './credit-notes/credit-notes.service';
-import { KeyedLock } from './idempotency/keyed-lock';
-import { OperationRunner } from './idempotency/operation-runner';
 import { InvoicesController } from './invoices/invoices.controller';
 import { InvoicesService } from './invoices/invoices.service';
 import { OperationsController } from './operations/operations.controller';
@@ -20,7 +17,7 @@ import { ProvidersController } from './providers/providers.controller';
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
 @Global()
 @Module({
-  imports: [ProvidersModule],
+  imports: [OperationsModule],
   controllers: [
     InvoicesController,
     CreditNotesController,
@@ -31,15 +28,12 @@ import { ProvidersController } from './providers/providers.controller';
   providers: [
     ApiClientsService,
     RateLimiter,
-    OperationsService,
-    OperationRunner,
-    KeyedLock,
     InvoicesService,
     CreditNotesService,
     BatchesService,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],
-  exports: [ApiClientsService, ProvidersModule],
+  exports: [ApiClientsService, OperationsModule],
 })
 export class GatewayModule {}

@@ -222,6 +222,11 @@ export interface BatchResult {
   raw: unknown;
 }
 
+export interface PreparedUpdate {
+  merged: CanonicalInvoice;
+  update: CanonicalInvoiceUpdate;
+}
+
 // ---------------------------------------------------------------- health
 
 export interface ProbeResult {
@@ -257,9 +262,25 @@ export interface FinanceProvider {
    * item. Empty when valid. Used to reject items locally without a call.
    */
   validateInvoice?(invoice: CanonicalInvoice): ItemError[];
+  /** Rules for what an update sends (after `prepareInvoiceUpdate`). */
+  validateInvoiceUpdate?(update: CanonicalInvoiceUpdate): ItemError[];
+  /** Rules for a credit note once its invoice is resolved. */
+  validateCreditNote?(creditNote: CanonicalCreditNote): ItemError[];
   validateInvoiceStatus?(item: InvoiceStatusItem, now: Date): ItemError[];
   validateCreditMemoStatus?(item: CreditMemoStatusItem, now: Date): ItemError[];
   validateRemittance?(item: RemittanceItem, now: Date): ItemError[];
+
+  /**
+   * How an update applies to the stored invoice: the invoice after it (`merged`, what the
+   * ledger keeps) and what is sent upstream (`update`). Without it the changes are sent as
+   * given and merged over the stored invoice.
+   */
+  prepareInvoiceUpdate?(
+    previous: CanonicalInvoice,
+    changes: CanonicalInvoiceUpdate,
+  ): PreparedUpdate;
+  /** The currency the ledger records for an invoice that names none (DMS: INR only). */
+  readonly defaultCurrency?: string;
 
   /** A cheap reachability probe for /health/upstreams. */
   ping(): Promise<ProbeResult>;

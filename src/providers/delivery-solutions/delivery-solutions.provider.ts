@@ -9,6 +9,7 @@ import type {
   FinanceProvider,
   InvoiceResult,
   ItemError,
+  PreparedUpdate,
   ProbeResult,
   ProviderMode,
 } from '../provider.contract';
@@ -19,7 +20,11 @@ import {
   toDsCreateInvoiceRequest,
   toDsUpdateInvoiceRequest,
 } from './delivery-solutions.mapper';
-import { validateDsInvoice, validateDsInvoiceUpdate } from './delivery-solutions.rules';
+import {
+  mergeDsInvoiceUpdate,
+  validateDsInvoice,
+  validateDsInvoiceUpdate,
+} from './delivery-solutions.rules';
 
 const DS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'invoice.create',
@@ -56,9 +61,15 @@ export class DeliverySolutionsProvider implements FinanceProvider {
     return validateDsInvoice(invoice);
   }
 
-  /** Rules for an update (not part of FinanceProvider yet). */
   validateInvoiceUpdate(update: CanonicalInvoiceUpdate): ItemError[] {
     return validateDsInvoiceUpdate(update);
+  }
+
+  prepareInvoiceUpdate(
+    previous: CanonicalInvoice,
+    changes: CanonicalInvoiceUpdate,
+  ): PreparedUpdate {
+    return mergeDsInvoiceUpdate(previous, changes);
   }
 
   async createInvoice(invoice: CanonicalInvoice, ctx: CallContext): Promise<InvoiceResult> {

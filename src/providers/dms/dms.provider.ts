@@ -33,6 +33,8 @@ export class DmsProvider implements FinanceProvider {
   readonly id = 'dms' as const;
   readonly displayName = 'Dealer DMS';
   readonly capabilities = DMS_CAPABILITIES;
+  /** DMS takes INR amounts only. */
+  readonly defaultCurrency = 'INR';
   readonly mode: ProviderMode;
   private readonly baseUrl: string;
   private readonly probeTimeoutMs: number;
@@ -55,7 +57,6 @@ export class DmsProvider implements FinanceProvider {
     return validateDmsInvoice(invoice);
   }
 
-  /** DMS's credit-note rules (not part of FinanceProvider yet). */
   validateCreditNote(creditNote: CanonicalCreditNote): ItemError[] {
     return validateDmsCreditNote(creditNote);
   }
