@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditWriter } from './audit-writer.service';
 import { OutboundAuditSink } from './outbound-audit.sink';
 
-@Global()
 @Module({
   controllers: [AuditController],
   providers: [AuditWriter, AuditQueryService, AuditRetentionService, OutboundAuditSink],

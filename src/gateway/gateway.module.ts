@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { OperationsModule } from '../operations/operations.module';
 import { ApiClientsService } from './auth/api-clients.service';
@@ -15,7 +15,6 @@ import { ProblemFilter } from './problem/problem.filter';
 import { ProvidersController } from './providers/providers.controller';
 
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
-@Global()
 @Module({
   imports: [OperationsModule],
   controllers: [
@@ -34,6 +33,5 @@ import { ProvidersController } from './providers/providers.controller';
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],
-  exports: [ApiClientsService, OperationsModule],
 })
 export class GatewayModule {}

@@ -1,15 +1,12 @@
 import type { CircuitStateName } from '@lib/upstream-http';
+import type { ProviderId } from './provider-list';
 
 /**
- * The contract every provider module implements, in the gateway's canonical terms. Only a
- * provider module knows its upstream's field names; the gateway speaks this language.
+ * The contract every provider implements, in the gateway's canonical terms. Only a provider's
+ * folder knows its upstream's field names; the gateway speaks this language. Provider ids come
+ * from the provider list (src/providers/provider-list.ts).
  */
-export const PROVIDER_IDS = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-export function isProviderId(value: unknown): value is ProviderId {
-  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
-}
+export { PROVIDER_IDS, isProviderId, type ProviderId } from './provider-list';
 
 export const CAPABILITIES = [
   'invoice.create',
@@ -285,4 +282,6 @@ export interface FinanceProvider {
   /** A cheap reachability probe for /health/upstreams. */
   ping(): Promise<ProbeResult>;
   circuitState(): CircuitStateName;
+  /** Releases what the provider holds (agents), at shutdown. */
+  close?(): void;
 }
