@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
 import { OperationsModule } from '../operations/operations.module';
+import { AuditController } from './audit/audit.controller';
 import { ApiClientsService } from './auth/api-clients.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -16,8 +18,9 @@ import { ProvidersController } from './providers/providers.controller';
 
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
 @Module({
-  imports: [OperationsModule],
+  imports: [OperationsModule, AuditModule],
   controllers: [
+    AuditController,
     InvoicesController,
     CreditNotesController,
     BatchesController,
