@@ -4,7 +4,7 @@ import { loadAppConfig } from '../../src/config/app-config';
 import { ProviderEndpoints } from '../../src/providers/provider-endpoints';
 import { PROVIDER_DEFINITIONS, PROVIDER_IDS } from '../../src/providers/provider-list';
 import { buildRegistry } from '../../src/providers/providers.module';
-import { auditRows, auth, dsInvoice } from '../support/api';
+import { auditRows, auth, dsInvoice, unique } from '../support/api';
 import { startTestApp } from '../support/test-app';
 
 /**
@@ -65,11 +65,12 @@ describe('provider list', () => {
   it('audits and counts token requests like any other upstream call', async () => {
     const t = await startTestApp();
     const since = new Date(Date.now() - 1000).toISOString();
+    const requestId = unique('token-audit');
     try {
       const res = await request(t.url)
         .post('/v1/invoices')
         .set(auth)
-        .set('x-request-id', 'token-audit-1')
+        .set('x-request-id', requestId)
         .send(dsInvoice())
         .expect(201);
       expect(res.body.provider).toBe('delivery-solutions');
@@ -92,7 +93,7 @@ describe('provider list', () => {
       expect(String(token.path)).toContain('/ent-services/security/v1/oauth/token');
       expect(JSON.stringify(page.body)).not.toContain('access_token');
       // the create itself is audited under its request id, the token request is not tied to one
-      expect((await auditRows(t, 'token-audit-1', 'outbound')).map((r) => r.operation)).toEqual([
+      expect((await auditRows(t, requestId, 'outbound')).map((r) => r.operation)).toEqual([
         'createInvoice',
       ]);
       const metrics = await request(t.url).get('/metrics').expect(200);
