@@ -13,6 +13,7 @@ import { CreditNotesService } from './credit-notes/credit-notes.service';
 import { InvoicesController } from './invoices/invoices.controller';
 import { InvoicesService } from './invoices/invoices.service';
 import { OperationsController } from './operations/operations.controller';
+import { OperationsService } from './operations/operations.service';
 import { ProblemFilter } from './problem/problem.filter';
 import { ProvidersController } from './providers/providers.controller';
 
@@ -33,6 +34,7 @@ import { ProvidersController } from './providers/providers.controller';
     InvoicesService,
     CreditNotesService,
     BatchesService,
+    OperationsService,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],
