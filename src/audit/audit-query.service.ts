@@ -1,8 +1,49 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { AuditLogEntity } from '../database/entities/audit-log.entity';
-import { ProblemException } from '../gateway/problem/problem';
-import type { AuditLogDto, AuditLogPageDto, AuditLogQueryDto } from './audit-query.dto';
+import { ProblemException } from '../problem/problem';
+
+/** Filters of an audit query (validated by the HTTP layer). */
+export interface AuditLogQuery {
+  from?: string;
+  to?: string;
+  provider?: string;
+  operation?: string;
+  outcome?: string;
+  reference?: string;
+  requestId?: string;
+  direction?: 'inbound' | 'outbound';
+  limit?: number;
+  cursor?: string;
+}
+
+/** One audit row as the API shows it. */
+export interface AuditLogView {
+  id: string;
+  at: string;
+  requestId: string | null;
+  clientId: string | null;
+  clientName: string | null;
+  direction: string;
+  provider: string | null;
+  operation: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  durationMs: number | null;
+  attempt: number | null;
+  outcome: string;
+  errorCode: string | null;
+  operationId: string | null;
+  reference: string | null;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+export interface AuditLogPage {
+  items: AuditLogView[];
+  nextCursor: string | null;
+}
 
 /** Newest first; the cursor is the id of the last row of the previous page. */
 @Injectable()
@@ -13,7 +54,7 @@ export class AuditQueryService {
     this.repo = dataSource.getRepository(AuditLogEntity);
   }
 
-  async find(query: AuditLogQueryDto): Promise<AuditLogPageDto> {
+  async find(query: AuditLogQuery): Promise<AuditLogPage> {
     const limit = query.limit ?? 50;
     const qb = this.repo.createQueryBuilder('a');
     if (query.from) qb.andWhere('a.at >= :from', { from: new Date(query.from) });
@@ -61,7 +102,7 @@ function decodeCursor(cursor: string): string {
   return match[1];
 }
 
-function toDto(row: AuditLogEntity): AuditLogDto {
+function toDto(row: AuditLogEntity): AuditLogView {
   return {
     id: String(row.id),
     at: row.at.toISOString(),

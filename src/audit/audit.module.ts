@@ -1,14 +1,11 @@
-import { Global, Module } from '@nestjs/common';
-import { AuditController } from './audit.controller';
+import { Module } from '@nestjs/common';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditWriter } from './audit-writer.service';
 import { OutboundAuditSink } from './outbound-audit.sink';
 
-@Global()
 @Module({
-  controllers: [AuditController],
   providers: [AuditWriter, AuditQueryService, AuditRetentionService, OutboundAuditSink],
-  exports: [AuditWriter, AuditRetentionService, OutboundAuditSink],
+  exports: [AuditWriter, AuditQueryService, AuditRetentionService, OutboundAuditSink],
 })
 export class AuditModule {}

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { OutboundAuditEntry, UpstreamAuditSink } from '@lib/upstream-http';
+import type { TokenRequestEvent } from '@lib/auth-strategies';
+import type { AuditOutcome, OutboundAuditEntry, UpstreamAuditSink } from '@lib/upstream-http';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuditWriter } from './audit-writer.service';
 
-/** Receives libs/upstream-http's outbound attempts: one audit row and one metric sample each. */
+/** The operation name token requests are audited and counted under. */
+export const TOKEN_OPERATION = 'token';
+
+/**
+ * Receives libs/upstream-http's outbound attempts, and the auth strategies' token requests:
+ * one audit row and one metric sample each.
+ */
 @Injectable()
 export class OutboundAuditSink implements UpstreamAuditSink {
   constructor(
@@ -32,4 +39,44 @@ export class OutboundAuditSink implements UpstreamAuditSink {
       responseBody: entry.responseBody,
     });
   }
+
+  /**
+   * The observer token strategies call after each token request (it carries no secret: the
+   * URL is redacted by the writer, and no body is kept).
+   */
+  tokenRequestObserver(): (event: TokenRequestEvent) => void {
+    return (event) => {
+      const outcome = tokenOutcome(event);
+      const at = new Date(Date.now() - event.durationMs);
+      this.metrics.recordUpstreamAttempt({
+        provider: event.provider,
+        operation: TOKEN_OPERATION,
+        outcome,
+        attempt: 1,
+        durationMs: event.durationMs,
+      });
+      this.writer.record({
+        at,
+        direction: 'outbound',
+        provider: event.provider,
+        operation: TOKEN_OPERATION,
+        method: event.method,
+        path: event.url,
+        status: event.status ?? null,
+        durationMs: event.durationMs,
+        attempt: 1,
+        outcome,
+        errorCode: event.outcome === 'failure' ? 'TOKEN_ACQUISITION_FAILED' : null,
+        responseBody: event.error ? { error: event.error } : undefined,
+      });
+    };
+  }
+}
+
+/** A failed token request is `rejected` when the token endpoint refused it (4xx). */
+function tokenOutcome(event: TokenRequestEvent): AuditOutcome {
+  if (event.outcome === 'success') return 'success';
+  return event.status !== undefined && event.status >= 400 && event.status < 500
+    ? 'rejected'
+    : 'transient_error';
 }

@@ -6,7 +6,7 @@ import {
   type CallbackConfig,
 } from './async-config';
 import { EnvReader } from './env-reader';
-import { readProvidersConfig, type ProvidersConfig } from './providers-config';
+import { providerSecrets, readProvidersConfig, type ProvidersConfig } from './providers-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -130,18 +130,10 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
-  const p = config.providers;
   registerSecrets(
     bootstrapApiKey,
     databaseUrl ? new URL(databaseUrl).password : undefined,
-    p.dms.apiKey,
-    p.dms.password,
-    p['gep-smart'].authKey,
-    p['gep-smart'].sharedSecret,
-    p['gep-quantum'].authKey,
-    p['gep-quantum'].subscriptionKey,
-    p['delivery-solutions'].clientSecret,
-    p['delivery-solutions'].apiKey,
+    ...providerSecrets(config.providers),
     config.callbacks.secret,
   );
   return config;

@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { OperationsService } from '../operations/operations.service';
-import { ProvidersModule } from '../providers/providers.module';
+import { AuditModule } from '../audit/audit.module';
+import { OperationsModule } from '../operations/operations.module';
+import { AuditController } from './audit/audit.controller';
 import { ApiClientsService } from './auth/api-clients.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -9,19 +10,18 @@ import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
 import { CreditNotesController } from './credit-notes/credit-notes.controller';
 import { CreditNotesService } from './credit-notes/credit-notes.service';
-import { KeyedLock } from './idempotency/keyed-lock';
-import { OperationRunner } from './idempotency/operation-runner';
 import { InvoicesController } from './invoices/invoices.controller';
 import { InvoicesService } from './invoices/invoices.service';
 import { OperationsController } from './operations/operations.controller';
+import { OperationsService } from './operations/operations.service';
 import { ProblemFilter } from './problem/problem.filter';
 import { ProvidersController } from './providers/providers.controller';
 
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
-@Global()
 @Module({
-  imports: [ProvidersModule],
+  imports: [OperationsModule, AuditModule],
   controllers: [
+    AuditController,
     InvoicesController,
     CreditNotesController,
     BatchesController,
@@ -31,15 +31,12 @@ import { ProvidersController } from './providers/providers.controller';
   providers: [
     ApiClientsService,
     RateLimiter,
-    OperationsService,
-    OperationRunner,
-    KeyedLock,
     InvoicesService,
     CreditNotesService,
     BatchesService,
+    OperationsService,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],
-  exports: [ApiClientsService, ProvidersModule],
 })
 export class GatewayModule {}

@@ -1,14 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ProvidersModule } from '../providers/providers.module';
 import { HealthController } from './health.controller';
 import { ShutdownState } from './shutdown-state';
 import { UpstreamsHealthController } from './upstreams.controller';
 
-@Global()
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), ProvidersModule],
   controllers: [HealthController, UpstreamsHealthController],
   providers: [ShutdownState],
-  exports: [ShutdownState, TerminusModule],
 })
 export class HealthModule {}

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Param, Res } from '@nestjs/common'
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../gateway/auth/auth.decorators';
-import { ProblemException } from '../gateway/problem/problem';
+import { ProblemException } from '../problem/problem';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../providers/provider.contract';
 import { ProviderHealth } from '../providers/provider-health';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';

@@ -1,5 +1,5 @@
 import type { Capability, FinanceProvider, ProviderId } from './provider.contract';
-import { PROVIDER_IDS } from './provider.contract';
+import { PROVIDER_IDS } from './provider-list';
 
 /** Injection token of the one registry of all providers. */
 export const PROVIDER_REGISTRY = Symbol('PROVIDER_REGISTRY');

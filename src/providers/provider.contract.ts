@@ -1,15 +1,12 @@
 import type { CircuitStateName } from '@lib/upstream-http';
+import type { ProviderId } from './provider-list';
 
 /**
- * The contract every provider module implements, in the gateway's canonical terms. Only a
- * provider module knows its upstream's field names; the gateway speaks this language.
+ * The contract every provider implements, in the gateway's canonical terms. Only a provider's
+ * folder knows its upstream's field names; the gateway speaks this language. Provider ids come
+ * from the provider list (src/providers/provider-list.ts).
  */
-export const PROVIDER_IDS = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-export function isProviderId(value: unknown): value is ProviderId {
-  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
-}
+export { PROVIDER_IDS, isProviderId, type ProviderId } from './provider-list';
 
 export const CAPABILITIES = [
   'invoice.create',
@@ -222,6 +219,11 @@ export interface BatchResult {
   raw: unknown;
 }
 
+export interface PreparedUpdate {
+  merged: CanonicalInvoice;
+  update: CanonicalInvoiceUpdate;
+}
+
 // ---------------------------------------------------------------- health
 
 export interface ProbeResult {
@@ -257,11 +259,29 @@ export interface FinanceProvider {
    * item. Empty when valid. Used to reject items locally without a call.
    */
   validateInvoice?(invoice: CanonicalInvoice): ItemError[];
+  /** Rules for what an update sends (after `prepareInvoiceUpdate`). */
+  validateInvoiceUpdate?(update: CanonicalInvoiceUpdate): ItemError[];
+  /** Rules for a credit note once its invoice is resolved. */
+  validateCreditNote?(creditNote: CanonicalCreditNote): ItemError[];
   validateInvoiceStatus?(item: InvoiceStatusItem, now: Date): ItemError[];
   validateCreditMemoStatus?(item: CreditMemoStatusItem, now: Date): ItemError[];
   validateRemittance?(item: RemittanceItem, now: Date): ItemError[];
 
+  /**
+   * How an update applies to the stored invoice: the invoice after it (`merged`, what the
+   * ledger keeps) and what is sent upstream (`update`). Without it the changes are sent as
+   * given and merged over the stored invoice.
+   */
+  prepareInvoiceUpdate?(
+    previous: CanonicalInvoice,
+    changes: CanonicalInvoiceUpdate,
+  ): PreparedUpdate;
+  /** The currency the ledger records for an invoice that names none (DMS: INR only). */
+  readonly defaultCurrency?: string;
+
   /** A cheap reachability probe for /health/upstreams. */
   ping(): Promise<ProbeResult>;
   circuitState(): CircuitStateName;
+  /** Releases what the provider holds (agents), at shutdown. */
+  close?(): void;
 }

@@ -1,15 +1,11 @@
-import { Global, Logger, Module } from '@nestjs/common';
-import { UpstreamHttpModule, type UpstreamLogger } from '@lib/upstream-http';
+import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { UpstreamHttpFactory, UpstreamHttpModule, type UpstreamLogger } from '@lib/upstream-http';
+import { AuditModule } from '../audit/audit.module';
 import { OutboundAuditSink } from '../audit/outbound-audit.sink';
-import { DeliverySolutionsModule } from './delivery-solutions/delivery-solutions.module';
-import { DeliverySolutionsProvider } from './delivery-solutions/delivery-solutions.provider';
-import { DmsModule } from './dms/dms.module';
-import { DmsProvider } from './dms/dms.provider';
-import { GepQuantumModule } from './gep-quantum/gep-quantum.module';
-import { GepQuantumProvider } from './gep-quantum/gep-quantum.provider';
-import { GepSmartModule } from './gep-smart/gep-smart.module';
-import { GepSmartProvider } from './gep-smart/gep-smart.provider';
+import type { ProviderDeps } from './provider-definition';
 import { ProviderEndpoints } from './provider-endpoints';
+import type { FinanceProvider } from './provider.contract';
+import { PROVIDER_DEFINITIONS } from './provider-list';
 import { PROVIDER_REGISTRY, ProviderRegistry } from './provider-registry';
 import { ProviderHealth } from './provider-health';
 
@@ -22,38 +18,57 @@ function upstreamLogger(): UpstreamLogger {
   };
 }
 
-/** The shared pieces every provider module uses: endpoints (live or mock) and outbound HTTP. */
-@Global()
+/** Builds every listed provider from its endpoint, with its definition. */
+export async function buildRegistry(
+  endpoints: ProviderEndpoints,
+  deps: ProviderDeps,
+): Promise<ProviderRegistry> {
+  const providers = await Promise.all(
+    PROVIDER_DEFINITIONS.map(async (definition) => {
+      const endpoint = await endpoints.resolve(definition.id);
+      // each definition builds from its own endpoint type, which resolve() gives for its id
+      return (definition.build as (e: typeof endpoint, d: ProviderDeps) => FinanceProvider)(
+        endpoint,
+        deps,
+      );
+    }),
+  );
+  return new ProviderRegistry(providers);
+}
+
+/**
+ * Every provider in the list, built by its definition from its endpoint (configured, or its
+ * in-process simulator), under one injection token. Outbound calls and token requests are
+ * audited and counted through the outbound audit sink.
+ */
 @Module({
   imports: [
+    AuditModule,
     UpstreamHttpModule.forRoot({
+      imports: [AuditModule],
       auditSink: { useExisting: OutboundAuditSink },
       logger: { useFactory: upstreamLogger },
     }),
   ],
-  providers: [ProviderEndpoints],
-  exports: [ProviderEndpoints, UpstreamHttpModule],
-})
-export class ProviderInfrastructureModule {}
-
-/** All four providers under one injection token. */
-@Module({
-  imports: [
-    ProviderInfrastructureModule,
-    DmsModule,
-    GepSmartModule,
-    GepQuantumModule,
-    DeliverySolutionsModule,
-  ],
   providers: [
+    ProviderEndpoints,
     {
       provide: PROVIDER_REGISTRY,
-      inject: [DmsProvider, GepSmartProvider, GepQuantumProvider, DeliverySolutionsProvider],
-      useFactory: (...providers: ConstructorParameters<typeof ProviderRegistry>[0]) =>
-        new ProviderRegistry(providers),
+      inject: [ProviderEndpoints, UpstreamHttpFactory, OutboundAuditSink],
+      useFactory: (
+        endpoints: ProviderEndpoints,
+        http: UpstreamHttpFactory,
+        audit: OutboundAuditSink,
+      ) => buildRegistry(endpoints, { http, onTokenRequest: audit.tokenRequestObserver() }),
     },
     ProviderHealth,
   ],
-  exports: [PROVIDER_REGISTRY, ProviderHealth],
+  exports: [PROVIDER_REGISTRY, ProviderHealth, ProviderEndpoints],
 })
-export class ProvidersModule {}
+export class ProvidersModule implements OnApplicationShutdown {
+  constructor(@Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry) {}
+
+  onApplicationShutdown(): void {
+    for (const provider of this.registry.all()) provider.close?.();
+  }
+}

@@ -1,22 +1,10 @@
-import {
-  createSimulator,
-  defaultDeliverySolutionsOptions,
-  type RunningSimulator,
-} from '@lib/simulators';
-import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
-import { Global, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { loadAppConfig } from '../../src/config/app-config';
-import { ConfigModule } from '../../src/config/config.module';
-import { DeliverySolutionsModule } from '../../src/providers/delivery-solutions/delivery-solutions.module';
-import type {
-  DeliverySolutionsSettings,
-  UpstreamHttpOverrides,
-} from '../../src/config/providers-config';
+import { defaultDeliverySolutionsOptions, type RunningSimulator } from '@lib/simulators';
+import type { DeliverySolutionsSettings } from '../../src/providers/delivery-solutions/delivery-solutions.definition';
 import { isDsDuplicateInvoice } from '../../src/providers/delivery-solutions/delivery-solutions.errors';
 import { DeliverySolutionsProvider } from '../../src/providers/delivery-solutions/delivery-solutions.provider';
-import { type Endpoint, ProviderEndpoints } from '../../src/providers/provider-endpoints';
+import type { UpstreamHttpOverrides } from '../../src/providers/provider-definition';
 import type { CanonicalInvoice } from '../../src/providers/provider.contract';
+import { describeProviderContract, failure, providerHarness } from './provider-harness';
 
 /**
  * Contract tests: the Delivery Solutions provider against its simulator over real HTTP.
@@ -37,25 +25,19 @@ const HTTP: UpstreamHttpOverrides = {
   maxAttempts: 3,
 };
 
-const audit: OutboundAuditEntry[] = [];
 /** Every bearer token a simulator received (to prove none reaches the audit trail). */
 const tokensSeen = new Set<string>();
-const factories: UpstreamHttpFactory[] = [];
-const sims: RunningSimulator[] = [];
-
-async function startSim(): Promise<RunningSimulator> {
-  const simulator = createSimulator('delivery-solutions', {
-    ...defaultDeliverySolutionsOptions(),
-    ...CREDS,
-  });
-  simulator.app.addHook('onRequest', async (request) => {
-    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    if (match) tokensSeen.add(match[1]);
-  });
-  const running = await simulator.start(0);
-  sims.push(running);
-  return running;
-}
+const h = providerHarness('delivery-solutions', DeliverySolutionsProvider.fromEndpoint, {
+  http: HTTP,
+  simulator: () => ({ ...defaultDeliverySolutionsOptions(), ...CREDS }),
+  prepare: (simulator) =>
+    simulator.app.addHook('onRequest', async (request) => {
+      const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+      if (match) tokensSeen.add(match[1]);
+    }),
+});
+const audit = h.audit;
+const startSim = () => h.startSim();
 
 const oauth = (url: string): Partial<DeliverySolutionsSettings> => ({
   tokenUrl: `${url}${TOKEN_PATH}`,
@@ -68,14 +50,7 @@ function provider(
   settings: Partial<DeliverySolutionsSettings> = oauth(url),
   http: UpstreamHttpOverrides = HTTP,
 ): DeliverySolutionsProvider {
-  const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-  factories.push(factory);
-  const endpoint: Endpoint<DeliverySolutionsSettings> = {
-    mode: 'live',
-    settings: { ...settings, baseUrl: url, http },
-    http,
-  };
-  return DeliverySolutionsProvider.fromEndpoint(endpoint, factory);
+  return h.provider({ ...settings, baseUrl: url, http }, http);
 }
 
 async function simRequests(
@@ -97,15 +72,6 @@ async function simPost(url: string, path: string, body?: unknown): Promise<void>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   expect(res.ok).toBe(true);
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
 }
 
 let sequence = 0;
@@ -143,10 +109,7 @@ beforeAll(async () => {
   ds = provider(sim.url);
 });
 
-afterAll(async () => {
-  for (const factory of factories) factory.onApplicationShutdown();
-  await Promise.all(sims.map((s) => s.stop()));
-});
+afterAll(() => h.cleanup());
 
 describe('Delivery Solutions with OAuth2 client credentials', () => {
   it('creates invoices with one token for several calls', async () => {
@@ -326,65 +289,15 @@ describe('Delivery Solutions with API-key headers', () => {
   });
 });
 
-describe('Delivery Solutions probe', () => {
-  it('is reachable while the upstream runs and unreachable after it stops', async () => {
-    const own = await startSim();
-    const probed = provider(own.url);
-    await expect(probed.ping()).resolves.toMatchObject({ reachable: true });
-    await own.stop();
-    await expect(probed.ping()).resolves.toMatchObject({ reachable: false });
-  });
-});
-
-describe('Delivery Solutions in mock mode', () => {
-  it('resolves a mock endpoint (OAuth2 against the simulator) and works end to end', async () => {
-    const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
-    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-    try {
-      const endpoint = await endpoints.resolve('delivery-solutions');
-      expect(endpoint.mode).toBe('mock');
-      const mocked = DeliverySolutionsProvider.fromEndpoint(endpoint, factory);
-      expect(mocked.mode).toBe('mock');
-      const created = await mocked.createInvoice(invoice(), {});
-      const updated = await mocked.updateInvoice(created.providerInvoiceId!, { brand: 'b2' }, {});
-      expect(updated.raw).toMatchObject({ brandExternalId: 'b2' });
-      expect(JSON.stringify(audit)).not.toContain(endpoint.settings.clientSecret!);
-    } finally {
-      factory.onApplicationShutdown();
-      await endpoints.onApplicationShutdown();
-    }
-  });
-});
-
-describe('Delivery Solutions Nest module', () => {
-  it('builds the provider from ProviderEndpoints and UpstreamHttpFactory, and closes cleanly', async () => {
-    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-
-    @Global()
-    @Module({
-      providers: [ProviderEndpoints, { provide: UpstreamHttpFactory, useValue: factory }],
-      exports: [ProviderEndpoints, UpstreamHttpFactory],
-    })
-    class Infrastructure {}
-
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.withConfig(loadAppConfig({ NODE_ENV: 'test' })),
-        Infrastructure,
-        DeliverySolutionsModule,
-      ],
-    }).compile();
-    try {
-      const built = moduleRef.get(DeliverySolutionsProvider);
-      expect(built.mode).toBe('mock');
-      expect(built.circuitState()).toBe('closed');
-      const result = await built.createInvoice(invoice(), {});
-      expect(result.providerInvoiceId).toBeDefined();
-    } finally {
-      factory.onApplicationShutdown();
-      await moduleRef.close();
-    }
-  });
+describeProviderContract('Delivery Solutions', h, {
+  live: (baseUrl) => ({ baseUrl, ...oauth(baseUrl), http: HTTP }),
+  exercise: async (mocked) => {
+    const created = await mocked.createInvoice(invoice(), {});
+    const updated = await mocked.updateInvoice(created.providerInvoiceId!, { brand: 'b2' }, {});
+    expect(updated.raw).toMatchObject({ brandExternalId: 'b2' });
+  },
+  secrets: () => [CREDS.clientSecret, CREDS.apiKey, 'wrong-ds-key', ...tokensSeen],
+  tokens: true,
 });
 
 describe('Delivery Solutions audit', () => {

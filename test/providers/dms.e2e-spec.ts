@@ -1,14 +1,9 @@
-import { createSimulator, defaultDmsOptions, type RunningSimulator } from '@lib/simulators';
-import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
-import { Global, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { loadAppConfig } from '../../src/config/app-config';
-import { ConfigModule } from '../../src/config/config.module';
-import { DmsModule } from '../../src/providers/dms/dms.module';
-import type { DmsSettings, UpstreamHttpOverrides } from '../../src/config/providers-config';
+import { defaultDmsOptions, type RunningSimulator } from '@lib/simulators';
+import type { UpstreamHttpOverrides } from '../../src/providers/provider-definition';
+import type { DmsSettings } from '../../src/providers/dms/dms.definition';
 import { DmsProvider } from '../../src/providers/dms/dms.provider';
-import { type Endpoint, ProviderEndpoints } from '../../src/providers/provider-endpoints';
 import type { CanonicalCreditNote, CanonicalInvoice } from '../../src/providers/provider.contract';
+import { describeProviderContract, failure, providerHarness } from './provider-harness';
 
 /**
  * Contract tests: the DMS provider against its simulator over real HTTP (no Nest app).
@@ -27,58 +22,21 @@ const HTTP: UpstreamHttpOverrides = {
   maxAttempts: 3,
 };
 
-const audit: OutboundAuditEntry[] = [];
-const factories: UpstreamHttpFactory[] = [];
-const sims: RunningSimulator[] = [];
-
-async function startSim(): Promise<RunningSimulator> {
-  const running = await createSimulator('dms', { ...defaultDmsOptions(), ...CREDS }).start(0);
-  sims.push(running);
-  return running;
-}
+const h = providerHarness('dms', DmsProvider.fromEndpoint, {
+  http: HTTP,
+  simulator: () => ({ ...defaultDmsOptions(), ...CREDS }),
+});
+const audit = h.audit;
+const startSim = () => h.startSim();
+const simRequests = (url: string, path: string) => h.simRequests(url, path);
+const addFault = (url: string, fault: Record<string, unknown>) => h.addFault(url, fault);
 
 function provider(
   url: string,
   settings: Partial<DmsSettings> = { apiKey: CREDS.apiKey },
   http: UpstreamHttpOverrides = HTTP,
 ): DmsProvider {
-  const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-  factories.push(factory);
-  const endpoint: Endpoint<DmsSettings> = {
-    mode: 'live',
-    settings: { ...settings, baseUrl: url, http },
-    http,
-  };
-  return DmsProvider.fromEndpoint(endpoint, factory);
-}
-
-async function simRequests(
-  url: string,
-  path: string,
-): Promise<{ method: string; status?: number }[]> {
-  const res = await fetch(`${url}/__sim/requests`);
-  const body = (await res.json()) as {
-    requests: { method: string; path: string; status?: number }[];
-  };
-  return body.requests.filter((r) => r.path === path);
-}
-
-async function addFault(url: string, fault: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${url}/__sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(fault),
-  });
-  expect(res.status).toBe(201);
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
+  return h.provider({ ...settings, baseUrl: url, http }, http);
 }
 
 const specInvoice: CanonicalInvoice = {
@@ -100,10 +58,7 @@ beforeAll(async () => {
   dms = provider(sim.url);
 });
 
-afterAll(async () => {
-  for (const factory of factories) factory.onApplicationShutdown();
-  await Promise.all(sims.map((s) => s.stop()));
-});
+afterAll(() => h.cleanup());
 
 describe('DMS e-invoice', () => {
   it('creates the spec example and keeps the upstream numbers', async () => {
@@ -290,76 +245,12 @@ describe('DMS transient failures', () => {
   });
 });
 
-describe('DMS probe', () => {
-  it('is reachable while the upstream runs and unreachable after it stops', async () => {
-    const own = await startSim();
-    const probed = provider(own.url);
-    await expect(probed.ping()).resolves.toMatchObject({ reachable: true });
-    await own.stop();
-    const down = await probed.ping();
-    expect(down.reachable).toBe(false);
-    expect(down.error).toBeDefined();
-  });
-});
-
-describe('DMS in mock mode', () => {
-  it('resolves a mock endpoint with its simulator and runs the real client against it', async () => {
-    const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
-    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-    try {
-      const endpoint = await endpoints.resolve('dms');
-      expect(endpoint.mode).toBe('mock');
-      const mocked = DmsProvider.fromEndpoint(endpoint, factory);
-      expect(mocked.mode).toBe('mock');
-      const result = await mocked.createInvoice({ ...specInvoice, reference: 'REQ-MOCK-1' }, {});
-      expect(result.providerInvoiceId).toBe('EINV-MOCK-1');
-      const serialized = JSON.stringify(audit);
-      expect(serialized).not.toContain(endpoint.settings.apiKey!);
-    } finally {
-      factory.onApplicationShutdown();
-      await endpoints.onApplicationShutdown();
-    }
-  });
-});
-
-describe('DMS Nest module', () => {
-  it('builds the provider from ProviderEndpoints and UpstreamHttpFactory, and closes cleanly', async () => {
-    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-
-    @Global()
-    @Module({
-      providers: [ProviderEndpoints, { provide: UpstreamHttpFactory, useValue: factory }],
-      exports: [ProviderEndpoints, UpstreamHttpFactory],
-    })
-    class Infrastructure {}
-
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.withConfig(loadAppConfig({ NODE_ENV: 'test' })),
-        Infrastructure,
-        DmsModule,
-      ],
-    }).compile();
-    try {
-      const built = moduleRef.get(DmsProvider);
-      expect(built.mode).toBe('mock');
-      expect(built.circuitState()).toBe('closed');
-      const result = await built.createInvoice({ ...specInvoice, reference: 'REQ-NEST-1' }, {});
-      expect(result.providerInvoiceId).toBeDefined();
-    } finally {
-      factory.onApplicationShutdown();
-      await moduleRef.close();
-    }
-  });
-});
-
-describe('DMS audit', () => {
-  it('never records a secret', () => {
-    expect(audit.length).toBeGreaterThan(10);
-    const serialized = JSON.stringify(audit);
-    for (const secret of [CREDS.apiKey, CREDS.password, BASIC, 'not-the-key']) {
-      expect(serialized).not.toContain(secret);
-    }
-    expect(serialized).toContain('[REDACTED]');
-  });
+describeProviderContract('DMS', h, {
+  live: (baseUrl) => ({ baseUrl, apiKey: CREDS.apiKey, http: HTTP }),
+  exercise: async (mocked) => {
+    const result = await mocked.createInvoice({ ...specInvoice, reference: 'REQ-MOCK-1' }, {});
+    expect(result.providerInvoiceId).toBe('EINV-MOCK-1');
+  },
+  secrets: () => [CREDS.apiKey, CREDS.password, BASIC, 'not-the-key'],
+  tokens: false,
 });

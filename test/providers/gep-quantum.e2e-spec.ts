@@ -1,16 +1,15 @@
 import {
   type LoggedRequest,
   type RunningSimulator,
-  createSimulator,
   defaultGepQuantumOptions,
 } from '@lib/simulators';
-import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
-import { loadAppConfig } from '../../src/config/app-config';
-import type { GepQuantumSettings } from '../../src/config/providers-config';
+import { UpstreamError } from '@lib/upstream-http';
+import type { GepQuantumSettings } from '../../src/providers/gep-quantum/gep-quantum.definition';
 import { GepQuantumProvider } from '../../src/providers/gep-quantum/gep-quantum.provider';
 import { GEP_QUANTUM_PATHS } from '../../src/providers/gep-quantum/gep-quantum.types';
-import { type Endpoint, ProviderEndpoints } from '../../src/providers/provider-endpoints';
+import type { Endpoint } from '../../src/providers/provider-definition';
 import type { RemittanceItem } from '../../src/providers/provider.contract';
+import { describeProviderContract, providerHarness } from './provider-harness';
 
 /**
  * Contract tests: the GEP Quantum provider over real HTTP against its simulator, built directly
@@ -50,32 +49,38 @@ function remittance(
   };
 }
 
+const HTTP = { connectTimeoutMs: 1000, timeoutMs: 3000, deadlineMs: 6000, maxAttempts: 3 };
+const h = providerHarness('gep-quantum', GepQuantumProvider.create, {
+  http: HTTP,
+  simulator: () => ({
+    ...defaultGepQuantumOptions(),
+    authKey: AUTH_KEY,
+    subscriptionKey: SUBSCRIPTION_KEY,
+    documentBaseUrl: DOCUMENT_BASE_URL,
+  }),
+});
+const live = (baseUrl: string): GepQuantumSettings & { baseUrl: string } => ({
+  baseUrl,
+  tokenUrl: `${baseUrl}${TOKEN_PATH}`,
+  authKey: AUTH_KEY,
+  subscriptionKey: SUBSCRIPTION_KEY,
+  http: {},
+});
+
+afterAll(() => h.cleanup());
+
 describe('GEP Quantum provider (contract, real HTTP against the simulator)', () => {
   let sim: RunningSimulator;
-  const audit: OutboundAuditEntry[] = [];
-  const factories: UpstreamHttpFactory[] = [];
-  const providers: GepQuantumProvider[] = [];
+  const audit = h.audit;
 
   const endpoint = (change: Partial<GepQuantumSettings> = {}): Endpoint<GepQuantumSettings> => ({
     mode: 'live',
-    settings: {
-      baseUrl: sim.url,
-      tokenUrl: `${sim.url}${TOKEN_PATH}`,
-      authKey: AUTH_KEY,
-      subscriptionKey: SUBSCRIPTION_KEY,
-      http: {},
-      ...change,
-    },
-    http: { connectTimeoutMs: 1000, timeoutMs: 3000, deadlineMs: 6000, maxAttempts: 3 },
+    settings: { ...live(sim.url), ...change },
+    http: HTTP,
   });
 
-  const build = (change: Partial<GepQuantumSettings> = {}): GepQuantumProvider => {
-    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-    const provider = GepQuantumProvider.create(endpoint(change), factory);
-    factories.push(factory);
-    providers.push(provider);
-    return provider;
-  };
+  const build = (change: Partial<GepQuantumSettings> = {}): GepQuantumProvider =>
+    h.provider(endpoint(change).settings);
 
   const simPost = async (path: string, body?: unknown): Promise<void> => {
     const res = await fetch(`${sim.url}${path}`, {
@@ -85,28 +90,13 @@ describe('GEP Quantum provider (contract, real HTTP against the simulator)', () 
     });
     expect(res.ok).toBe(true);
   };
-  const requests = async (path?: string): Promise<LoggedRequest[]> => {
-    const res = await fetch(`${sim.url}/__sim/requests`);
-    const { requests: all } = (await res.json()) as { requests: LoggedRequest[] };
-    return path ? all.filter((r) => r.path === path) : all;
-  };
+  const requests = (path?: string): Promise<LoggedRequest[]> => h.simRequests(sim.url, path);
 
   beforeAll(async () => {
-    sim = await createSimulator('gep-quantum', {
-      ...defaultGepQuantumOptions(),
-      authKey: AUTH_KEY,
-      subscriptionKey: SUBSCRIPTION_KEY,
-      documentBaseUrl: DOCUMENT_BASE_URL,
-    }).start(0, '127.0.0.1');
+    sim = await h.startSim();
   });
 
   beforeEach(() => sim.reset());
-
-  afterAll(async () => {
-    for (const provider of providers) provider.onApplicationShutdown();
-    for (const factory of factories) factory.onApplicationShutdown();
-    await sim.stop();
-  });
 
   it('PUTs the spec payload (a top-level array) and reports the success details', async () => {
     const item = remittance(
@@ -388,68 +378,19 @@ describe('GEP Quantum provider (contract, real HTTP against the simulator)', () 
   });
 });
 
-describe('GEP Quantum provider ping', () => {
-  it('is reachable while the simulator runs and unreachable after it stopped', async () => {
-    const sim = await createSimulator('gep-quantum', defaultGepQuantumOptions()).start(
-      0,
-      '127.0.0.1',
+describeProviderContract('GEP Quantum', h, {
+  live,
+  probeError: 'ECONNREFUSED',
+  exercise: async (provider) => {
+    const result = await provider.postRemittances(
+      [remittance({ documentNumber: 'INV-M1' }), remittance({ documentNumber: 'INVALID-M2' })],
+      {},
     );
-    const factory = new UpstreamHttpFactory();
-    const provider = GepQuantumProvider.create(
-      {
-        mode: 'live',
-        settings: {
-          baseUrl: sim.url,
-          tokenUrl: `${sim.url}${TOKEN_PATH}`,
-          authKey: 'k',
-          subscriptionKey: 's',
-          http: {},
-        },
-        http: { connectTimeoutMs: 500 },
-      },
-      factory,
-    );
-    try {
-      await expect(provider.ping()).resolves.toMatchObject({ reachable: true });
-      await sim.stop();
-      await expect(provider.ping()).resolves.toMatchObject({
-        reachable: false,
-        error: 'ECONNREFUSED',
-      });
-    } finally {
-      factory.onApplicationShutdown();
-      await sim.stop();
-    }
-  });
-});
-
-describe('GEP Quantum provider in mock mode', () => {
-  it('resolves a mock endpoint with generated credentials and works end to end', async () => {
-    const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
-    const entries: OutboundAuditEntry[] = [];
-    const factory = new UpstreamHttpFactory({ record: (entry) => void entries.push(entry) });
-    try {
-      const endpoint = await endpoints.resolve('gep-quantum');
-      expect(endpoint.mode).toBe('mock');
-      const provider = GepQuantumProvider.create(endpoint, factory);
-      expect(provider.mode).toBe('mock');
-      const result = await provider.postRemittances(
-        [remittance({ documentNumber: 'INV-M1' }), remittance({ documentNumber: 'INVALID-M2' })],
-        {},
-      );
-      expect(result.items.map((item) => [item.key, item.status])).toEqual([
-        ['INV-M1', 'accepted'],
-        ['INVALID-M2', 'rejected'],
-      ]);
-      await expect(provider.ping()).resolves.toMatchObject({ reachable: true });
-
-      const text = JSON.stringify(entries);
-      expect(text).not.toContain(endpoint.settings.authKey!);
-      expect(text).not.toContain(endpoint.settings.subscriptionKey!);
-      expect(text).not.toContain(JWT_HEADER);
-    } finally {
-      factory.onApplicationShutdown();
-      await endpoints.onApplicationShutdown();
-    }
-  });
+    expect(result.items.map((item) => [item.key, item.status])).toEqual([
+      ['INV-M1', 'accepted'],
+      ['INVALID-M2', 'rejected'],
+    ]);
+  },
+  secrets: () => [AUTH_KEY, SUBSCRIPTION_KEY, JWT_HEADER],
+  tokens: true,
 });

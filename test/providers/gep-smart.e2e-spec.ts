@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sendJson, startLocalServer } from '../../libs/auth-strategies/test-support/local-server';
-import {
-  type LoggedRequest,
-  type RunningSimulator,
-  createSimulator,
-  defaultGepSmartOptions,
-} from '@lib/simulators';
-import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
+import { type LoggedRequest, type RunningSimulator, defaultGepSmartOptions } from '@lib/simulators';
+import { UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
 import { loadAppConfig } from '../../src/config/app-config';
-import type { GepSmartSettings } from '../../src/config/providers-config';
+import type { GepSmartSettings } from '../../src/providers/gep-smart/gep-smart.definition';
 import { GepSmartProvider } from '../../src/providers/gep-smart/gep-smart.provider';
 import { GEP_SMART_PATHS } from '../../src/providers/gep-smart/gep-smart.types';
-import { type Endpoint, ProviderEndpoints } from '../../src/providers/provider-endpoints';
+import { describeProviderContract, providerHarness } from './provider-harness';
+import type { Endpoint } from '../../src/providers/provider-definition';
 import type {
   CreditMemoStatusItem,
   InvoiceStatusItem,
@@ -82,42 +78,45 @@ function lowerKeys(value: unknown): unknown {
   );
 }
 
+const HTTP = { connectTimeoutMs: 1000, timeoutMs: 3000, deadlineMs: 6000, maxAttempts: 3 };
+const h = providerHarness('gep-smart', GepSmartProvider.create, {
+  http: HTTP,
+  simulator: () => ({
+    ...defaultGepSmartOptions(),
+    authKey: AUTH_KEY,
+    sharedSecret: SHARED_SECRET,
+  }),
+});
+const live = (baseUrl: string): GepSmartSettings & { baseUrl: string } => ({
+  baseUrl,
+  tokenUrl: `${baseUrl}/token/gep`,
+  authKey: AUTH_KEY,
+  sharedSecret: SHARED_SECRET,
+  fromDomain: 'Kellogg',
+  fromIdentity: 'Kellogg',
+  toDomain: 'Gep-Cumulus',
+  toIdentity: 'GEP',
+  senderDomain: 'Kellogg',
+  senderIdentity: 'Kellogg',
+  userAgent: 'Kellogg-Suite',
+  http: {},
+});
+
+afterAll(() => h.cleanup());
+
 describe('GEP SMART provider (contract, real HTTP against the simulator)', () => {
   let sim: RunningSimulator;
-  const audit: OutboundAuditEntry[] = [];
-  const factories: UpstreamHttpFactory[] = [];
-  const providers: GepSmartProvider[] = [];
+  const audit = h.audit;
 
   const endpoint = (change: Partial<GepSmartSettings> = {}): Endpoint<GepSmartSettings> => ({
     mode: 'live',
-    settings: {
-      baseUrl: sim.url,
-      tokenUrl: `${sim.url}/token/gep`,
-      authKey: AUTH_KEY,
-      sharedSecret: SHARED_SECRET,
-      fromDomain: 'Kellogg',
-      fromIdentity: 'Kellogg',
-      toDomain: 'Gep-Cumulus',
-      toIdentity: 'GEP',
-      senderDomain: 'Kellogg',
-      senderIdentity: 'Kellogg',
-      userAgent: 'Kellogg-Suite',
-      http: {},
-      ...change,
-    },
-    http: { connectTimeoutMs: 1000, timeoutMs: 3000, deadlineMs: 6000, maxAttempts: 3 },
+    settings: { ...live(sim.url), ...change },
+    http: HTTP,
   });
 
-  const build = (change: Partial<GepSmartSettings> = {}): GepSmartProvider => {
-    const factory = new UpstreamHttpFactory({ record: (entry) => void audit.push(entry) });
-    const provider = GepSmartProvider.create(endpoint(change), factory);
-    factories.push(factory);
-    providers.push(provider);
-    return provider;
-  };
+  const build = (change: Partial<GepSmartSettings> = {}): GepSmartProvider =>
+    h.provider(endpoint(change).settings);
 
-  const simGet = async (path: string): Promise<unknown> =>
-    (await fetch(`${sim.url}${path}`)).json();
   const simPost = async (path: string, body?: unknown): Promise<void> => {
     const res = await fetch(`${sim.url}${path}`, {
       method: 'POST',
@@ -126,26 +125,13 @@ describe('GEP SMART provider (contract, real HTTP against the simulator)', () =>
     });
     expect(res.ok).toBe(true);
   };
-  const requests = async (path?: string): Promise<LoggedRequest[]> => {
-    const { requests: all } = (await simGet('/__sim/requests')) as { requests: LoggedRequest[] };
-    return path ? all.filter((r) => r.path === path) : all;
-  };
+  const requests = (path?: string): Promise<LoggedRequest[]> => h.simRequests(sim.url, path);
 
   beforeAll(async () => {
-    sim = await createSimulator('gep-smart', {
-      ...defaultGepSmartOptions(),
-      authKey: AUTH_KEY,
-      sharedSecret: SHARED_SECRET,
-    }).start(0, '127.0.0.1');
+    sim = await h.startSim();
   });
 
   beforeEach(() => sim.reset());
-
-  afterAll(async () => {
-    for (const provider of providers) provider.onApplicationShutdown();
-    for (const factory of factories) factory.onApplicationShutdown();
-    await sim.stop();
-  });
 
   it('sends the invoice-status success example as the spec prints it, and it is accepted', async () => {
     const provider = build();
@@ -439,64 +425,20 @@ describe('GEP SMART provider (contract, real HTTP against the simulator)', () =>
   });
 });
 
-describe('GEP SMART provider ping', () => {
-  it('is reachable while the simulator runs and unreachable after it stopped', async () => {
-    const sim = await createSimulator('gep-smart', defaultGepSmartOptions()).start(0, '127.0.0.1');
-    const factory = new UpstreamHttpFactory();
-    const provider = GepSmartProvider.create(
-      {
-        mode: 'live',
-        settings: {
-          ...loadAppConfig({ NODE_ENV: 'test' }).providers['gep-smart'],
-          baseUrl: sim.url,
-          tokenUrl: `${sim.url}/token/gep`,
-          authKey: 'k',
-          sharedSecret: 's',
-        },
-        http: { connectTimeoutMs: 500 },
-      },
-      factory,
+describeProviderContract('GEP SMART', h, {
+  live,
+  probeError: 'ECONNREFUSED',
+  exercise: async (provider) => {
+    const invoices = await provider.postInvoiceStatuses(
+      [invoice('INV-1'), invoice('INVALID-1')],
+      {},
     );
-    try {
-      await expect(provider.ping()).resolves.toMatchObject({ reachable: true });
-      await sim.stop();
-      const down = await provider.ping();
-      expect(down).toMatchObject({ reachable: false, error: 'ECONNREFUSED' });
-    } finally {
-      factory.onApplicationShutdown();
-      await sim.stop();
-    }
-  });
-});
-
-describe('GEP SMART provider in mock mode', () => {
-  it('resolves a mock endpoint with generated credentials and works end to end', async () => {
-    const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
-    const entries: OutboundAuditEntry[] = [];
-    const factory = new UpstreamHttpFactory({ record: (entry) => void entries.push(entry) });
-    try {
-      const endpoint = await endpoints.resolve('gep-smart');
-      expect(endpoint.mode).toBe('mock');
-      const provider = GepSmartProvider.create(endpoint, factory);
-      expect(provider.mode).toBe('mock');
-      const invoices = await provider.postInvoiceStatuses(
-        [invoice('INV-1'), invoice('INVALID-1')],
-        {},
-      );
-      expect(invoices.items.map((item) => item.status)).toEqual(['accepted', 'rejected']);
-      const memos = await provider.postCreditMemoStatuses([memoSuccessExample], {});
-      expect(memos.items).toEqual([{ key: 'CM90w', status: 'accepted', errors: [] }]);
-      await expect(provider.ping()).resolves.toMatchObject({ reachable: true });
-
-      const text = JSON.stringify(entries);
-      expect(text).not.toContain(endpoint.settings.authKey!);
-      expect(text).not.toContain(endpoint.settings.sharedSecret!);
-      expect(text).not.toContain(JWT_HEADER);
-    } finally {
-      factory.onApplicationShutdown();
-      await endpoints.onApplicationShutdown();
-    }
-  });
+    expect(invoices.items.map((item) => item.status)).toEqual(['accepted', 'rejected']);
+    const memos = await provider.postCreditMemoStatuses([memoSuccessExample], {});
+    expect(memos.items).toEqual([{ key: 'CM90w', status: 'accepted', errors: [] }]);
+  },
+  secrets: () => [AUTH_KEY, SHARED_SECRET, WRONG_SHARED_SECRET, JWT_HEADER],
+  tokens: true,
 });
 
 describe('GEP SMART provider with a client certificate', () => {
@@ -547,7 +489,7 @@ describe('GEP SMART provider with a client certificate', () => {
         },
         http: { maxAttempts: 1 },
       },
-      factory,
+      { http: factory },
     );
     try {
       const result = await provider.postInvoiceStatuses([invoice('INV-TLS')], {});
@@ -559,7 +501,7 @@ describe('GEP SMART provider with a client certificate', () => {
       expect(server.requests[0].headers['gep-auth-key']).toBe(AUTH_KEY);
       expect(server.requests[1].headers.authorization).toBe('Bearer mtls-token-1');
     } finally {
-      provider.onApplicationShutdown();
+      provider.close();
       factory.onApplicationShutdown();
       await server.close();
     }

@@ -65,10 +65,6 @@ export class UpstreamError extends Error {
   }
 }
 
-export function isUpstreamError(value: unknown): value is UpstreamError {
-  return value instanceof UpstreamError;
-}
-
 export type UpstreamProblemCode = 'upstream_rejected' | 'upstream_unavailable' | 'upstream_timeout';
 
 export interface UpstreamProblemMapping {

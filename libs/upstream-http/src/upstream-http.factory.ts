@@ -9,12 +9,10 @@ import type {
 
 /**
  * Builds one UpstreamHttpClient per provider, giving each the app's audit sink and logger
- * (unless the config brings its own). Keeps the clients so health and metrics can read them,
- * and closes their agents at shutdown.
+ * (unless the config brings its own), and closes their agents at shutdown.
  */
 @Injectable()
 export class UpstreamHttpFactory implements OnApplicationShutdown {
-  private readonly clients = new Map<string, UpstreamHttpClient>();
   private readonly created: UpstreamHttpClient[] = [];
 
   constructor(
@@ -28,23 +26,12 @@ export class UpstreamHttpFactory implements OnApplicationShutdown {
       auditSink: config.auditSink ?? this.auditSink,
       logger: config.logger ?? this.logger,
     });
-    this.clients.set(config.provider, client);
     this.created.push(client);
     return client;
-  }
-
-  /** The client created last for a provider, if any. */
-  get(provider: string): UpstreamHttpClient | undefined {
-    return this.clients.get(provider);
-  }
-
-  all(): UpstreamHttpClient[] {
-    return [...this.clients.values()];
   }
 
   onApplicationShutdown(): void {
     for (const client of this.created) client.close();
     this.created.length = 0;
-    this.clients.clear();
   }
 }

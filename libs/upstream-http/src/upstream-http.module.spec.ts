@@ -34,7 +34,6 @@ describe('UpstreamHttpModule', () => {
       const factory = moduleRef.get(UpstreamHttpFactory);
       expect(moduleRef.get(UPSTREAM_AUDIT_SINK)).toBe(sink);
       const client = factory.create({ provider: 'dms', baseUrl: server.url });
-      expect(factory.get('dms')).toBe(client);
       const res = await client.request({ method: 'GET', path: '/x', operation: 'ping' });
       expect(res.data).toEqual({ ok: true });
       expect(entries).toHaveLength(1);

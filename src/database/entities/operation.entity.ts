@@ -10,6 +10,18 @@ import {
 export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
+/** One attempt at running an operation's command (DESIGN.md section 4). */
+export interface OperationAttempt {
+  attempt: number;
+  /** ISO-8601 start of the attempt. */
+  at: string;
+  durationMs: number;
+  outcome: 'succeeded' | 'failed' | 'abandoned';
+  httpStatus?: number;
+  code?: string;
+  message?: string;
+}
+
 /** One mutating call: written before anything is sent upstream, updated after. */
 @Entity('operations')
 @Index('uq_operations_client_idempotency_key', ['clientId', 'idempotencyKey'], {
@@ -53,9 +65,20 @@ export class OperationEntity {
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;
 
-  /** The canonical request, kept to re-drive the operation (redacted of caller secrets). */
+  /**
+   * What to run: the command (src/operations/commands.ts), plain JSON that needs no HTTP
+   * request, so any process can run it again. Null only on rows older than commands.
+   */
   @Column({ type: 'jsonb', nullable: true })
-  request!: unknown;
+  command!: unknown;
+
+  /** Every attempt so far, oldest first. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  history!: OperationAttempt[];
+
+  /** A `running` operation whose lease has passed has lost its process. */
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
 
   @Column({ name: 'last_error', type: 'jsonb', nullable: true })
   lastError!: unknown;

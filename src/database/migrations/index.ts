@@ -1,4 +1,5 @@
 import { InitialSchema1795257251081 } from './1795257251081-InitialSchema';
+import { OperationCommands1795300000000 } from './1795300000000-OperationCommands';
 
 /** Every migration, oldest first. Register each new one here. */
-export const MIGRATIONS = [InitialSchema1795257251081];
+export const MIGRATIONS = [InitialSchema1795257251081, OperationCommands1795300000000];

@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { Auth } from '../auth/auth.decorators';
-import { respond } from '../idempotency/respond';
+import { CallerOf, OperationRoute } from '../idempotency/operation-call';
 import {
   CREDIT_MEMO_STATUS_EXAMPLES,
-  IDEMPOTENCY_HEADER,
   INVOICE_STATUS_EXAMPLES,
   REMITTANCE_EXAMPLES,
 } from '../swagger-examples';
@@ -29,18 +28,14 @@ export class BatchesController {
   @HttpCode(200)
   @Auth('statuses:write')
   @ApiOperation({ summary: 'Post a batch of invoice statuses (gep-smart)' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @OperationRoute()
   @ApiBody({ type: InvoiceStatusBatchDto, examples: INVOICE_STATUS_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
-  async invoiceStatuses(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+  invoiceStatuses(
+    @CallerOf() caller: Caller,
     @Body() dto: InvoiceStatusBatchDto,
-  ) {
-    return respond(
-      reply,
-      await this.batches.postInvoiceStatuses(req, dto.provider, dto.updates, dto),
-    );
+  ): Promise<OperationAnswer> {
+    return this.batches.postInvoiceStatuses(caller, dto.provider, dto.updates);
   }
 
   @Post('credit-memo-status-updates')
@@ -49,35 +44,27 @@ export class BatchesController {
   @ApiOperation({
     summary: 'Post a batch of credit-memo statuses (gep-smart); the gateway adds the header block',
   })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @OperationRoute()
   @ApiBody({ type: CreditMemoStatusBatchDto, examples: CREDIT_MEMO_STATUS_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
-  async creditMemoStatuses(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+  creditMemoStatuses(
+    @CallerOf() caller: Caller,
     @Body() dto: CreditMemoStatusBatchDto,
-  ) {
-    return respond(
-      reply,
-      await this.batches.postCreditMemoStatuses(req, dto.provider, dto.updates, dto),
-    );
+  ): Promise<OperationAnswer> {
+    return this.batches.postCreditMemoStatuses(caller, dto.provider, dto.updates);
   }
 
   @Post('remittances')
   @HttpCode(200)
   @Auth('remittances:write')
   @ApiOperation({ summary: 'Post a batch of payment remittances (gep-quantum)' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @OperationRoute()
   @ApiBody({ type: RemittanceBatchDto, examples: REMITTANCE_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
-  async remittances(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+  remittances(
+    @CallerOf() caller: Caller,
     @Body() dto: RemittanceBatchDto,
-  ) {
-    return respond(
-      reply,
-      await this.batches.postRemittances(req, dto.provider, dto.remittances, dto),
-    );
+  ): Promise<OperationAnswer> {
+    return this.batches.postRemittances(caller, dto.provider, dto.remittances);
   }
 }

@@ -1,21 +1,20 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
-import { respond } from '../idempotency/respond';
+import { CallerOf, OperationRoute } from '../idempotency/operation-call';
 import { ProblemDetails } from '../problem/problem';
-import { CREDIT_NOTE_EXAMPLES, IDEMPOTENCY_HEADER } from '../swagger-examples';
+import { CREDIT_NOTE_EXAMPLES } from '../swagger-examples';
 import { CreateCreditNoteDto, CreditNoteDto } from './credit-note.dto';
 import { CreditNotesService } from './credit-notes.service';
 
@@ -27,7 +26,7 @@ export class CreditNotesController {
   @Post()
   @Auth('credit-notes:write')
   @ApiOperation({ summary: 'Create a credit note against an invoice (dms)' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @OperationRoute()
   @ApiBody({ type: CreateCreditNoteDto, examples: CREDIT_NOTE_EXAMPLES })
   @ApiCreatedResponse({ type: CreditNoteDto })
   @ApiOkResponse({ type: CreditNoteDto, description: 'The same credit note existed already' })
@@ -40,12 +39,8 @@ export class CreditNotesController {
     description:
       'business_rule_violated (INVOICE_NOT_FOUND, DEALER_MISMATCH, INVALID_AMOUNT) or upstream_rejected',
   })
-  async create(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Body() dto: CreateCreditNoteDto,
-  ) {
-    return respond(reply, await this.creditNotes.create(req, dto));
+  create(@CallerOf() caller: Caller, @Body() dto: CreateCreditNoteDto): Promise<OperationAnswer> {
+    return this.creditNotes.create(caller, dto);
   }
 
   @Get(':id')

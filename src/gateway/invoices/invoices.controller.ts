@@ -1,19 +1,18 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
-import { respond } from '../idempotency/respond';
+import { CallerOf, OperationRoute } from '../idempotency/operation-call';
 import { ProblemDetails } from '../problem/problem';
 import {
   CreateInvoiceDto,
@@ -23,8 +22,7 @@ import {
   UpdateInvoiceDto,
 } from './invoice.dto';
 import { InvoicesService } from './invoices.service';
-import { toInvoiceDto } from './invoice-ledger';
-import { IDEMPOTENCY_HEADER, INVOICE_EXAMPLES } from '../swagger-examples';
+import { INVOICE_EXAMPLES } from '../swagger-examples';
 
 @ApiTags('invoices')
 @Controller('v1/invoices')
@@ -34,7 +32,7 @@ export class InvoicesController {
   @Post()
   @Auth('invoices:write')
   @ApiOperation({ summary: 'Create an invoice (dms, delivery-solutions)' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @OperationRoute()
   @ApiBody({ type: CreateInvoiceDto, examples: INVOICE_EXAMPLES })
   @ApiCreatedResponse({ type: InvoiceDto, description: 'Created' })
   @ApiOkResponse({
@@ -49,12 +47,8 @@ export class InvoicesController {
     type: ProblemDetails,
     description: 'upstream_rejected, unsupported_operation, idempotency_key_reused',
   })
-  async create(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Body() dto: CreateInvoiceDto,
-  ) {
-    return respond(reply, await this.invoices.create(req, dto));
+  create(@CallerOf() caller: Caller, @Body() dto: CreateInvoiceDto): Promise<OperationAnswer> {
+    return this.invoices.create(caller, dto);
   }
 
   @Patch(':id')
@@ -62,16 +56,15 @@ export class InvoicesController {
   @ApiOperation({
     summary: 'Update an invoice (delivery-solutions; dms answers 422 unsupported_operation)',
   })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @OperationRoute()
   @ApiOkResponse({ type: InvoiceDto })
   @ApiNotFoundResponse({ type: ProblemDetails })
-  async update(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+  update(
+    @CallerOf() caller: Caller,
     @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateInvoiceDto,
-  ) {
-    return respond(reply, await this.invoices.update(req, id, dto));
+  ): Promise<OperationAnswer> {
+    return this.invoices.update(caller, id, dto);
   }
 
   @Get(':id')
@@ -79,8 +72,8 @@ export class InvoicesController {
   @ApiOperation({ summary: "An invoice from the gateway's ledger" })
   @ApiOkResponse({ type: InvoiceDto })
   @ApiNotFoundResponse({ type: ProblemDetails })
-  async get(@Param('id', uuidParam()) id: string): Promise<InvoiceDto> {
-    return toInvoiceDto(await this.invoices.get(id));
+  get(@Param('id', uuidParam()) id: string): Promise<InvoiceDto> {
+    return this.invoices.get(id);
   }
 
   @Get()

@@ -1,16 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { contextOf } from '../context/request-context';
 import {
-  FieldError,
+  internalProblem,
+  knownProblem,
   PROBLEM_CODES,
   PROBLEM_CONTENT_TYPE,
+  problemBody,
   ProblemCode,
-  ProblemDetails,
   ProblemException,
-  problemType,
-} from './problem';
-import { upstreamProblem } from './upstream-problem';
+  type FieldError,
+} from '../../problem/problem';
+import { contextOf } from '../context/request-context';
 
 const STATUS_TO_CODE: Record<number, ProblemCode> = {
   400: 'validation_failed',
@@ -23,15 +23,11 @@ const STATUS_TO_CODE: Record<number, ProblemCode> = {
   415: 'unsupported_media_type',
   422: 'business_rule_violated',
   429: 'rate_limited',
-  502: 'upstream_unavailable',
-  503: 'upstream_unavailable',
-  504: 'upstream_timeout',
 };
 
 interface FrameworkError {
   statusCode?: number;
   code?: string;
-  message?: string;
 }
 
 /** Turns every error into application/problem+json (RFC 9457) with the request id. */
@@ -44,40 +40,28 @@ export class ProblemFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const problem = toProblem(exception);
-    const status = problem.status;
     const body = problemBody(problem, String(request.id));
-    if (status >= 500 && problem.code === 'internal_error') {
+    if (problem.code === 'internal_error') {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
     }
     contextOf(request).errorCode = problem.code;
     if (reply.sent) return;
     void reply
-      .status(status)
+      .status(problem.status)
       .headers(problem.init.headers ?? {})
       .header('content-type', PROBLEM_CONTENT_TYPE)
       .send(body);
   }
 }
 
-/** The problem+json body for a problem. */
-export function problemBody(problem: ProblemException, requestId: string): ProblemDetails {
-  return {
-    type: problemType(problem.code),
-    title: PROBLEM_CODES[problem.code].title,
-    status: problem.status,
-    detail: problem.message,
-    code: problem.code,
-    requestId,
-    ...(problem.init.errors?.length ? { errors: problem.init.errors } : {}),
-    ...(problem.init.upstream ? { upstream: problem.init.upstream } : {}),
-  };
-}
-
-/** Any error as the problem it is answered with. */
+/**
+ * Any error reaching the HTTP layer as the problem it is answered with: the gateway's own
+ * problems and upstream failures (src/problem), Nest's HTTP exceptions (unknown routes,
+ * pipes), and Fastify's own 4xx errors (body too large, unsupported content type).
+ */
 export function toProblem(exception: unknown): ProblemException {
-  if (exception instanceof ProblemException) return exception;
-  const upstream = upstreamProblem(exception);
-  if (upstream) return upstream;
+  const known = knownProblem(exception);
+  if (known) return known;
   if (exception instanceof HttpException) return fromHttpException(exception);
   const framework = exception as FrameworkError | null;
   if (
@@ -88,9 +72,7 @@ export function toProblem(exception: unknown): ProblemException {
   ) {
     return fromFrameworkError(framework);
   }
-  return new ProblemException('internal_error', {
-    detail: 'An unexpected error occurred. Quote the request id when reporting it.',
-  });
+  return internalProblem();
 }
 
 function fromHttpException(exception: HttpException): ProblemException {
@@ -111,42 +93,22 @@ function fromHttpException(exception: HttpException): ProblemException {
   if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(detail)) {
     detail = 'No route matches this method and path';
   }
-  if (status === 400 && !errors && /JSON/i.test(detail)) {
-    detail = 'The request body is not valid JSON';
-    errors = [{ path: '', code: 'malformedJson', message: 'body must be valid JSON' }];
-  }
   if (code === 'internal_error') detail = 'An unexpected error occurred';
   return new ProblemException(code, { status, detail, errors });
 }
 
 function fromFrameworkError(error: FrameworkError): ProblemException {
-  const status = error.statusCode ?? 400;
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ProblemException('payload_too_large', {
-        detail: 'The request body is larger than the gateway accepts',
-      });
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ProblemException('unsupported_media_type', {
-        detail: 'Send the request body as application/json',
-      });
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ProblemException('validation_failed', {
-        detail: 'The request body is empty but its content type is application/json',
-        errors: [{ path: '', code: 'emptyBody', message: 'body must be a JSON document' }],
-      });
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case undefined:
-      if (status === 400 && /JSON|Unexpected|token/i.test(error.message ?? '')) {
-        return new ProblemException('validation_failed', {
-          detail: 'The request body is not valid JSON',
-          errors: [{ path: '', code: 'malformedJson', message: 'body must be valid JSON' }],
-        });
-      }
-      break;
-    default:
-      break;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new ProblemException('payload_too_large', {
+      detail: 'The request body is larger than the gateway accepts',
+    });
   }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new ProblemException('unsupported_media_type', {
+      detail: 'Send the request body as application/json',
+    });
+  }
+  const status = error.statusCode ?? 400;
   const code = STATUS_TO_CODE[status] ?? 'validation_failed';
   return new ProblemException(code, { status, detail: PROBLEM_CODES[code].title });
 }

@@ -1,29 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROBLEM_CODES, type ProblemCode } from '../../problem/problem';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-/** Every error code the unified API answers with (DESIGN.md section 3). */
-export const PROBLEM_CODES = {
-  validation_failed: { status: 400, title: 'Validation failed' },
-  unauthorized: { status: 401, title: 'Unauthorized' },
-  forbidden: { status: 403, title: 'Forbidden' },
-  not_found: { status: 404, title: 'Not found' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
-  conflict: { status: 409, title: 'Conflict' },
-  idempotency_key_in_flight: { status: 409, title: 'Idempotency key in flight' },
-  payload_too_large: { status: 413, title: 'Payload too large' },
-  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
-  idempotency_key_reused: { status: 422, title: 'Idempotency key reused' },
-  unsupported_operation: { status: 422, title: 'Unsupported operation' },
-  business_rule_violated: { status: 422, title: 'Business rule violated' },
-  upstream_rejected: { status: 422, title: 'Upstream rejected the request' },
-  rate_limited: { status: 429, title: 'Too many requests' },
-  internal_error: { status: 500, title: 'Internal error' },
-  upstream_unavailable: { status: 503, title: 'Upstream unavailable' },
-  upstream_timeout: { status: 504, title: 'Upstream timeout' },
-} as const;
-
-export type ProblemCode = keyof typeof PROBLEM_CODES;
+/**
+ * The problem+json schema as the OpenAPI document shows it. The problem values themselves
+ * (ProblemException, codes, bodies) live in src/problem, shared with the operations engine.
+ */
+export {
+  PROBLEM_CODES,
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  problemBody,
+  problemType,
+  type ProblemCode,
+  type ProblemInit,
+} from '../../problem/problem';
 
 export class FieldError {
   @ApiProperty({ example: 'party.code' })
@@ -65,31 +55,4 @@ export class ProblemDetails {
   errors?: FieldError[];
   @ApiPropertyOptional({ type: UpstreamProblem })
   upstream?: UpstreamProblem;
-}
-
-export function problemType(code: ProblemCode): string {
-  return `https://invoice-gateway.dev/problems/${code}`;
-}
-
-export interface ProblemInit {
-  detail?: string;
-  errors?: FieldError[];
-  upstream?: UpstreamProblem;
-  /** Overrides the code's default status (e.g. 502 vs 503 for upstream_unavailable). */
-  status?: number;
-  headers?: Record<string, string>;
-}
-
-/** Throw this anywhere to answer with a specific problem. */
-export class ProblemException extends Error {
-  readonly status: number;
-
-  constructor(
-    readonly code: ProblemCode,
-    readonly init: ProblemInit = {},
-  ) {
-    super(init.detail ?? PROBLEM_CODES[code].title);
-    this.name = 'ProblemException';
-    this.status = init.status ?? PROBLEM_CODES[code].status;
-  }
 }

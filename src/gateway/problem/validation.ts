@@ -1,6 +1,8 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { FieldError, ProblemException } from './problem';
+import { validationProblem, type FieldError, type ProblemException } from '../../problem/problem';
+
+export { validationProblem };
 
 /** Flattens class-validator errors into one entry per failed constraint, with a path. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -24,14 +26,6 @@ function joinPath(parent: string, property: string): string {
 function rewriteMessage(message: string, property: string, path: string): string {
   if (path === property) return message;
   return message.startsWith(`${property} `) ? `${path}${message.slice(property.length)}` : message;
-}
-
-export function validationProblem(errors: FieldError[], what = 'request'): ProblemException {
-  const paths = [...new Set(errors.map((e) => e.path))];
-  return new ProblemException('validation_failed', {
-    detail: `The ${what} has ${paths.length} invalid field${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}`,
-    errors,
-  });
 }
 
 export function validationExceptionFactory(errors: ValidationError[]): ProblemException {

@@ -3,17 +3,17 @@ import {
   ApiKeyHeadersStrategy,
   type AuthStrategy,
   OAuth2ClientCredentialsStrategy,
+  type TokenRequestEvent,
 } from '@lib/auth-strategies';
 import {
   type CircuitStateName,
   DEFAULT_DEADLINE_MS,
   DEFAULT_RETRY,
   type UpstreamHttpClient,
-  type UpstreamHttpFactory,
   type UpstreamRequest,
 } from '@lib/upstream-http';
-import type { DeliverySolutionsSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import type { Endpoint, ProviderDeps } from '../provider-definition';
+import type { DeliverySolutionsSettings } from './delivery-solutions.definition';
 import type { CallContext } from '../provider.contract';
 import {
   DS_PROVIDER,
@@ -37,6 +37,7 @@ import {
 export function dsAuthStrategy(
   settings: DeliverySolutionsSettings,
   tokenTimeoutMs?: number,
+  onTokenRequest?: (event: TokenRequestEvent) => void,
 ): AuthStrategy {
   const { tokenUrl, clientId, clientSecret, apiKey, tenantId, scope } = settings;
   if (tokenUrl && clientId && clientSecret) {
@@ -48,6 +49,7 @@ export function dsAuthStrategy(
       scope: scope || undefined,
       credentialsIn: 'basic',
       timeoutMs: tokenTimeoutMs,
+      onTokenRequest,
     });
   }
   if (apiKey && tenantId) {
@@ -86,14 +88,14 @@ export class DeliverySolutionsClient {
   }
 
   static create(
-    factory: UpstreamHttpFactory,
+    deps: ProviderDeps,
     endpoint: Endpoint<DeliverySolutionsSettings>,
   ): DeliverySolutionsClient {
     const { settings, http } = endpoint;
-    const client = factory.create({
+    const client = deps.http.create({
       provider: DS_PROVIDER,
       baseUrl: settings.baseUrl,
-      auth: dsAuthStrategy(settings, http.timeoutMs),
+      auth: dsAuthStrategy(settings, http.timeoutMs, deps.onTokenRequest),
       defaultHeaders: { Accept: 'application/json' },
       connectTimeoutMs: http.connectTimeoutMs,
       timeoutMs: http.timeoutMs,

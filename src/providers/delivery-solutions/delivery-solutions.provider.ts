@@ -1,6 +1,4 @@
-import type { CircuitStateName, UpstreamHttpFactory } from '@lib/upstream-http';
-import type { DeliverySolutionsSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import { type Endpoint, type ProviderDeps, UpstreamProvider } from '../provider-definition';
 import type {
   CallContext,
   CanonicalInvoice,
@@ -9,17 +7,20 @@ import type {
   FinanceProvider,
   InvoiceResult,
   ItemError,
-  ProbeResult,
-  ProviderMode,
+  PreparedUpdate,
 } from '../provider.contract';
 import { DeliverySolutionsClient } from './delivery-solutions.client';
-import { DS_PROBE_TIMEOUT_MS, probeDeliverySolutions } from './delivery-solutions.health';
+import type { DeliverySolutionsSettings } from './delivery-solutions.definition';
 import {
   fromDsInvoiceAnswer,
   toDsCreateInvoiceRequest,
   toDsUpdateInvoiceRequest,
 } from './delivery-solutions.mapper';
-import { validateDsInvoice, validateDsInvoiceUpdate } from './delivery-solutions.rules';
+import {
+  mergeDsInvoiceUpdate,
+  validateDsInvoice,
+  validateDsInvoiceUpdate,
+} from './delivery-solutions.rules';
 
 const DS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'invoice.create',
@@ -27,38 +28,39 @@ const DS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
 ]);
 
 /** Delivery Solutions returns platform: create and update invoices. */
-export class DeliverySolutionsProvider implements FinanceProvider {
+export class DeliverySolutionsProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = 'delivery-solutions' as const;
   readonly displayName = 'Delivery Solutions';
   readonly capabilities = DS_CAPABILITIES;
-  readonly mode: ProviderMode;
-  private readonly baseUrl: string;
-  private readonly probeTimeoutMs: number;
 
   constructor(
     endpoint: Endpoint<DeliverySolutionsSettings>,
     private readonly client: DeliverySolutionsClient,
   ) {
-    this.mode = endpoint.mode;
-    this.baseUrl = endpoint.settings.baseUrl;
-    this.probeTimeoutMs = endpoint.http.connectTimeoutMs ?? DS_PROBE_TIMEOUT_MS;
+    super(endpoint, client);
   }
 
   /** Builds the provider and its HTTP client for an endpoint (live or mock). */
   static fromEndpoint(
     endpoint: Endpoint<DeliverySolutionsSettings>,
-    http: UpstreamHttpFactory,
+    deps: ProviderDeps,
   ): DeliverySolutionsProvider {
-    return new DeliverySolutionsProvider(endpoint, DeliverySolutionsClient.create(http, endpoint));
+    return new DeliverySolutionsProvider(endpoint, DeliverySolutionsClient.create(deps, endpoint));
   }
 
   validateInvoice(invoice: CanonicalInvoice): ItemError[] {
     return validateDsInvoice(invoice);
   }
 
-  /** Rules for an update (not part of FinanceProvider yet). */
   validateInvoiceUpdate(update: CanonicalInvoiceUpdate): ItemError[] {
     return validateDsInvoiceUpdate(update);
+  }
+
+  prepareInvoiceUpdate(
+    previous: CanonicalInvoice,
+    changes: CanonicalInvoiceUpdate,
+  ): PreparedUpdate {
+    return mergeDsInvoiceUpdate(previous, changes);
   }
 
   async createInvoice(invoice: CanonicalInvoice, ctx: CallContext): Promise<InvoiceResult> {
@@ -77,13 +79,5 @@ export class DeliverySolutionsProvider implements FinanceProvider {
       ctx,
     );
     return fromDsInvoiceAnswer(answer);
-  }
-
-  ping(): Promise<ProbeResult> {
-    return probeDeliverySolutions(this.baseUrl, this.probeTimeoutMs);
-  }
-
-  circuitState(): CircuitStateName {
-    return this.client.circuitState();
   }
 }

@@ -6,6 +6,7 @@ import type {
   CanonicalOrder,
   CanonicalParty,
   ItemError,
+  PreparedUpdate,
 } from '../provider.contract';
 import { DS_COUNTRY_CODES } from './delivery-solutions.types';
 
@@ -192,4 +193,26 @@ export function validateDsInvoiceUpdate(update: CanonicalInvoiceUpdate): ItemErr
   r.address(update.shipTo);
   r.lines(update.lines);
   return r.errors;
+}
+
+/**
+ * The invoice after an update, and what to send. Order fields merge into the stored order, and
+ * the upstream's `orderInfo` needs its value and status together, so a change to either sends
+ * both from the merged invoice.
+ */
+export function mergeDsInvoiceUpdate(
+  previous: CanonicalInvoice,
+  changes: CanonicalInvoiceUpdate,
+): PreparedUpdate {
+  const merged: CanonicalInvoice = {
+    ...previous,
+    ...changes,
+    ...(changes.order ? { order: { ...previous.order, ...changes.order } } : {}),
+  };
+  const update: CanonicalInvoiceUpdate = { ...changes };
+  if (changes.amount !== undefined || changes.order !== undefined) {
+    update.amount = merged.amount;
+    update.order = merged.order;
+  }
+  return { merged, update };
 }

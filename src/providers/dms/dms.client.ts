@@ -5,8 +5,8 @@ import type {
   UpstreamHttpFactory,
   UpstreamRequest,
 } from '@lib/upstream-http';
-import type { DmsSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import type { Endpoint } from '../provider-definition';
+import type { DmsSettings } from './dms.definition';
 import type { CallContext } from '../provider.contract';
 import { DMS_PROVIDER, DMS_RETRYABLE_STATUSES, dmsAnswerError, parseDmsError } from './dms.errors';
 import {

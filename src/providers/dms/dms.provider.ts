@@ -1,6 +1,4 @@
-import type { CircuitStateName, UpstreamHttpFactory } from '@lib/upstream-http';
-import type { DmsSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import { type Endpoint, type ProviderDeps, UpstreamProvider } from '../provider-definition';
 import type {
   CallContext,
   CanonicalCreditNote,
@@ -10,11 +8,9 @@ import type {
   FinanceProvider,
   InvoiceResult,
   ItemError,
-  ProbeResult,
-  ProviderMode,
 } from '../provider.contract';
 import { DmsClient } from './dms.client';
-import { DMS_PROBE_TIMEOUT_MS, probeDms } from './dms.health';
+import type { DmsSettings } from './dms.definition';
 import {
   fromDmsCreditNoteAnswer,
   fromDmsInvoiceAnswer,
@@ -29,33 +25,29 @@ const DMS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
 ]);
 
 /** Dealer DMS: e-invoices and credit notes. */
-export class DmsProvider implements FinanceProvider {
+export class DmsProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = 'dms' as const;
   readonly displayName = 'Dealer DMS';
   readonly capabilities = DMS_CAPABILITIES;
-  readonly mode: ProviderMode;
-  private readonly baseUrl: string;
-  private readonly probeTimeoutMs: number;
+  /** DMS takes INR amounts only. */
+  readonly defaultCurrency = 'INR';
 
   constructor(
     endpoint: Endpoint<DmsSettings>,
     private readonly client: DmsClient,
   ) {
-    this.mode = endpoint.mode;
-    this.baseUrl = endpoint.settings.baseUrl;
-    this.probeTimeoutMs = endpoint.http.connectTimeoutMs ?? DMS_PROBE_TIMEOUT_MS;
+    super(endpoint, client);
   }
 
   /** Builds the provider and its HTTP client for an endpoint (live or mock). */
-  static fromEndpoint(endpoint: Endpoint<DmsSettings>, http: UpstreamHttpFactory): DmsProvider {
-    return new DmsProvider(endpoint, DmsClient.create(http, endpoint));
+  static fromEndpoint(endpoint: Endpoint<DmsSettings>, deps: ProviderDeps): DmsProvider {
+    return new DmsProvider(endpoint, DmsClient.create(deps.http, endpoint));
   }
 
   validateInvoice(invoice: CanonicalInvoice): ItemError[] {
     return validateDmsInvoice(invoice);
   }
 
-  /** DMS's credit-note rules (not part of FinanceProvider yet). */
   validateCreditNote(creditNote: CanonicalCreditNote): ItemError[] {
     return validateDmsCreditNote(creditNote);
   }
@@ -71,13 +63,5 @@ export class DmsProvider implements FinanceProvider {
   ): Promise<CreditNoteResult> {
     const answer = await this.client.generateCreditNote(toDmsCreditNoteRequest(creditNote), ctx);
     return fromDmsCreditNoteAnswer(answer);
-  }
-
-  ping(): Promise<ProbeResult> {
-    return probeDms(this.baseUrl, this.probeTimeoutMs);
-  }
-
-  circuitState(): CircuitStateName {
-    return this.client.circuitState();
   }
 }

@@ -9,10 +9,14 @@ import {
   type ErrorParser,
   UpstreamError,
   type UpstreamHttpClient,
-  type UpstreamHttpFactory,
 } from '@lib/upstream-http';
-import type { GepQuantumSettings } from '../../config/providers-config';
-import { httpSettings, requiredSetting, type Endpoint } from '../provider-endpoints';
+import {
+  type Endpoint,
+  httpSettings,
+  type ProviderDeps,
+  requiredSetting,
+} from '../provider-definition';
+import type { GepQuantumSettings } from './gep-quantum.definition';
 import type { CallContext } from '../provider.contract';
 import {
   GEP_MAX_ANSWER_BYTES,
@@ -72,7 +76,10 @@ export const gepQuantumErrorParser: ErrorParser = (_status, body) => {
  * `gep-auth-key`, camelCase `{expires (minutes), token}`), then Bearer plus the subscription
  * key on every call.
  */
-export function gepQuantumAuth(endpoint: Endpoint<GepQuantumSettings>): AuthStrategy {
+export function gepQuantumAuth(
+  endpoint: Endpoint<GepQuantumSettings>,
+  onTokenRequest?: ProviderDeps['onTokenRequest'],
+): AuthStrategy {
   const s = endpoint.settings;
   const subscriptionKey = requiredSetting(GEP_QUANTUM_PROVIDER, s, 'subscriptionKey');
   return composeAuth(
@@ -83,6 +90,7 @@ export function gepQuantumAuth(endpoint: Endpoint<GepQuantumSettings>): AuthStra
       subscriptionKey,
       expiresUnit: 'minutes',
       timeoutMs: endpoint.http.timeoutMs,
+      onTokenRequest,
     }),
     new ApiKeyHeadersStrategy({ headers: { [SUBSCRIPTION_KEY_HEADER]: subscriptionKey } }),
   );
@@ -111,12 +119,9 @@ export class GepQuantumClient {
     private readonly auth: AuthStrategy,
   ) {}
 
-  static create(
-    endpoint: Endpoint<GepQuantumSettings>,
-    factory: UpstreamHttpFactory,
-  ): GepQuantumClient {
-    const auth = gepQuantumAuth(endpoint);
-    const http = factory.create({
+  static create(endpoint: Endpoint<GepQuantumSettings>, deps: ProviderDeps): GepQuantumClient {
+    const auth = gepQuantumAuth(endpoint, deps.onTokenRequest);
+    const http = deps.http.create({
       provider: GEP_QUANTUM_PROVIDER,
       baseUrl: endpoint.settings.baseUrl,
       auth,

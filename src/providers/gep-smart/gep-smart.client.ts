@@ -12,10 +12,14 @@ import {
   type ErrorParser,
   UpstreamError,
   type UpstreamHttpClient,
-  type UpstreamHttpFactory,
 } from '@lib/upstream-http';
-import type { GepSmartSettings } from '../../config/providers-config';
-import { httpSettings, requiredSetting, type Endpoint } from '../provider-endpoints';
+import {
+  type Endpoint,
+  httpSettings,
+  type ProviderDeps,
+  requiredSetting,
+} from '../provider-definition';
+import type { GepSmartSettings } from './gep-smart.definition';
 import type { CallContext } from '../provider.contract';
 import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from './gep-common';
 import { parseGepBatchAnswer, reportsOnItems } from './gep-smart.mapper';
@@ -97,7 +101,10 @@ function unexpectedAnswer(operation: string, httpStatus: number): UpstreamError 
  * Token}`) on every call; the client certificate on every call and on the token request when
  * configured; the shared-secret `header` block on each credit-memo model only.
  */
-export function gepSmartAuth(endpoint: Endpoint<GepSmartSettings>): AuthStrategy {
+export function gepSmartAuth(
+  endpoint: Endpoint<GepSmartSettings>,
+  onTokenRequest?: ProviderDeps['onTokenRequest'],
+): AuthStrategy {
   const s = endpoint.settings;
   const certificate =
     s.clientCertFile && s.clientKeyFile
@@ -115,6 +122,7 @@ export function gepSmartAuth(endpoint: Endpoint<GepSmartSettings>): AuthStrategy
     expiresUnit: 'minutes',
     httpsAgent: certificate?.agent,
     timeoutMs: endpoint.http.timeoutMs,
+    onTokenRequest,
   });
   const envelope = new SharedSecretEnvelopeStrategy({
     target: 'models',
@@ -141,12 +149,9 @@ export class GepSmartClient {
     private readonly auth: AuthStrategy,
   ) {}
 
-  static create(
-    endpoint: Endpoint<GepSmartSettings>,
-    factory: UpstreamHttpFactory,
-  ): GepSmartClient {
-    const auth = gepSmartAuth(endpoint);
-    const http = factory.create({
+  static create(endpoint: Endpoint<GepSmartSettings>, deps: ProviderDeps): GepSmartClient {
+    const auth = gepSmartAuth(endpoint, deps.onTokenRequest);
+    const http = deps.http.create({
       provider: GEP_SMART_PROVIDER,
       baseUrl: endpoint.settings.baseUrl,
       auth,

@@ -1,6 +1,4 @@
-import type { CircuitStateName, UpstreamHttpFactory } from '@lib/upstream-http';
-import type { GepSmartSettings } from '../../config/providers-config';
-import type { Endpoint } from '../provider-endpoints';
+import { type Endpoint, type ProviderDeps, UpstreamProvider } from '../provider-definition';
 import type {
   BatchResult,
   CallContext,
@@ -9,11 +7,9 @@ import type {
   FinanceProvider,
   InvoiceStatusItem,
   ItemError,
-  ProbeResult,
-  ProviderMode,
 } from '../provider.contract';
 import { GEP_SMART_PROVIDER, GepSmartClient } from './gep-smart.client';
-import { gepSmartProbe } from './gep-smart.health';
+import type { GepSmartSettings } from './gep-smart.definition';
 import {
   toBatchItemResults,
   toGepCreditMemoStatusModel,
@@ -22,7 +18,7 @@ import {
 import { creditMemoStatusRules, invoiceStatusRules } from './gep-smart.rules';
 
 /** GEP SMART: invoice statuses and credit-memo statuses, each batch in one upstream call. */
-export class GepSmartProvider implements FinanceProvider {
+export class GepSmartProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = GEP_SMART_PROVIDER;
   readonly displayName = 'GEP SMART';
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
@@ -31,21 +27,15 @@ export class GepSmartProvider implements FinanceProvider {
   ]);
 
   constructor(
-    readonly mode: ProviderMode,
+    endpoint: Endpoint<GepSmartSettings>,
     private readonly client: GepSmartClient,
-    private readonly probe: () => Promise<ProbeResult>,
-  ) {}
+  ) {
+    super(endpoint, client);
+  }
 
   /** Builds the provider for a resolved endpoint (live or mock). */
-  static create(
-    endpoint: Endpoint<GepSmartSettings>,
-    factory: UpstreamHttpFactory,
-  ): GepSmartProvider {
-    return new GepSmartProvider(
-      endpoint.mode,
-      GepSmartClient.create(endpoint, factory),
-      gepSmartProbe(endpoint.settings.baseUrl, endpoint.http.connectTimeoutMs),
-    );
+  static create(endpoint: Endpoint<GepSmartSettings>, deps: ProviderDeps): GepSmartProvider {
+    return new GepSmartProvider(endpoint, GepSmartClient.create(endpoint, deps));
   }
 
   /** Sends exactly `items` in one call; one result per item, in input order. */
@@ -74,17 +64,5 @@ export class GepSmartProvider implements FinanceProvider {
 
   validateCreditMemoStatus(item: CreditMemoStatusItem, now: Date): ItemError[] {
     return creditMemoStatusRules(item, now);
-  }
-
-  ping(): Promise<ProbeResult> {
-    return this.probe();
-  }
-
-  circuitState(): CircuitStateName {
-    return this.client.circuitState();
-  }
-
-  onApplicationShutdown(): void {
-    this.client.close();
   }
 }

@@ -1,5 +1,5 @@
-import type { CanonicalInvoice } from '../../providers/provider.contract';
-import { mergeUpdate } from './invoices.service';
+import type { CanonicalInvoice } from '../provider.contract';
+import { mergeDsInvoiceUpdate as mergeUpdate } from './delivery-solutions.rules';
 
 const stored: CanonicalInvoice = {
   provider: 'delivery-solutions',
@@ -9,7 +9,7 @@ const stored: CanonicalInvoice = {
   order: { status: 'DELIVERED', type: 'delivery', tips: 2 },
 };
 
-describe('mergeUpdate', () => {
+describe('mergeDsInvoiceUpdate', () => {
   it('sends value and status together when only the amount changes', () => {
     const { merged, update } = mergeUpdate(stored, { amount: 50 });
     expect(update).toEqual({

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../gateway/auth/auth.decorators';
+import { AuditQueryService } from '../../audit/audit-query.service';
+import { Auth } from '../auth/auth.decorators';
 import { AuditLogPageDto, AuditLogQueryDto } from './audit-query.dto';
-import { AuditQueryService } from './audit-query.service';
 
 @ApiTags('audit')
 @Controller('v1/audit-logs')

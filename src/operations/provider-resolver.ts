@@ -1,12 +1,11 @@
+import { ProblemException, validationProblem } from '../problem/problem';
 import type {
   Capability,
   FinanceProvider,
   ItemError,
   ProviderId,
-} from '../../providers/provider.contract';
-import type { ProviderRegistry } from '../../providers/provider-registry';
-import { ProblemException } from '../problem/problem';
-import { validationProblem } from '../problem/validation';
+} from '../providers/provider.contract';
+import type { ProviderRegistry } from '../providers/provider-registry';
 
 /**
  * The provider for an operation: the one named, or the only one able to do it. A named provider

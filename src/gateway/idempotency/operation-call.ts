@@ -1,0 +1,81 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import type { Caller, OperationAnswer } from '../../operations/operation-runner';
+import { ProblemException } from '../../problem/problem';
+import { contextOf } from '../context/request-context';
+import { IDEMPOTENCY_HEADER } from '../swagger-examples';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The HTTP edge of an operation, in one place: `@CallerOf()` turns the request into the plain
+ * `Caller` the services take (client, request id, checked Idempotency-Key), and
+ * `@OperationRoute()` sends the `OperationAnswer` they return (status, headers,
+ * `Idempotent-Replayed`) and names the operation in the call's audit row.
+ */
+export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const principal = contextOf(request).principal;
+  if (!principal) throw new ProblemException('unauthorized');
+  const key = idempotencyKeyOf(request);
+  return {
+    clientId: principal.clientId,
+    requestId: String(request.id),
+    ...(key !== undefined ? { idempotencyKey: key } : {}),
+  };
+});
+
+@Injectable()
+export class OperationAnswerInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler<OperationAnswer>): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    return next.handle().pipe(
+      map((answer) => {
+        const ctx = contextOf(request);
+        ctx.operation = answer.facts.kind;
+        ctx.provider = answer.facts.provider;
+        ctx.reference = answer.facts.reference ?? undefined;
+        ctx.operationId = answer.facts.operationId;
+        if (answer.errorCode) ctx.errorCode = answer.errorCode;
+        void reply.status(answer.status).headers(answer.headers);
+        if (answer.replayed) void reply.header('idempotent-replayed', 'true');
+        return answer.body;
+      }),
+    );
+  }
+}
+
+/** A mutating route: takes an Idempotency-Key and answers with an OperationAnswer. */
+export const OperationRoute = () =>
+  applyDecorators(UseInterceptors(OperationAnswerInterceptor), ApiHeader(IDEMPOTENCY_HEADER));
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new ProblemException('validation_failed', {
+      detail: 'The request has 1 invalid field: Idempotency-Key',
+      errors: [
+        {
+          path: 'Idempotency-Key',
+          code: 'invalid',
+          message: 'Idempotency-Key must be 1-255 visible ASCII characters',
+        },
+      ],
+    });
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+import type { CreditNoteEntity } from '../database/entities/credit-note.entity';
+import type { InvoiceEntity } from '../database/entities/invoice.entity';
+import type { BatchItemResult } from '../providers/provider.contract';
+
+/**
+ * What a succeeded operation answers (and stores as its result): plain values; the gateway's
+ * DTO classes describe the same shapes for the OpenAPI document.
+ */
+export interface InvoiceAnswer {
+  id: string;
+  provider: string;
+  reference: string;
+  status: string;
+  providerInvoiceId: string | null;
+  providerDocumentNumber: string | null;
+  issuedAt: string | null;
+  documentUrl: string | null;
+  amount: number;
+  currency: string | null;
+  party: Record<string, unknown> | null;
+  mock: boolean;
+  operationId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreditNoteAnswer {
+  id: string;
+  provider: string;
+  reference: string;
+  invoiceId: string | null;
+  providerInvoiceId: string;
+  providerCreditNoteId: string | null;
+  status: string;
+  issuedAt: string | null;
+  amount: number;
+  reason: string;
+  description: string | null;
+  party: Record<string, unknown> | null;
+  documentUrl: string | null;
+  mock: boolean;
+  operationId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BatchAnswer {
+  provider: string;
+  accepted: number;
+  rejected: number;
+  results: BatchItemResult[];
+  operationId: string;
+}
+
+export function toInvoiceAnswer(row: InvoiceEntity): InvoiceAnswer {
+  return {
+    id: row.id,
+    provider: row.provider,
+    reference: row.reference,
+    status: row.status,
+    providerInvoiceId: row.providerInvoiceId,
+    providerDocumentNumber: row.providerDocumentNumber,
+    issuedAt: row.issuedAt ? row.issuedAt.toISOString() : null,
+    documentUrl: row.documentUrl,
+    amount: row.amount,
+    currency: row.currency,
+    party: row.party,
+    mock: row.mock,
+    operationId: row.operationId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toCreditNoteAnswer(row: CreditNoteEntity): CreditNoteAnswer {
+  return {
+    id: row.id,
+    provider: row.provider,
+    reference: row.reference,
+    invoiceId: row.invoiceId,
+    providerInvoiceId: row.providerInvoiceId,
+    providerCreditNoteId: row.providerCreditNoteId,
+    status: row.status,
+    issuedAt: row.issuedAt ? row.issuedAt.toISOString() : null,
+    amount: row.amount,
+    reason: row.reason,
+    description: row.description,
+    party: row.party,
+    documentUrl: row.documentUrl,
+    mock: row.mock,
+    operationId: row.operationId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,90 @@
+import { createSimulator, defaultDeliverySolutionsOptions } from '@lib/simulators';
+import type { EnvReader } from '../../config/env-reader';
+import {
+  type BaseSettings,
+  type ProviderDefinition,
+  readHttpOverrides,
+} from '../provider-definition';
+import { DeliverySolutionsProvider } from './delivery-solutions.provider';
+
+export interface DeliverySolutionsSettings extends BaseSettings {
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scope?: string;
+  apiKey?: string;
+  tenantId?: string;
+}
+
+const OAUTH_VARS = [
+  'DELIVERY_SOLUTIONS_TOKEN_URL',
+  'DELIVERY_SOLUTIONS_CLIENT_ID',
+  'DELIVERY_SOLUTIONS_CLIENT_SECRET',
+];
+const KEY_VARS = ['DELIVERY_SOLUTIONS_API_KEY', 'DELIVERY_SOLUTIONS_TENANT_ID'];
+
+/** Delivery Solutions: OAuth2 client credentials, or an API key with a tenant id. */
+export const deliverySolutionsDefinition: ProviderDefinition<
+  'delivery-solutions',
+  DeliverySolutionsSettings
+> = {
+  id: 'delivery-solutions',
+  envPrefix: 'DELIVERY_SOLUTIONS',
+
+  readSettings(r: EnvReader): DeliverySolutionsSettings {
+    const settings: DeliverySolutionsSettings = {
+      baseUrl: r.url('DELIVERY_SOLUTIONS_BASE_URL'),
+      tokenUrl: r.url('DELIVERY_SOLUTIONS_TOKEN_URL'),
+      clientId: r.string('DELIVERY_SOLUTIONS_CLIENT_ID'),
+      clientSecret: r.string('DELIVERY_SOLUTIONS_CLIENT_SECRET'),
+      scope: r.string('DELIVERY_SOLUTIONS_SCOPE'),
+      apiKey: r.string('DELIVERY_SOLUTIONS_API_KEY'),
+      tenantId: r.string('DELIVERY_SOLUTIONS_TENANT_ID'),
+      http: readHttpOverrides(r, 'DELIVERY_SOLUTIONS'),
+    };
+    const complete = (names: string[]) => names.every((n) => r.has(n));
+    if (settings.baseUrl && !complete(OAUTH_VARS) && !complete(KEY_VARS)) {
+      const started = OAUTH_VARS.some((n) => r.has(n))
+        ? OAUTH_VARS
+        : KEY_VARS.some((n) => r.has(n))
+          ? KEY_VARS
+          : [];
+      const missing = started.filter((n) => !r.has(n));
+      r.problem(
+        `delivery-solutions has a base URL but no complete credentials: set ${OAUTH_VARS.join(', ')}, or ${KEY_VARS.join(' and ')}${
+          missing.length ? ` (missing ${missing.join(', ')})` : ''
+        }`,
+      );
+    }
+    return settings;
+  },
+
+  secrets: (s) => [s.clientSecret, s.apiKey],
+
+  mock(settings, secret) {
+    const creds = {
+      clientId: secret(),
+      clientSecret: secret(),
+      apiKey: secret(),
+      tenantId: 'gateway-mock',
+    };
+    return {
+      simulator: createSimulator('delivery-solutions', {
+        ...defaultDeliverySolutionsOptions(),
+        ...creds,
+      }),
+      // OAuth2 in mock mode, so the token flow runs too
+      settingsFor: (baseUrl) => ({
+        ...settings,
+        baseUrl,
+        tokenUrl: `${baseUrl}/ent-services/security/v1/oauth/token`,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        apiKey: undefined,
+        tenantId: undefined,
+      }),
+    };
+  },
+
+  build: (endpoint, deps) => DeliverySolutionsProvider.fromEndpoint(endpoint, deps),
+};

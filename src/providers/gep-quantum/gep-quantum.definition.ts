@@ -1,0 +1,56 @@
+import { createSimulator, defaultGepQuantumOptions } from '@lib/simulators';
+import type { EnvReader } from '../../config/env-reader';
+import {
+  type BaseSettings,
+  type ProviderDefinition,
+  readHttpOverrides,
+  requireVariables,
+} from '../provider-definition';
+import { GepQuantumProvider } from './gep-quantum.provider';
+
+export interface GepQuantumSettings extends BaseSettings {
+  tokenUrl?: string;
+  authKey?: string;
+  subscriptionKey?: string;
+}
+
+/** GEP Quantum (LEO): base URL, token URL, GEP auth key and APIM subscription key. */
+export const gepQuantumDefinition: ProviderDefinition<'gep-quantum', GepQuantumSettings> = {
+  id: 'gep-quantum',
+  envPrefix: 'GEP_QUANTUM',
+
+  readSettings(r: EnvReader): GepQuantumSettings {
+    const settings: GepQuantumSettings = {
+      baseUrl: r.url('GEP_QUANTUM_BASE_URL'),
+      tokenUrl: r.url('GEP_QUANTUM_TOKEN_URL'),
+      authKey: r.string('GEP_QUANTUM_AUTH_KEY'),
+      subscriptionKey: r.string('GEP_QUANTUM_SUBSCRIPTION_KEY'),
+      http: readHttpOverrides(r, 'GEP_QUANTUM'),
+    };
+    if (settings.baseUrl) {
+      requireVariables(r, 'gep-quantum', [
+        'GEP_QUANTUM_TOKEN_URL',
+        'GEP_QUANTUM_AUTH_KEY',
+        'GEP_QUANTUM_SUBSCRIPTION_KEY',
+      ]);
+    }
+    return settings;
+  },
+
+  secrets: (s) => [s.authKey, s.subscriptionKey],
+
+  mock(settings, secret) {
+    const creds = { authKey: secret(), subscriptionKey: secret() };
+    return {
+      simulator: createSimulator('gep-quantum', { ...defaultGepQuantumOptions(), ...creds }),
+      settingsFor: (baseUrl) => ({
+        ...settings,
+        baseUrl,
+        tokenUrl: `${baseUrl}/SmartAuth2/Token`,
+        ...creds,
+      }),
+    };
+  },
+
+  build: (endpoint, deps) => GepQuantumProvider.create(endpoint, deps),
+};

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { OperationEntity } from '../src/database/entities/operation.entity';
+import { OperationsRepository } from '../src/database/repositories/operations.repository';
+import type { InvoiceCreateCommand } from '../src/operations/commands';
+import { OperationRunner, type Caller } from '../src/operations/operation-runner';
+import type { CanonicalInvoice } from '../src/providers/provider.contract';
+import { clearFaults, dmsInvoice, injectFault, simulatorUrl } from './support/api';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * The inline runner against the real database and the DMS simulator, without HTTP: the lease
+ * (abandoned and live holders of a key), expired keys, what is recorded for each outcome, and
+ * that an operation's final state and its ledger row commit together or not at all.
+ */
+describe('OperationRunner (database)', () => {
+  let t: TestApp;
+  let runner: OperationRunner;
+  let operations: OperationsRepository;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DMS_RETRY_MAX_ATTEMPTS: '1' });
+    runner = t.app.get(OperationRunner);
+    operations = t.app.get(OperationsRepository);
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await clearFaults(simulatorUrl(t, 'dms'));
+  });
+
+  const caller = (idempotencyKey?: string): Caller => ({
+    clientId: 'runner-spec',
+    requestId: `req-${randomUUID()}`,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
+  const create = (invoice = dmsInvoice() as CanonicalInvoice): InvoiceCreateCommand => ({
+    kind: 'invoice.create',
+    provider: 'dms',
+    invoice,
+  });
+  const row = async (id: string): Promise<OperationEntity> => {
+    const found = await operations.findById(id);
+    if (!found) throw new Error(`no operation ${id}`);
+    return found;
+  };
+  const ledgerRows = async (reference: string): Promise<number> => {
+    const rows = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM invoices WHERE reference = $1`,
+      [reference],
+    );
+    return rows[0].n;
+  };
+
+  it('stores the command, the answer and one succeeded attempt; the lease is dropped', async () => {
+    const command = create();
+    const answer = await runner.run(caller(), command);
+    expect(answer.status).toBe(201);
+    const op = await row(answer.facts.operationId!);
+    expect(op).toMatchObject({
+      status: 'succeeded',
+      kind: 'invoice.create',
+      provider: 'dms',
+      reference: command.invoice.reference,
+      responseStatus: 201,
+      attempts: 1,
+      leaseExpiresAt: null,
+    });
+    expect(op.command).toEqual(JSON.parse(JSON.stringify(command)));
+    expect(op.result).toEqual(answer.body);
+    expect(op.history).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'succeeded', httpStatus: 201 }),
+    ]);
+    expect(await ledgerRows(command.invoice.reference)).toBe(1);
+  });
+
+  it('answers 409 in flight while a holder of the key is running under a live lease', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create();
+    const first = await runner.run(caller(key), command);
+    await db.query(
+      `UPDATE operations SET status = 'running', response_status = NULL,
+         lease_expires_at = now() + interval '1 minute' WHERE id = $1`,
+      [first.facts.operationId],
+    );
+    const second = await runner.run(caller(key), command);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ code: 'idempotency_key_in_flight' });
+    expect(second.headers['retry-after']).toBe('1');
+    expect(second.facts.operationId).toBe(first.facts.operationId);
+  });
+
+  it('ends a holder whose lease has passed as abandoned and runs the call again', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create();
+    const first = await runner.run(caller(key), command);
+    await db.query(
+      `UPDATE operations SET status = 'running', response_status = NULL,
+         lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [first.facts.operationId],
+    );
+    const second = await runner.run(caller(key), command);
+    // the ledger already holds the invoice with the same content
+    expect(second.status).toBe(200);
+    expect(second.facts.operationId).not.toBe(first.facts.operationId);
+    const abandoned = await row(first.facts.operationId!);
+    expect(abandoned).toMatchObject({
+      status: 'failed',
+      idempotencyKey: null,
+      responseStatus: 500,
+    });
+    expect(abandoned.lastError).toMatchObject({ code: 'abandoned' });
+    expect(abandoned.history.at(-1)).toMatchObject({ outcome: 'abandoned' });
+  });
+
+  it('frees an expired key and runs the call as a new operation', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create();
+    const first = await runner.run(caller(key), command);
+    await db.query(`UPDATE operations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      first.facts.operationId,
+    ]);
+    const second = await runner.run(caller(key), command);
+    expect(second.replayed).toBe(false);
+    expect(second.facts.operationId).not.toBe(first.facts.operationId);
+    expect((await row(first.facts.operationId!)).idempotencyKey).toBeNull();
+  });
+
+  it('replays a stored answer for the same key and command, and refuses another command', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create();
+    const first = await runner.run(caller(key), command);
+    const again = await runner.run(caller(key), command);
+    expect(again).toMatchObject({ status: 201, replayed: true, body: first.body });
+    const other = await runner.run(caller(key), create());
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
+  });
+
+  it('records a hard upstream failure for replay, with the problem as result and last error', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create(dmsInvoice({ party: { code: 'UNKNOWN', name: 'Nobody' } }) as never);
+    const answer = await runner.run(caller(key), command);
+    expect(answer.status).toBe(422);
+    expect(answer.errorCode).toBe('upstream_rejected');
+    const op = await row(answer.facts.operationId!);
+    expect(op).toMatchObject({ status: 'failed', responseStatus: 422, idempotencyKey: key });
+    expect(op.result).toEqual(answer.body);
+    expect(op.lastError).toEqual(answer.body);
+    expect(op.history).toEqual([
+      expect.objectContaining({ outcome: 'failed', httpStatus: 422, code: 'INVALID_DEALER_CODE' }),
+    ]);
+  });
+
+  it('frees the key of a transient failure (nothing stored to replay)', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create();
+    await injectFault(simulatorUrl(t, 'dms'), {
+      path: '/api/invoices/generate',
+      status: 503,
+      count: 1,
+    });
+    const failed = await runner.run(caller(key), command);
+    expect(failed.status).toBeGreaterThanOrEqual(502);
+    const op = await row(failed.facts.operationId!);
+    expect(op).toMatchObject({ status: 'failed', idempotencyKey: null, result: null });
+    expect(op.lastError).toMatchObject({ code: 'upstream_unavailable' });
+    const retried = await runner.run(caller(key), command);
+    expect(retried.status).toBe(201);
+  });
+
+  it('answers even when the outcome of a failure cannot be recorded (the row keeps its lease)', async () => {
+    const command = create(dmsInvoice({ party: { code: 'UNKNOWN', name: 'Nobody' } }) as never);
+    jest.spyOn(operations, 'finish').mockRejectedValueOnce(new Error('database gone'));
+    const answer = await runner.run(caller(), command);
+    expect(answer.status).toBe(422);
+    const op = await row(answer.facts.operationId!);
+    expect(op.status).toBe('running');
+    expect(op.leaseExpiresAt).not.toBeNull();
+  });
+
+  it('commits the ledger row with the final state or not at all', async () => {
+    const command = create();
+    const finish = operations.finish.bind(operations);
+    jest
+      .spyOn(operations, 'finish')
+      .mockImplementation((id, final, em) =>
+        em ? Promise.reject(new Error('crash before commit')) : finish(id, final, em),
+      );
+    const answer = await runner.run(caller(), command);
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ code: 'internal_error' });
+    expect(await ledgerRows(command.invoice.reference)).toBe(0);
+    expect(await row(answer.facts.operationId!)).toMatchObject({
+      status: 'failed',
+      idempotencyKey: null,
+    });
+  });
+});
