@@ -1,4 +1,5 @@
 import { InitialSchema1795257251081 } from './1795257251081-InitialSchema';
+import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
 
 /** Every migration, oldest first. Register each new one here. */
-export const MIGRATIONS = [InitialSchema1795257251081];
+export const MIGRATIONS = [InitialSchema1795257251081, AuditHashChain1796116036836];
