@@ -267,7 +267,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
       provider: text(entry.provider, 40),
       operation: text(entry.operation, 80),
       method: text(entry.method, 10) ?? '',
-      path: storableText(redactUrl(storableString(String(entry.path ?? ''))), MAX_PATH),
+      path: storableText(redactUrl(storableString(text(entry.path, Infinity) ?? '')), MAX_PATH),
       status: int(entry.status),
       durationMs: int(entry.durationMs),
       attempt: int(entry.attempt),
@@ -312,9 +312,9 @@ class UnwrittenRows extends Error {
   }
 }
 
-function text(value: unknown, max: number): string | null {
+function text(value: string | null | undefined, max: number): string | null {
   if (value === undefined || value === null) return null;
-  return storableText(String(value), max);
+  return storableText(typeof value === 'string' ? value : JSON.stringify(value), max);
 }
 
 function uuid(value: unknown): string | null {

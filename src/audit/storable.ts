@@ -5,6 +5,7 @@
  * replaced by their visible escape text, so every string can be stored and reads back equal.
  */
 // NUL, a high surrogate not followed by a low one, a low surrogate not preceded by a high one
+// eslint-disable-next-line no-control-regex -- NUL is exactly what has to be found
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function storableString(text: string): string {

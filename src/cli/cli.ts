@@ -3,6 +3,7 @@ import { loadAppConfig } from '../config/app-config';
 import { Database, findRunningEmbedded } from '../database/database';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
 import { SCOPES } from '../gateway/auth/scopes';
+import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './audit-commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -10,6 +11,7 @@ Commands:
   clients:create --name <name> --scopes <scope,scope>   create an API client; prints its key once
   clients:list                                          list API clients (never their keys)
   clients:revoke <id|name>                              revoke a client's key
+${AUDIT_USAGE}
 
 Scopes: ${SCOPES.join(', ')}
 Database: DATABASE_URL, else the embedded database under DATA_DIR (the running gateway's, if any).`;
@@ -44,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     out(USAGE);
     return command ? 0 : 2;
   }
+  if (AUDIT_COMMANDS.has(command))
+    return runAuditCommand(command, rest, io, () => openDatabase(io.env));
   const { values, positionals } = parseArgs({
     args: rest,
     options: { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' } },

@@ -65,13 +65,17 @@ export function canonicalJson(value: unknown): string {
       const keys = Object.keys(record).sort();
       return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
     }
-    default:
-      throw new TypeError(`not a JSON value: ${typeof value}`);
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      break;
   }
+  throw new TypeError(`not a JSON value: ${typeof value}`);
 }
 
 /** Every hashed field, in one list: anything else on a row (its id, its hash) is not content. */
-const CONTENT_FIELDS = [
+export const CONTENT_FIELDS = [
   'chainId',
   'seq',
   'prevHash',

@@ -54,7 +54,7 @@ async function sealLegacyRows(queryRunner: QueryRunner): Promise<void> {
          direction, provider, operation, method, path, status, duration_ms AS "durationMs",
          attempt, outcome, error_code AS "errorCode", operation_id AS "operationId", reference,
          request_body AS "requestBody", response_body AS "responseBody"
-       FROM audit_logs WHERE id > $1 ORDER BY id LIMIT ${BACKFILL_BATCH}`,
+       FROM audit_logs a WHERE a.id > $1 ORDER BY a.id LIMIT ${BACKFILL_BATCH}`,
       [afterId],
     );
     if (rows.length === 0) return;

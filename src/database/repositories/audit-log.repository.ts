@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ChainedRow, ChainPosition } from '../../audit/chain/audit-chain';
+import { CONTENT_FIELDS, type ChainedRow, type ChainPosition } from '../../audit/chain/audit-chain';
 
 /** An audit row with its database id (the paging key), as read back for the chain. */
 export interface StoredAuditRow extends ChainedRow {
@@ -38,43 +38,23 @@ export interface AuditFilters {
   direction?: string;
 }
 
-const COLUMNS = [
-  'chain_id',
-  'seq',
-  'prev_hash',
-  'hash',
-  'follows_chain_id',
-  'follows_seq',
-  'at',
-  'request_id',
-  'client_id',
-  'client_name',
-  'direction',
-  'provider',
-  'operation',
-  'method',
-  'path',
-  'status',
-  'duration_ms',
-  'attempt',
-  'outcome',
-  'error_code',
-  'operation_id',
-  'reference',
-  'request_body',
-  'response_body',
-] as const;
-const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = {
-  chain_id: 'uuid',
-  follows_chain_id: 'uuid',
+/** The inserted fields: the hashed content and the hash. */
+const FIELDS = [...CONTENT_FIELDS, 'hash'] as const;
+const COLUMNS = FIELDS.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const CASTS: Partial<Record<(typeof FIELDS)[number], string>> = {
+  chainId: 'uuid',
+  followsChainId: 'uuid',
   at: 'timestamptz',
-  client_id: 'uuid',
-  operation_id: 'uuid',
-  request_body: 'jsonb',
-  response_body: 'jsonb',
+  clientId: 'uuid',
+  operationId: 'uuid',
+  requestBody: 'jsonb',
+  responseBody: 'jsonb',
 };
 
-/** Every column of a row, `at` with the microseconds timestamptz keeps (what the chain hashes). */
+/**
+ * Every column of a row, `at` with the microseconds timestamptz keeps (what the chain hashes).
+ * Some output names shadow columns (seq, id, at as text): ORDER BY must name a.column.
+ */
 const SELECT_ROW = `id::text AS id, chain_id AS "chainId", seq::text AS seq, prev_hash AS "prevHash",
   hash, follows_chain_id AS "followsChainId", follows_seq::text AS "followsSeq",
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
@@ -113,35 +93,11 @@ export class AuditLogRepository {
     if (rows.length === 0) return;
     const params: unknown[] = [];
     const tuples = rows.map((row) => {
-      const values = [
-        row.chainId,
-        row.seq,
-        row.prevHash,
-        row.hash,
-        row.followsChainId,
-        row.followsSeq,
-        row.at,
-        row.requestId,
-        row.clientId,
-        row.clientName,
-        row.direction,
-        row.provider,
-        row.operation,
-        row.method,
-        row.path,
-        row.status,
-        row.durationMs,
-        row.attempt,
-        row.outcome,
-        row.errorCode,
-        row.operationId,
-        row.reference,
-        row.requestBody === null ? null : JSON.stringify(row.requestBody),
-        row.responseBody === null ? null : JSON.stringify(row.responseBody),
-      ];
-      const placeholders = values.map((value, i) => {
-        params.push(value);
-        const cast = CASTS[COLUMNS[i]];
+      const placeholders = FIELDS.map((field) => {
+        const value = row[field];
+        // a jsonb parameter goes as its JSON text (a JS string alone would be sent as is)
+        params.push(CASTS[field] === 'jsonb' && value !== null ? JSON.stringify(value) : value);
+        const cast = CASTS[field];
         return cast ? `$${params.length}::${cast}` : `$${params.length}`;
       });
       return `(${placeholders.join(', ')})`;
@@ -165,7 +121,7 @@ export class AuditLogRepository {
   /** The newest row of one chain. */
   async head(chainId: string): Promise<ChainPosition | undefined> {
     const rows: { seq: string; hash: string }[] = await this.dataSource.query(
-      `SELECT seq::text AS seq, hash FROM audit_logs WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1`,
+      `SELECT a.seq::text AS seq, a.hash FROM audit_logs a WHERE a.chain_id = $1 ORDER BY a.seq DESC LIMIT 1`,
       [chainId],
     );
     return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
@@ -200,13 +156,13 @@ export class AuditLogRepository {
   ): Promise<StoredAuditRow[]> {
     const rows: RawRow[] = after
       ? await this.dataSource.query(
-          `SELECT ${SELECT_ROW} FROM audit_logs WHERE chain_id IS NOT NULL
-           AND (chain_id, seq) > ($1::uuid, $2::bigint) ORDER BY chain_id, seq LIMIT ${limit}`,
+          `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id IS NOT NULL
+           AND (chain_id, seq) > ($1::uuid, $2::bigint) ORDER BY a.chain_id, a.seq LIMIT ${limit}`,
           [after.chainId, after.seq],
         )
       : await this.dataSource.query(
-          `SELECT ${SELECT_ROW} FROM audit_logs WHERE chain_id IS NOT NULL
-           ORDER BY chain_id, seq LIMIT ${limit}`,
+          `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id IS NOT NULL
+           ORDER BY a.chain_id, a.seq LIMIT ${limit}`,
         );
     return rows.map(toRow);
   }
@@ -219,8 +175,8 @@ export class AuditLogRepository {
     limit: number,
   ): Promise<StoredAuditRow[]> {
     const rows: RawRow[] = await this.dataSource.query(
-      `SELECT ${SELECT_ROW} FROM audit_logs WHERE chain_id = $1 AND seq > $2 AND seq <= $3
-       ORDER BY seq LIMIT ${limit}`,
+      `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id = $1 AND seq > $2 AND seq <= $3
+       ORDER BY a.seq LIMIT ${limit}`,
       [chainId, afterSeq, toSeq],
     );
     return rows.map(toRow);
@@ -291,7 +247,7 @@ export class AuditLogRepository {
   /** The first seq of a chain written at or after the cutoff (retention keeps it and the rest). */
   async firstSeqSince(chainId: string, cutoff: Date): Promise<number | undefined> {
     const rows: { seq: string }[] = await this.dataSource.query(
-      `SELECT seq::text AS seq FROM audit_logs WHERE chain_id = $1 AND at >= $2 ORDER BY seq LIMIT 1`,
+      `SELECT a.seq::text AS seq FROM audit_logs a WHERE a.chain_id = $1 AND a.at >= $2 ORDER BY a.seq LIMIT 1`,
       [chainId, cutoff],
     );
     return rows[0] ? Number(rows[0].seq) : undefined;
@@ -357,7 +313,7 @@ export class AuditLogRepository {
     if (page.cursor) add(page.order === 'desc' ? 'id < ?' : 'id > ?', page.cursor);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const rows: RawRow[] = await this.dataSource.query(
-      `SELECT ${SELECT_ROW} FROM audit_logs ${where} ORDER BY id ${page.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${page.limit}`,
+      `SELECT ${SELECT_ROW} FROM audit_logs a ${where} ORDER BY a.id ${page.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${page.limit}`,
       params,
     );
     return rows.map(toListed);
