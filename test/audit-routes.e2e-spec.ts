@@ -78,7 +78,7 @@ describe('audit verify and export routes (e2e, real HTTP)', () => {
       .set(auth)
       .send(dmsInvoice())
       .expect(201);
-    const requestId = created.headers['x-request-id'] as string;
+    const requestId = created.headers['x-request-id'];
     await t.flushAudit();
 
     const [outbound] = (
