@@ -254,6 +254,74 @@ describe('audit hash chain (database)', () => {
     }
   });
 
+  /** The real data source, with the database made unreachable or the answers lost at will. */
+  function flaky(real: DataSource) {
+    const state = { down: false, loseInsertAnswer: false };
+    const refused = () =>
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const proxy = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        return async (sql: string, params?: unknown[]) => {
+          if (state.down) throw refused();
+          const result: unknown = await target.query(sql, params);
+          if (state.loseInsertAnswer && sql.startsWith('INSERT INTO audit_logs')) {
+            state.loseInsertAnswer = false;
+            throw refused();
+          }
+          return result;
+        };
+      },
+    });
+    return { state, ds: proxy };
+  }
+
+  it('keeps rows while the database is unreachable and writes them, in order, once it is back', async () => {
+    const { state, ds: unreliable } = flaky(ds);
+    const writer = new AuditWriter(unreliable, config);
+    state.down = true;
+    for (let i = 0; i < 3; i++) writer.record(entry(i));
+    setTimeout(() => (state.down = false), 200);
+    await writer.flush();
+    const rows: { seq: string; request_id: string }[] = await ds.query(
+      `SELECT seq::text, request_id FROM audit_logs a ORDER BY a.seq`,
+    );
+    expect(rows).toEqual([
+      { seq: '1', request_id: 'req-0' },
+      { seq: '2', request_id: 'req-1' },
+      { seq: '3', request_id: 'req-2' },
+    ]);
+    expect(await verifier.verify()).toMatchObject({ ok: true, rows: 3 });
+  });
+
+  it('does not write a batch twice when the answer to its insert was lost', async () => {
+    const { state, ds: unreliable } = flaky(ds);
+    const writer = new AuditWriter(unreliable, config);
+    writer.record(entry(0));
+    await writer.flush();
+    state.loseInsertAnswer = true;
+    for (let i = 1; i < 4; i++) writer.record(entry(i));
+    await writer.flush();
+    writer.record(entry(4));
+    await writer.flush();
+    const [{ n, max }] = await ds.query(
+      `SELECT count(*)::int AS n, max(seq)::int AS max FROM audit_logs`,
+    );
+    expect({ n, max }).toEqual({ n: 5, max: 5 });
+    expect(await verifier.verify()).toMatchObject({ ok: true, rows: 5 });
+  });
+
+  it('gives up on unwritten rows at shutdown instead of hanging', async () => {
+    const { state, ds: unreliable } = flaky(ds);
+    const writer = new AuditWriter(unreliable, config);
+    state.down = true;
+    writer.record(entry(0));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writer.beforeApplicationShutdown();
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_logs`);
+    expect(n).toBe(0);
+  });
+
   it('two writers write two chains; the second names the row it follows; both verify', async () => {
     const a = new AuditWriter(ds, config);
     for (let i = 0; i < 5; i++) a.record(entry(i));
