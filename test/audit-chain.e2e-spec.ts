@@ -390,6 +390,38 @@ describe('audit hash chain (database)', () => {
     });
   });
 
+  it('is not fooled into a gap when retention removes a prefix while the walk is in it', async () => {
+    const now = Date.now();
+    await writeChain(600, (i) => entry(i, { at: new Date(now - (i < 400 ? 500 : 1) * DAY) }));
+    const retention = new AuditRetentionService(ds, config, verifier);
+    // retention runs after the walk's first page (250 rows), before its second
+    let pages = 0;
+    const racing = new Proxy(ds, {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        return async (sql: string, params?: unknown[]) => {
+          if (sql.includes('(chain_id, seq) >') && ++pages === 1) {
+            expect(await retention.purge(new Date(now))).toBe(400);
+          }
+          return target.query(sql, params);
+        };
+      },
+    });
+    expect(await new AuditVerifier(racing).verify()).toEqual({
+      ok: true,
+      chains: 1,
+      rows: 450,
+      breaks: 0,
+    });
+    expect(pages).toBe(1);
+    // a forged anchor over rows still stored is no cover for deleting them
+    await ds.query(`DELETE FROM audit_logs WHERE seq BETWEEN 450 AND 499`);
+    await ds.query(
+      `UPDATE audit_chain_anchors SET seq = 499, hash = (SELECT prev_hash FROM audit_logs WHERE seq = 500)`,
+    );
+    expect(await firstBreak()).toMatchObject({ seq: 401, code: 'anchor_mismatch' });
+  });
+
   it('retention keeps the rows of a chain that does not verify', async () => {
     const now = Date.now();
     await writeChain(4, (i) => entry(i, { at: new Date(now - 500 * DAY) }));
