@@ -32,9 +32,21 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
     dataDir: '',
     inMemory: true,
     embeddedPort: 0,
-    poolSize: 4,
+    // the embedded server must see one connection at a time (see src/database/database.ts)
+    poolSize: process.env.TEST_DATABASE_EMBEDDED ? 1 : 4,
     runMigrations: true,
   });
+  const [{ current }] = await db.dataSource.query('SELECT current_database() AS current');
+  if (current !== name) {
+    // PGlite serves one database whatever the URL names. The embedded run has one Jest worker,
+    // so suites run one at a time: the audit tables are this suite's once emptied.
+    if (!process.env.TEST_DATABASE_EMBEDDED) {
+      await db.close();
+      throw new Error(`${serverUrl} did not give the suite a database of its own`);
+    }
+    await db.dataSource.query('TRUNCATE audit_logs, audit_chain_anchors');
+    return { url: serverUrl, db, drop: () => db.close() };
+  }
   return {
     url,
     db,
