@@ -100,13 +100,30 @@ export class AuditLogDto {
   @ApiPropertyOptional() reference!: string | null;
   @ApiPropertyOptional({ description: 'Redacted request body' }) requestBody!: unknown;
   @ApiPropertyOptional({ description: 'Redacted response body' }) responseBody!: unknown;
-  @ApiPropertyOptional({ description: 'The hash chain (writer process) holding the row' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The hash chain (writer process) holding the row; null for a row inserted outside the writer',
+  })
   chainId!: string | null;
-  @ApiPropertyOptional({ description: 'Position in its chain, gap-free from 1' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Position in its chain, gap-free from 1',
+  })
   seq!: number | null;
-  @ApiPropertyOptional({ description: 'hash of the previous row of the chain' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'hash of the previous row of the chain',
+  })
   prevHash!: string | null;
-  @ApiPropertyOptional({ description: 'SHA-256 of the canonical JSON of the row and prevHash' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'SHA-256 of the canonical JSON of the row and prevHash',
+  })
   hash!: string | null;
 }
 
@@ -130,9 +147,9 @@ export class AuditVerifyQueryDto {
 }
 
 export class ChainBreakDto {
-  @ApiPropertyOptional({ description: 'null for a row without chain fields' })
+  @ApiProperty({ type: String, nullable: true, description: 'null for a row without chain fields' })
   chainId!: string | null;
-  @ApiPropertyOptional() seq!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) seq!: number | null;
   @ApiProperty({
     example: 'hash_mismatch',
     enum: [

@@ -77,6 +77,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private position: ChainPosition | undefined;
   private follows: ChainHead | undefined;
   private closing = false;
+  private dropped = 0;
   private wake: (() => void) | undefined;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
@@ -86,11 +87,13 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   record(entry: AuditEntry): void {
     if (this.pending.length >= MAX_PENDING) {
-      const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING + 1);
-      this.logger.error(
-        { dropped: dropped.length },
-        'Audit rows dropped: the database has been unreachable too long',
-      );
+      this.dropped += this.pending.splice(0, this.pending.length - MAX_PENDING + 1).length;
+      // once per thousand, not once per request
+      if (this.dropped % 1000 === 1)
+        this.logger.error(
+          { dropped: this.dropped },
+          'Audit rows dropped: the database has been unreachable too long',
+        );
     }
     this.pending.push(this.toRowSafely(entry));
     this.flushing ??= this.drain();
