@@ -118,6 +118,44 @@ describe('audit verify and export routes (e2e, real HTTP)', () => {
     expect(await verifyExport(Readable.from(mine))).toMatchObject({ ok: true });
   });
 
+  it('keeps the audit row of a request refused for a NUL character, or with a lone surrogate, and it verifies', async () => {
+    const nul = await request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"provider":"dms","reference":"a\\u0000b"}')
+      .expect(400);
+    expect(nul.body.errors[0].message).toContain('\\u0000');
+    const lone = await request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"provider":"dms","reference":"x\\ud800","amount":-1}')
+      .expect(400);
+    await t.flushAudit();
+    for (const res of [nul, lone]) {
+      const [row] = await scratch.db.dataSource.query(
+        `SELECT status, response_body FROM audit_logs WHERE request_id = $1`,
+        [res.headers['x-request-id']],
+      );
+      expect(row.status).toBe(400);
+      expect(row.response_body.code).toBe('validation_failed');
+    }
+    const [stored] = await scratch.db.dataSource.query(
+      `SELECT response_body FROM audit_logs WHERE request_id = $1`,
+      [nul.headers['x-request-id']],
+    );
+    const [surrogate] = await scratch.db.dataSource.query(
+      `SELECT request_body FROM audit_logs WHERE request_id = $1`,
+      [lone.headers['x-request-id']],
+    );
+    expect(surrogate.request_body.reference).toBe('x\\ud800');
+    // the message's text \u0000 is stored as that text, never as a NUL character
+    expect(JSON.stringify(stored.response_body)).toContain('NUL (\\\\u0000)');
+    const verified = await request(t.url).get('/v1/audit-logs/verify').set(auth).expect(200);
+    expect(verified.body).toMatchObject({ ok: true, breaks: 0 });
+  });
+
   it('reports a row changed in the database as the first break', async () => {
     await request(t.url).get('/v1/audit-logs?limit=1').set(auth).expect(200);
     await t.flushAudit();
