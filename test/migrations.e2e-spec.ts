@@ -4,7 +4,14 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { MIGRATIONS } from '../src/database/migrations';
 
-const TABLES = ['api_clients', 'audit_logs', 'credit_notes', 'invoices', 'operations'];
+const TABLES = [
+  'api_clients',
+  'audit_chain_anchors',
+  'audit_logs',
+  'credit_notes',
+  'invoices',
+  'operations',
+];
 
 /**
  * Runs every migration up and down on a database of its own: a fresh database on the real

@@ -1,23 +1,22 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
-import { AuditLogEntity } from '../database/entities/audit-log.entity';
+import { DataSource } from 'typeorm';
+import {
+  AuditLogRepository,
+  type AuditFilters,
+  type ListedAuditRow,
+} from '../database/repositories/audit-log.repository';
 import { ProblemException } from '../problem/problem';
 
-/** Filters of an audit query (validated by the HTTP layer). */
-export interface AuditLogQuery {
-  from?: string;
-  to?: string;
-  provider?: string;
-  operation?: string;
-  outcome?: string;
-  reference?: string;
-  requestId?: string;
-  direction?: 'inbound' | 'outbound';
+/** Filters of an audit query and its export (validated by the HTTP layer). */
+export type AuditLogFilter = AuditFilters;
+
+export interface AuditLogQuery extends AuditLogFilter {
   limit?: number;
   cursor?: string;
 }
 
-/** One audit row as the API shows it. */
+/** One audit row as the API shows it, with its chain fields. */
 export interface AuditLogView {
   id: string;
   at: string;
@@ -38,6 +37,10 @@ export interface AuditLogView {
   reference: string | null;
   requestBody: unknown;
   responseBody: unknown;
+  chainId: string | null;
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export interface AuditLogPage {
@@ -45,37 +48,71 @@ export interface AuditLogPage {
   nextCursor: string | null;
 }
 
+const EXPORT_PAGE = 250;
+
 /** Newest first; the cursor is the id of the last row of the previous page. */
 @Injectable()
 export class AuditQueryService {
-  private readonly repo: Repository<AuditLogEntity>;
+  private readonly repo: AuditLogRepository;
 
   constructor(dataSource: DataSource) {
-    this.repo = dataSource.getRepository(AuditLogEntity);
+    this.repo = new AuditLogRepository(dataSource);
   }
 
   async find(query: AuditLogQuery): Promise<AuditLogPage> {
     const limit = query.limit ?? 50;
-    const qb = this.repo.createQueryBuilder('a');
-    if (query.from) qb.andWhere('a.at >= :from', { from: new Date(query.from) });
-    if (query.to) qb.andWhere('a.at < :to', { to: new Date(query.to) });
-    if (query.provider) qb.andWhere('a.provider = :provider', { provider: query.provider });
-    if (query.operation) qb.andWhere('a.operation = :operation', { operation: query.operation });
-    if (query.outcome) qb.andWhere('a.outcome = :outcome', { outcome: query.outcome });
-    if (query.reference) qb.andWhere('a.reference = :reference', { reference: query.reference });
-    if (query.requestId) qb.andWhere('a.request_id = :requestId', { requestId: query.requestId });
-    if (query.direction) qb.andWhere('a.direction = :direction', { direction: query.direction });
-    if (query.cursor) qb.andWhere('a.id < :cursor', { cursor: decodeCursor(query.cursor) });
-    const rows = await qb
-      .orderBy('a.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
+    const rows = await this.repo.filteredPage(query, {
+      order: 'desc',
+      cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     return {
       items: page.map(toDto),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
+
+  /**
+   * exportLines as a stream, opened once the first page was read: a database that fails at
+   * once is an ordinary error answer, not a 200 with an empty body.
+   */
+  async openExport(filters: AuditLogFilter): Promise<Readable> {
+    const lines = this.exportLines(filters);
+    const first = await lines.next();
+    return Readable.from(
+      (async function* () {
+        if (first.done) return;
+        yield first.value;
+        yield* lines;
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  /**
+   * The filtered rows, oldest first, one JSON line each, with their chain fields and `at` in
+   * the stored microseconds: what verify-export.ts checks offline.
+   */
+  async *exportLines(filters: AuditLogFilter): AsyncGenerator<string> {
+    let cursor: string | undefined;
+    for (;;) {
+      const rows = await this.repo.filteredPage(filters, {
+        order: 'asc',
+        cursor,
+        limit: EXPORT_PAGE,
+      });
+      for (const row of rows) yield `${JSON.stringify(exportRecord(row))}\n`;
+      if (rows.length < EXPORT_PAGE) return;
+      cursor = rows[rows.length - 1].id;
+    }
+  }
+}
+
+/** One export line: every stored column, chain fields first. */
+function exportRecord(row: ListedAuditRow): Record<string, unknown> {
+  const { id, chainId, seq, prevHash, hash, followsChainId, followsSeq, ...content } = row;
+  return { id, chainId, seq, prevHash, hash, followsChainId, followsSeq, ...content };
 }
 
 function encodeCursor(id: string): string {
@@ -102,10 +139,10 @@ function decodeCursor(cursor: string): string {
   return match[1];
 }
 
-function toDto(row: AuditLogEntity): AuditLogView {
+function toDto(row: ListedAuditRow): AuditLogView {
   return {
-    id: String(row.id),
-    at: row.at.toISOString(),
+    id: row.id,
+    at: new Date(row.at).toISOString(),
     requestId: row.requestId,
     clientId: row.clientId,
     clientName: row.clientName,
@@ -123,5 +160,9 @@ function toDto(row: AuditLogEntity): AuditLogView {
     reference: row.reference,
     requestBody: row.requestBody,
     responseBody: row.responseBody,
+    chainId: row.chainId,
+    seq: row.seq,
+    prevHash: row.prevHash,
+    hash: row.hash,
   };
 }

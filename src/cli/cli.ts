@@ -3,6 +3,7 @@ import { loadAppConfig, type AppConfig } from '../config/app-config';
 import { Database, runningEmbeddedUrl } from '../database/database';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
 import { SCOPES } from '../gateway/auth/scopes';
+import { auditHead, auditVerify } from './audit-commands';
 
 export interface CliIo {
   out(line: string): void;
@@ -121,7 +122,13 @@ function clientsRevoke(): Command {
   };
 }
 
-export const COMMANDS: readonly Command[] = [clientsCreate(), clientsList(), clientsRevoke()];
+export const COMMANDS: readonly Command[] = [
+  clientsCreate(),
+  clientsList(),
+  clientsRevoke(),
+  auditVerify(),
+  auditHead(),
+];
 
 const DATABASE_NOTE =
   "Database: DATABASE_URL, else the embedded database under DATA_DIR (the running gateway's, if any).\n" +

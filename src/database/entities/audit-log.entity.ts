@@ -1,9 +1,16 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export type AuditDirection = 'inbound' | 'outbound';
 
-/** Append-only record of one inbound request or one outbound attempt. Bodies are redacted. */
+/**
+ * Append-only record of one inbound request or one outbound attempt. Bodies are redacted.
+ * Every row the writer stores is a link of its process's hash chain (src/audit/chain): the chain
+ * fields are nullable only so that a row inserted by other means is visible to the verifier as
+ * an unchained row instead of being refused without a trace.
+ */
 @Entity('audit_logs')
+@Index('uq_audit_logs_chain_seq', ['chainId', 'seq'], { unique: true })
+@Index('ix_audit_logs_unchained', ['id'], { where: 'chain_id IS NULL' })
 @Index('ix_audit_logs_at', ['at'])
 @Index('ix_audit_logs_request_id', ['requestId'])
 @Index('ix_audit_logs_provider_at', ['provider', 'at'])
@@ -69,4 +76,47 @@ export class AuditLogEntity {
 
   @Column({ name: 'response_body', type: 'jsonb', nullable: true })
   responseBody!: unknown;
+
+  /** The writer (one per process instance) whose chain holds this row. */
+  @Column({ name: 'chain_id', type: 'uuid', nullable: true })
+  chainId!: string | null;
+
+  /** Position in the chain: 1, 2, 3, ... without gaps. */
+  @Column({ type: 'bigint', nullable: true })
+  seq!: string | null;
+
+  /** hash of the previous row of the chain (seq 1: of the row named by follows*). */
+  @Column({ name: 'prev_hash', type: 'char', length: 64, nullable: true })
+  prevHash!: string | null;
+
+  /** SHA-256 over the canonical JSON of this row's content and prevHash. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  hash!: string | null;
+
+  /** Only on seq 1: the chain and seq of the newest chained row when this chain started. */
+  @Column({ name: 'follows_chain_id', type: 'uuid', nullable: true })
+  followsChainId!: string | null;
+
+  @Column({ name: 'follows_seq', type: 'bigint', nullable: true })
+  followsSeq!: string | null;
+}
+
+/** What retention removed from the start of a chain: its last removed row. */
+@Entity('audit_chain_anchors')
+export class AuditChainAnchorEntity {
+  @PrimaryColumn({ name: 'chain_id', type: 'uuid' })
+  chainId!: string;
+
+  /** seq of the last removed row: the first kept row has seq + 1 and prevHash = hash. */
+  @Column({ type: 'bigint' })
+  seq!: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
+
+  @Column({ name: 'removed_rows', type: 'bigint', default: 0 })
+  removedRows!: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
 }

@@ -1,14 +1,22 @@
 import { ApiClientEntity } from './api-client.entity';
-import { AuditLogEntity } from './audit-log.entity';
+import { AuditChainAnchorEntity, AuditLogEntity } from './audit-log.entity';
 import { CreditNoteEntity } from './credit-note.entity';
 import { InvoiceEntity } from './invoice.entity';
 import { OperationEntity } from './operation.entity';
 
-export { ApiClientEntity, AuditLogEntity, CreditNoteEntity, InvoiceEntity, OperationEntity };
+export {
+  ApiClientEntity,
+  AuditChainAnchorEntity,
+  AuditLogEntity,
+  CreditNoteEntity,
+  InvoiceEntity,
+  OperationEntity,
+};
 
 export const ENTITIES = [
   ApiClientEntity,
   AuditLogEntity,
+  AuditChainAnchorEntity,
   CreditNoteEntity,
   InvoiceEntity,
   OperationEntity,

@@ -3,7 +3,8 @@ import { IsIsoDateTimeWithZone } from '../validation/validators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-export class AuditLogQueryDto {
+/** The filters of GET /v1/audit-logs, also those of its NDJSON export. */
+export class AuditLogFilterDto {
   @ApiPropertyOptional({
     description: 'Rows at or after this time (ISO-8601 with zone)',
     example: '2026-11-01T00:00:00Z',
@@ -60,7 +61,9 @@ export class AuditLogQueryDto {
   @IsOptional()
   @IsIn(['inbound', 'outbound'])
   direction?: 'inbound' | 'outbound';
+}
 
+export class AuditLogQueryDto extends AuditLogFilterDto {
   @ApiPropertyOptional({ description: 'Page size', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
@@ -97,6 +100,86 @@ export class AuditLogDto {
   @ApiPropertyOptional() reference!: string | null;
   @ApiPropertyOptional({ description: 'Redacted request body' }) requestBody!: unknown;
   @ApiPropertyOptional({ description: 'Redacted response body' }) responseBody!: unknown;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The hash chain (writer process) holding the row; null for a row inserted outside the writer',
+  })
+  chainId!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Position in its chain, gap-free from 1',
+  })
+  seq!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'hash of the previous row of the chain',
+  })
+  prevHash!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'SHA-256 of the canonical JSON of the row and prevHash',
+  })
+  hash!: string | null;
+}
+
+export class AuditVerifyQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Check the rows written at or after this time (ISO-8601 with zone); each chain from its first row in range, whose prevHash is taken as given',
+    example: '2026-11-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsIsoDateTimeWithZone()
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Check the rows written before this time (ISO-8601 with zone)',
+    example: '2026-12-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsIsoDateTimeWithZone()
+  to?: string;
+}
+
+export class ChainBreakDto {
+  @ApiProperty({ type: String, nullable: true, description: 'null for a row without chain fields' })
+  chainId!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) seq!: number | null;
+  @ApiProperty({
+    example: 'hash_mismatch',
+    enum: [
+      'hash_mismatch',
+      'prev_hash_mismatch',
+      'seq_gap',
+      'duplicate_seq',
+      'out_of_order',
+      'missing_start',
+      'anchor_mismatch',
+      'link_mismatch',
+      'link_missing',
+      'head_mismatch',
+      'unchained_row',
+    ],
+  })
+  code!: string;
+  @ApiProperty({
+    example:
+      'hash_mismatch: the stored content does not match its hash: the row was changed after it was written',
+  })
+  reason!: string;
+}
+
+export class AuditVerifyResultDto {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'Chains walked' }) chains!: number;
+  @ApiProperty({ description: 'Rows checked' }) rows!: number;
+  @ApiProperty({ description: 'Breaks found' }) breaks!: number;
+  @ApiPropertyOptional({ type: ChainBreakDto }) firstBreak?: ChainBreakDto;
 }
 
 export class AuditLogPageDto {

@@ -1,13 +1,33 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditQueryService } from '../../audit/audit-query.service';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorators';
-import { AuditLogPageDto, AuditLogQueryDto } from './audit-query.dto';
+import { ProblemDetails } from '../problem/problem';
+import {
+  AuditLogFilterDto,
+  AuditLogPageDto,
+  AuditLogQueryDto,
+  AuditVerifyQueryDto,
+  AuditVerifyResultDto,
+} from './audit-query.dto';
+import { AuditQueryService } from '../../audit/audit-query.service';
+import { AuditVerifier } from '../../audit/audit-verifier.service';
+import { timeRange } from '../../audit/time-range';
+
+export const NDJSON = 'application/x-ndjson';
 
 @ApiTags('audit')
 @Controller('v1/audit-logs')
 export class AuditController {
-  constructor(private readonly audit: AuditQueryService) {}
+  constructor(
+    private readonly audit: AuditQueryService,
+    private readonly verifier: AuditVerifier,
+  ) {}
 
   @Get()
   @Auth('audit:read')
@@ -15,5 +35,39 @@ export class AuditController {
   @ApiOkResponse({ type: AuditLogPageDto })
   list(@Query() query: AuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find(query);
+  }
+
+  @Get('verify')
+  @Auth('audit:read')
+  @ApiOperation({
+    summary: 'Walk the hash chains and report the first break',
+    description:
+      'Every row is checked against its hash and the row before it. With from/to, each chain is checked from its first row in range, whose prevHash is taken as given.',
+  })
+  @ApiOkResponse({ type: AuditVerifyResultDto })
+  @ApiBadRequestResponse({ type: ProblemDetails, description: 'A bad filter, named in errors[]' })
+  verify(@Query() query: AuditVerifyQueryDto): Promise<AuditVerifyResultDto> {
+    return this.verifier.verify(timeRange(query.from, query.to));
+  }
+
+  @Get('export')
+  @Auth('audit:read')
+  @ApiOperation({
+    summary: 'The filtered rows, oldest first, as NDJSON with their chain fields',
+    description:
+      'One JSON object per line, `at` with the stored microseconds. Verify offline with `node dist/src/audit/chain/verify-export.js <file>` (README: "Audit chain").',
+  })
+  @ApiProduces(NDJSON)
+  @ApiOkResponse({
+    description: 'One audit row per line',
+    content: { [NDJSON]: { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse({ type: ProblemDetails, description: 'A bad filter, named in errors[]' })
+  async export(@Query() query: AuditLogFilterDto): Promise<StreamableFile> {
+    timeRange(query.from, query.to);
+    return new StreamableFile(await this.audit.openExport(query), {
+      type: NDJSON,
+      disposition: 'attachment; filename="audit-logs.ndjson"',
+    });
   }
 }

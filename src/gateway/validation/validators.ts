@@ -1,4 +1,5 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
+import { ISO_WITH_ZONE } from '../../common/iso-time';
 
 let zones: Set<string> | undefined;
 
@@ -29,9 +30,7 @@ export function IsIanaTimeZone(options?: ValidationOptions) {
     });
 }
 
-/** An ISO-8601 date-time that carries a zone (Z or ±hh:mm). */
-export const ISO_WITH_ZONE =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export { ISO_WITH_ZONE };
 
 export function IsIsoDateTimeWithZone(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>

@@ -1,0 +1,338 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { CONTENT_FIELDS, type ChainedRow, type ChainPosition } from '../../audit/chain/audit-chain';
+
+/** An audit row with its database id (the paging key), as read back for the chain. */
+export interface StoredAuditRow extends ChainedRow {
+  id: string;
+}
+
+/** Any stored row: one inserted outside the writer has no chain fields. */
+export type ListedAuditRow = Omit<StoredAuditRow, 'chainId' | 'seq' | 'prevHash' | 'hash'> & {
+  chainId: string | null;
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+};
+
+/** A chain's newest row. */
+export interface ChainHead extends ChainPosition {
+  chainId: string;
+  at: string;
+}
+
+/** What retention removed from the start of a chain: the last removed row. */
+export interface ChainAnchor extends ChainPosition {
+  chainId: string;
+  removedRows: number;
+}
+
+/** The filters of GET /v1/audit-logs and its export. */
+export interface AuditFilters {
+  from?: string;
+  to?: string;
+  provider?: string;
+  operation?: string;
+  outcome?: string;
+  reference?: string;
+  requestId?: string;
+  direction?: string;
+}
+
+/** The inserted fields: the hashed content and the hash. */
+const FIELDS = [...CONTENT_FIELDS, 'hash'] as const;
+const COLUMNS = FIELDS.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const CASTS: Partial<Record<(typeof FIELDS)[number], string>> = {
+  chainId: 'uuid',
+  followsChainId: 'uuid',
+  at: 'timestamptz',
+  clientId: 'uuid',
+  operationId: 'uuid',
+  requestBody: 'jsonb',
+  responseBody: 'jsonb',
+};
+
+/**
+ * Every column of a row, `at` with the microseconds timestamptz keeps (what the chain hashes).
+ * Some output names shadow columns (seq, id, at as text): ORDER BY must name a.column.
+ */
+const SELECT_ROW = `id::text AS id, chain_id AS "chainId", seq::text AS seq, prev_hash AS "prevHash",
+  hash, follows_chain_id AS "followsChainId", follows_seq::text AS "followsSeq",
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+  request_id AS "requestId", client_id AS "clientId", client_name AS "clientName", direction,
+  provider, operation, method, path, status, duration_ms AS "durationMs", attempt, outcome,
+  error_code AS "errorCode", operation_id AS "operationId", reference,
+  request_body AS "requestBody", response_body AS "responseBody"`;
+
+type RawRow = Omit<ListedAuditRow, 'seq' | 'followsSeq'> & {
+  seq: string | null;
+  followsSeq: string | null;
+};
+
+function toListed(raw: RawRow): ListedAuditRow {
+  return {
+    ...raw,
+    seq: raw.seq === null ? null : Number(raw.seq),
+    followsSeq: raw.followsSeq === null ? null : Number(raw.followsSeq),
+  };
+}
+
+/** For queries that select chained rows only (chain_id IS NOT NULL). */
+const toRow = (raw: RawRow) => toListed(raw) as StoredAuditRow;
+
+/** Number of rows a DELETE reported (TypeORM answers [rows, count] for it). */
+function affected(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}
+
+/** The audit log's SQL: inserts for the writer, walks for the verifier, retention's deletes. */
+export class AuditLogRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts rows in one statement, in the given order. */
+  async insert(rows: ChainedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const placeholders = FIELDS.map((field) => {
+        const value = row[field];
+        // a jsonb parameter goes as its JSON text (a JS string alone would be sent as is)
+        params.push(CASTS[field] === 'jsonb' && value !== null ? JSON.stringify(value) : value);
+        const cast = CASTS[field];
+        return cast ? `$${params.length}::${cast}` : `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await this.dataSource.query(
+      `INSERT INTO audit_logs (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
+      params,
+    );
+  }
+
+  /** The newest chained row of the whole log (what a new chain follows), if any. */
+  async latestChained(): Promise<ChainHead | undefined> {
+    const rows: { chainId: string; seq: string; hash: string; at: string }[] =
+      await this.dataSource.query(
+        `SELECT chain_id AS "chainId", seq::text AS seq, hash, at::text AS at FROM audit_logs
+         WHERE chain_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      );
+    return rows[0] ? { ...rows[0], seq: Number(rows[0].seq) } : undefined;
+  }
+
+  /** The newest row of one chain. */
+  async head(chainId: string): Promise<ChainPosition | undefined> {
+    const rows: { seq: string; hash: string }[] = await this.dataSource.query(
+      `SELECT a.seq::text AS seq, a.hash FROM audit_logs a WHERE a.chain_id = $1 ORDER BY a.seq DESC LIMIT 1`,
+      [chainId],
+    );
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
+  }
+
+  /** Each chain's newest row, by chain id (a skip scan: one index probe per chain). */
+  async heads(): Promise<ChainHead[]> {
+    const rows: { chainId: string; seq: string; hash: string; at: string }[] =
+      await this.dataSource.query(
+        `WITH RECURSIVE chains AS (
+           (SELECT chain_id FROM audit_logs WHERE chain_id IS NOT NULL ORDER BY chain_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT a.chain_id FROM audit_logs a WHERE a.chain_id > c.chain_id
+                   ORDER BY a.chain_id LIMIT 1)
+           FROM chains c WHERE c.chain_id IS NOT NULL
+         )
+         SELECT c.chain_id AS "chainId", h.seq::text AS seq, h.hash,
+                to_char(h.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+         FROM chains c
+         CROSS JOIN LATERAL (SELECT seq, hash, at FROM audit_logs a
+                             WHERE a.chain_id = c.chain_id ORDER BY seq DESC LIMIT 1) h
+         WHERE c.chain_id IS NOT NULL
+         ORDER BY c.chain_id`,
+      );
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  /** Up to `limit` chained rows after (chainId, seq), in chain and seq order. */
+  async chainedPage(
+    after: { chainId: string; seq: number } | undefined,
+    limit: number,
+  ): Promise<StoredAuditRow[]> {
+    const rows: RawRow[] = after
+      ? await this.dataSource.query(
+          `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id IS NOT NULL
+           AND (chain_id, seq) > ($1::uuid, $2::bigint) ORDER BY a.chain_id, a.seq LIMIT ${limit}`,
+          [after.chainId, after.seq],
+        )
+      : await this.dataSource.query(
+          `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id IS NOT NULL
+           ORDER BY a.chain_id, a.seq LIMIT ${limit}`,
+        );
+    return rows.map(toRow);
+  }
+
+  /** Up to `limit` rows of one chain with afterSeq < seq <= toSeq, in seq order. */
+  async segmentPage(
+    chainId: string,
+    afterSeq: number,
+    toSeq: number,
+    limit: number,
+  ): Promise<StoredAuditRow[]> {
+    const rows: RawRow[] = await this.dataSource.query(
+      `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id = $1 AND seq > $2 AND seq <= $3
+       ORDER BY a.seq LIMIT ${limit}`,
+      [chainId, afterSeq, toSeq],
+    );
+    return rows.map(toRow);
+  }
+
+  /** Per chain, the first and last seq of its rows with from <= at < to. */
+  async segmentsInRange(
+    from: Date | undefined,
+    to: Date | undefined,
+  ): Promise<{ chainId: string; firstSeq: number; lastSeq: number }[]> {
+    const { where, params } = timeRange(from, to);
+    const rows: { chainId: string; firstSeq: string; lastSeq: string }[] =
+      await this.dataSource.query(
+        `SELECT chain_id AS "chainId", min(seq)::text AS "firstSeq", max(seq)::text AS "lastSeq"
+         FROM audit_logs WHERE chain_id IS NOT NULL ${where} GROUP BY chain_id ORDER BY chain_id`,
+        params,
+      );
+    return rows.map((r) => ({
+      chainId: r.chainId,
+      firstSeq: Number(r.firstSeq),
+      lastSeq: Number(r.lastSeq),
+    }));
+  }
+
+  /** Rows without chain fields (not written by the audit writer): the first id and the count. */
+  async unchained(
+    from: Date | undefined,
+    to: Date | undefined,
+  ): Promise<{ firstId: string | null; count: number }> {
+    const { where, params } = timeRange(from, to);
+    const rows: { firstId: string | null; count: string }[] = await this.dataSource.query(
+      `SELECT min(id)::text AS "firstId", count(*)::text AS count FROM audit_logs
+       WHERE chain_id IS NULL ${where}`,
+      params,
+    );
+    return { firstId: rows[0]?.firstId ?? null, count: Number(rows[0]?.count ?? 0) };
+  }
+
+  /** The row at (chainId, seq), if it is still stored. */
+  async position(chainId: string, seq: number): Promise<ChainPosition | undefined> {
+    const rows: { hash: string }[] = await this.dataSource.query(
+      `SELECT hash FROM audit_logs WHERE chain_id = $1 AND seq = $2 LIMIT 1`,
+      [chainId, seq],
+    );
+    return rows[0] ? { seq, hash: rows[0].hash } : undefined;
+  }
+
+  async anchor(chainId: string): Promise<ChainAnchor | undefined> {
+    const rows: { chainId: string; seq: string; hash: string; removedRows: string }[] =
+      await this.dataSource.query(
+        `SELECT chain_id AS "chainId", seq::text AS seq, hash, removed_rows::text AS "removedRows"
+         FROM audit_chain_anchors WHERE chain_id = $1`,
+        [chainId],
+      );
+    const row = rows[0];
+    return row ? { ...row, seq: Number(row.seq), removedRows: Number(row.removedRows) } : undefined;
+  }
+
+  /** Chains that hold rows written before the cutoff. */
+  async chainsWithRowsBefore(cutoff: Date): Promise<string[]> {
+    const rows: { chainId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT chain_id AS "chainId" FROM audit_logs WHERE at < $1 AND chain_id IS NOT NULL`,
+      [cutoff],
+    );
+    return rows.map((r) => r.chainId);
+  }
+
+  /** The first seq of a chain written at or after the cutoff (retention keeps it and the rest). */
+  async firstSeqSince(chainId: string, cutoff: Date): Promise<number | undefined> {
+    const rows: { seq: string }[] = await this.dataSource.query(
+      `SELECT a.seq::text AS seq FROM audit_logs a WHERE a.chain_id = $1 AND a.at >= $2 ORDER BY a.seq LIMIT 1`,
+      [chainId, cutoff],
+    );
+    return rows[0] ? Number(rows[0].seq) : undefined;
+  }
+
+  /**
+   * Deletes a chain's rows up to and including `last` (the newest row removed) and records it
+   * as the chain's anchor, in one transaction. Returns the number of rows deleted.
+   */
+  async removePrefix(chainId: string, last: ChainPosition): Promise<number> {
+    return this.dataSource.transaction(async (em: EntityManager) => {
+      const deleted = affected(
+        await em.query(`DELETE FROM audit_logs WHERE chain_id = $1 AND seq <= $2`, [
+          chainId,
+          last.seq,
+        ]),
+      );
+      await em.query(
+        `INSERT INTO audit_chain_anchors (chain_id, seq, hash, removed_rows, updated_at)
+         VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (chain_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
+           removed_rows = audit_chain_anchors.removed_rows + EXCLUDED.removed_rows,
+           updated_at = now()`,
+        [chainId, last.seq, last.hash, deleted],
+      );
+      return deleted;
+    });
+  }
+
+  /** Deletes up to `limit` rows without chain fields written before the cutoff. */
+  async deleteUnchainedBefore(cutoff: Date, limit: number): Promise<number> {
+    return affected(
+      await this.dataSource.query(
+        `DELETE FROM audit_logs WHERE id IN (SELECT id FROM audit_logs
+         WHERE chain_id IS NULL AND at < $1 ORDER BY id LIMIT ${limit})`,
+        [cutoff],
+      ),
+    );
+  }
+
+  /**
+   * One page of the filtered log by id: newest first after `beforeId` (the list), or oldest
+   * first after `afterId` (the export).
+   */
+  async filteredPage(
+    filters: AuditFilters,
+    page: { order: 'asc' | 'desc'; cursor?: string; limit: number },
+  ): Promise<ListedAuditRow[]> {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      clauses.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filters.from) add('at >= ?', new Date(filters.from));
+    if (filters.to) add('at < ?', new Date(filters.to));
+    if (filters.provider) add('provider = ?', filters.provider);
+    if (filters.operation) add('operation = ?', filters.operation);
+    if (filters.outcome) add('outcome = ?', filters.outcome);
+    if (filters.reference) add('reference = ?', filters.reference);
+    if (filters.requestId) add('request_id = ?', filters.requestId);
+    if (filters.direction) add('direction = ?', filters.direction);
+    if (page.cursor) add(page.order === 'desc' ? 'id < ?' : 'id > ?', page.cursor);
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const rows: RawRow[] = await this.dataSource.query(
+      `SELECT ${SELECT_ROW} FROM audit_logs a ${where} ORDER BY a.id ${page.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${page.limit}`,
+      params,
+    );
+    return rows.map(toListed);
+  }
+}
+
+function timeRange(
+  from: Date | undefined,
+  to: Date | undefined,
+): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  let where = '';
+  if (from) {
+    params.push(from);
+    where += ` AND at >= $${params.length}`;
+  }
+  if (to) {
+    params.push(to);
+    where += ` AND at < $${params.length}`;
+  }
+  return { where, params };
+}
