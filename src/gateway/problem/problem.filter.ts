@@ -18,11 +18,15 @@ const STATUS_TO_CODE: Record<number, ProblemCode> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
+  417: 'expectation_failed',
   422: 'business_rule_violated',
   429: 'rate_limited',
+  431: 'headers_too_large',
   502: 'upstream_unavailable',
   503: 'upstream_unavailable',
   504: 'upstream_timeout',
@@ -108,7 +112,7 @@ function fromHttpException(exception: HttpException): ProblemException {
       detail = message;
     }
   }
-  if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(detail)) {
+  if (status === 404 && /^Cannot [A-Z-]+ /.test(detail)) {
     detail = 'No route matches this method and path';
   }
   if (status === 400 && !errors && /JSON/i.test(detail)) {
