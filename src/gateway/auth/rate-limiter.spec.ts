@@ -39,7 +39,7 @@ describe('RateLimiter with Redis', () => {
   async function started(cfg: AppConfig): Promise<RateLimiter> {
     const limiter = new RateLimiter(cfg);
     limiters.push(limiter);
-    limiter.onModuleInit();
+    await limiter.onModuleInit();
     return limiter;
   }
   async function ready(limiter: RateLimiter): Promise<void> {

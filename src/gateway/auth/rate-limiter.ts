@@ -42,8 +42,8 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  onModuleInit(): void {
-    this.shared?.connect();
+  async onModuleInit(): Promise<void> {
+    await this.shared?.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {

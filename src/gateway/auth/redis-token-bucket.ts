@@ -69,9 +69,19 @@ export class RedisTokenBuckets {
     this.redis.on('error', (error: Error) => this.warn(error));
   }
 
-  /** Connects in the background: start-up never waits on (or fails for) Redis. */
-  connect(): void {
-    this.redis.connect().catch((error: Error) => this.warn(error));
+  /**
+   * Connects, waiting at most `waitMs` so the first requests already share the budget; never
+   * fails: while Redis is unreachable ioredis keeps reconnecting in the background.
+   */
+  async connect(waitMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const connected = this.redis.connect().catch((error: Error) => this.warn(error));
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+      timer.unref();
+    });
+    await Promise.race([connected, waited]);
+    clearTimeout(timer);
   }
 
   /**
