@@ -47,7 +47,7 @@ export async function createApp(
     logger: false,
     frameworkErrors: clientErrors.frameworkErrors,
     clientErrorHandler: clientErrors.clientError,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // a missing Host is answered by registerInputChecks, as problem+json
     http: { requireHostHeader: false },
   };

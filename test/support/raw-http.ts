@@ -10,13 +10,15 @@ export interface RawAnswer {
 
 /**
  * Sends bytes as they are (requests no HTTP client would send: CR/LF/NUL in headers, bad
- * escapes, oversized headers) and reads one answer. Send `Connection: close`.
+ * escapes, oversized headers) and reads one answer. Send `Connection: close`: the socket is not
+ * half-closed (Node aborts a request in progress when its client half-closes), the server
+ * closes it after answering.
  */
 export function rawRequest(baseUrl: string, text: string | Buffer): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = net.connect(Number(port), hostname, () => socket.end(text));
+    const socket = net.connect(Number(port), hostname, () => socket.write(text));
     socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
