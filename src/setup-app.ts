@@ -14,6 +14,7 @@ import { saneRequestId } from './gateway/context/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
+import { learnRouteMethods } from './gateway/problem/method-not-allowed';
 import { ProblemDetails } from './gateway/problem/problem';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
@@ -82,6 +83,7 @@ export async function createApp(
   );
   // after the request hooks, so a refused request still carries its X-Request-Id
   registerInputChecks(app.getHttpAdapter().getInstance());
+  learnRouteMethods(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   return app;
 }

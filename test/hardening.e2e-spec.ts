@@ -154,18 +154,21 @@ describe('hardening (e2e): hostile input answered as problem+json, with its audi
       expect(cont.status).toBe(200);
     });
 
-    it('unknown routes and methods, odd content types and empty JSON are problem+json', async () => {
+    it('unknown routes (404), known paths with other methods (405), odd content types and empty JSON are problem+json', async () => {
       await expectProblem(t, await rawRequest(t.url, head('GET', '/nope')), 404, 'not_found');
-      const propfind = await rawRequest(t.url, head('PROPFIND', '/v1/invoices'));
+      const propfind = await rawRequest(t.url, head('PROPFIND', '/v1/nope'));
       expect((await expectProblem(t, propfind, 404, 'not_found')).detail).toBe(
         'No route matches this method and path',
       );
-      await expectProblem(
-        t,
-        await rawRequest(t.url, head('DELETE', '/v1/invoices', AUTH_LINE)),
-        404,
-        'not_found',
-      );
+      const known = await rawRequest(t.url, head('PROPFIND', '/v1/invoices'));
+      await expectProblem(t, known, 405, 'method_not_allowed');
+      // a known path with another method: 405 with Allow
+      const del = await rawRequest(t.url, head('DELETE', '/v1/invoices', AUTH_LINE));
+      await expectProblem(t, del, 405, 'method_not_allowed');
+      expect(del.headers.allow).toBe('GET, HEAD, POST');
+      const put = await rawRequest(t.url, head('PUT', `/v1/invoices/${randomUUID()}`, AUTH_LINE));
+      await expectProblem(t, put, 405, 'method_not_allowed');
+      expect(put.headers.allow).toBe('GET, HEAD, PATCH');
       const text = await rawRequest(
         t.url,
         head('POST', '/v1/invoices', AUTH_LINE, 'Content-Type: text/plain', 'Content-Length: 2') +

@@ -11,6 +11,7 @@ import {
   problemType,
 } from './problem';
 import { upstreamProblem } from './upstream-problem';
+import { methodNotAllowed } from './method-not-allowed';
 
 const STATUS_TO_CODE: Record<number, ProblemCode> = {
   400: 'validation_failed',
@@ -47,7 +48,8 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    const problem = toProblem(exception);
+    // issue 11: a known path asked with another method is 405 (method-not-allowed.ts)
+    const problem = methodNotAllowed(request, toProblem(exception));
     const status = problem.status;
     const body = problemBody(problem, String(request.id));
     if (status >= 500 && problem.code === 'internal_error') {
