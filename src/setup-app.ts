@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyHttpOptions } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type ModuleImport } from './app.module';
@@ -11,6 +12,9 @@ import type { AppConfig } from './config/app-config';
 import { registerJsonBodyParser } from './gateway/context/json-body';
 import { saneRequestId } from './gateway/context/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
+import { registerInputChecks } from './gateway/context/request-input';
+import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
+import { learnRouteMethods } from './gateway/problem/method-not-allowed';
 import { ProblemDetails } from './gateway/problem/problem';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
@@ -28,7 +32,9 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  // Fastify's and Node's own refusals (bad URL, unparsable headers, Expect) as problem+json
+  const clientErrors = new ClientErrorResponder();
+  const fastifyOptions: FastifyHttpOptions<Server> = {
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     forceCloseConnections: 'idle',
@@ -40,7 +46,13 @@ export async function createApp(
       return id;
     },
     logger: false,
-  });
+    frameworkErrors: clientErrors.frameworkErrors,
+    clientErrorHandler: clientErrors.clientError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // a missing Host is answered by registerInputChecks, as problem+json
+    http: { requireHostHeader: false },
+  };
+  const adapter = new FastifyAdapter(fastifyOptions);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.imports),
     adapter,
@@ -53,6 +65,8 @@ export async function createApp(
     },
   );
   app.useLogger(app.get(Logger));
+  clientErrors.attach(app.get(AuditWriter));
+  app.getHttpAdapter().getHttpServer().on('checkExpectation', clientErrors.checkExpectation);
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), config.bodyLimitBytes);
   app.useGlobalPipes(
     new ValidationPipe({
@@ -67,6 +81,9 @@ export async function createApp(
     app.get(AuditWriter),
     app.get(MetricsService),
   );
+  // after the request hooks, so a refused request still carries its X-Request-Id
+  registerInputChecks(app.getHttpAdapter().getInstance());
+  learnRouteMethods(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   return app;
 }

@@ -129,4 +129,20 @@ describe('loadAppConfig', () => {
       /^DMS_RETRY_MAX_ATTEMPTS="0" is invalid/,
     );
   });
+
+  it('reads REDIS_URL (redis: or rediss:) and a key prefix, and refuses others', () => {
+    expect(loadAppConfig({}).api).toMatchObject({
+      redisUrl: undefined,
+      redisKeyPrefix: 'invoice-gateway:',
+    });
+    expect(
+      loadAppConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: 'gw-a:' }).api,
+    ).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/0', redisKeyPrefix: 'gw-a:' });
+    expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual([
+      'REDIS_URL is invalid: expected an absolute URL (redis or rediss)',
+    ]);
+    expect(problemsOf({ REDIS_KEY_PREFIX: 'a b' })).toEqual([
+      expect.stringMatching(/^REDIS_KEY_PREFIX="a b" is invalid/),
+    ]);
+  });
 });

@@ -47,6 +47,13 @@ export interface AppConfig {
     rateLimitPerSecond: number;
     /** Requests a client may send at once above the sustained rate. */
     rateLimitBurst: number;
+    /**
+     * Set: the rate limit is one budget per client shared by every replica through this Redis;
+     * unset: each process keeps its own (see rate-limiter.ts).
+     */
+    redisUrl?: string;
+    /** Prefix of the gateway's Redis keys (several deployments or test runs can share one Redis). */
+    redisKeyPrefix: string;
     /** Items per status or remittance batch. */
     batchMaxItems: number;
     /** How long an Idempotency-Key is remembered. */
@@ -77,6 +84,13 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
   const production = nodeEnv === 'production';
 
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisKeyPrefix = r.string('REDIS_KEY_PREFIX', 'invoice-gateway:');
+  if (!/^[\w:.-]{1,64}$/.test(redisKeyPrefix)) {
+    r.problem(
+      `REDIS_KEY_PREFIX="${redisKeyPrefix}" is invalid: expected 1-64 letters, digits or _ : . -`,
+    );
+  }
 
   let bootstrapApiKey = r.string('GATEWAY_BOOTSTRAP_API_KEY');
   let bootstrapIsDefault = false;
@@ -118,6 +132,8 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     api: {
       rateLimitPerSecond: r.int('RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
       rateLimitBurst: r.int('RATE_LIMIT_BURST', 100, 1, 1_000_000),
+      redisUrl,
+      redisKeyPrefix,
       batchMaxItems: r.int('BATCH_MAX_ITEMS', 100, 1, 10_000),
       idempotencyTtlMs: r.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
     },
@@ -135,6 +151,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     databaseUrl ? new URL(databaseUrl).password : undefined,
     ...providerSecrets(config.providers),
     config.callbacks.secret,
+    redisUrl ? new URL(redisUrl).password : undefined,
   );
   return config;
 }

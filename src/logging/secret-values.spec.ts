@@ -8,4 +8,21 @@ describe('secret values', () => {
     );
     expect(maskKnownSecrets('abc stays')).toBe('abc stays');
   });
+
+  it('scrubs token-shaped values no one registered: an upstream echoing Authorization', () => {
+    const basic = Buffer.from('dealer-user:dealer-pass-9').toString('base64');
+    const line = JSON.stringify({
+      msg: 'upstream call failed',
+      details: {
+        echo: { Authorization: 'Bearer oauth-access-token-value' },
+        raw: `Basic ${basic}`,
+      },
+      message: 'refused {"access_token":"a1b2c3d4e5f6g7h8"}',
+    });
+    const out = maskKnownSecrets(line);
+    expect(out).not.toContain('oauth-access-token-value');
+    expect(out).not.toContain(basic);
+    expect(out).not.toContain('a1b2c3d4e5f6g7h8');
+    expect(out).toContain('upstream call failed');
+  });
 });

@@ -1,9 +1,11 @@
-import { REDACTED } from '@lib/upstream-http';
+import { REDACTED, maskSecretPatterns } from '@lib/upstream-http';
 
 /**
  * Literal secret values this process holds (configured credentials, generated mock
  * credentials). Log lines are scrubbed of them whatever key they appear under, so an error
- * message that echoes a credential never reaches the log.
+ * message that echoes a credential never reaches the log; and of every token-shaped value
+ * (bearer tokens, Basic credentials, JWTs, secret-named keys written out: maskSecretPatterns),
+ * which also covers credentials this process never held, such as an upstream's OAuth token.
  */
 const secrets = new Set<string>();
 
@@ -14,10 +16,9 @@ export function registerSecrets(...values: (string | undefined | null)[]): void 
 }
 
 export function maskKnownSecrets(text: string): string {
-  if (secrets.size === 0) return text;
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return out;
+  return maskSecretPatterns(out);
 }
 
 /** A pino destination that scrubs known secrets before writing to stdout. */

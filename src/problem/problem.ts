@@ -25,6 +25,12 @@ export const PROBLEM_CODES = {
   upstream_rejected: { status: 422, title: 'Upstream rejected the request' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
+  // HTTP-level refusals answered before any route runs (src/gateway/problem/client-errors.ts)
+  bad_request: { status: 400, title: 'Bad request' },
+  request_timeout: { status: 408, title: 'Request timeout' },
+  uri_too_long: { status: 414, title: 'URI too long' },
+  expectation_failed: { status: 417, title: 'Expectation failed' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable' },
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
 } as const;

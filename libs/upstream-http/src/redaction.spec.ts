@@ -1,6 +1,7 @@
 import {
   REDACTED,
   isSecretKey,
+  maskSecretPatterns,
   maskSecretValues,
   redact,
   redactHeaders,
@@ -93,5 +94,79 @@ describe('redaction', () => {
     expect(maskSecretValues('token abcd1234 was refused', ['abcd1234', undefined])).toBe(
       `token ${REDACTED} was refused`,
     );
+  });
+
+  describe('by pattern', () => {
+    const jwt =
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjbGllbnQtMSIsImV4cCI6MTl9.c2lnbmF0dXJlLXZhbHVl';
+    const basic = Buffer.from('dms-user:dms-p4ssw0rd').toString('base64');
+
+    it('masks bearer tokens, Basic credentials and JWTs in free text', () => {
+      expect(maskSecretPatterns('Authorization: Bearer opaque-Token_123.abc~')).toBe(
+        `Authorization: Bearer ${REDACTED}`,
+      );
+      expect(maskSecretPatterns(`sent Basic ${basic} to DMS`)).toBe(
+        `sent Basic ${REDACTED} to DMS`,
+      );
+      expect(maskSecretPatterns(`id ${jwt}.`)).toBe(`id ${REDACTED}`);
+      expect(maskSecretPatterns(`x=${jwt}&y=1`)).toBe(`x=${REDACTED}&y=1`);
+    });
+
+    it('masks the values of secret-named keys written out as JSON, query or header text', () => {
+      expect(maskSecretPatterns('{"access_token":"a1b2c3d4e5f6g7h8","expires_in":3600}')).toBe(
+        `{"access_token":"${REDACTED}","expires_in":3600}`,
+      );
+      expect(maskSecretPatterns('{\\"Token\\":\\"Zm9vYmFyYmF6cXV4\\"}')).toBe(
+        `{\\"Token\\":\\"${REDACTED}\\"}`,
+      );
+      expect(maskSecretPatterns('?token=abcdefgh12345&page=2')).toBe(`?token=${REDACTED}&page=2`);
+      expect(maskSecretPatterns('x-api-key: 0123456789abcdef')).toBe(`x-api-key: ${REDACTED}`);
+      expect(maskSecretPatterns('client_secret = s3cr3t-value-42')).toBe(
+        `client_secret = ${REDACTED}`,
+      );
+    });
+
+    it('leaves ordinary text alone', () => {
+      for (const text of [
+        'Basic information about the dealer',
+        'Bearer realm="invoice-gateway"',
+        '{"token_type":"Bearer","expires_in":3600}',
+        `{"token":"${REDACTED}"}`,
+        'invoice INV-2025-0001 for Basic plan, amount 150000',
+        'eyJ is how a JWT starts',
+      ]) {
+        expect(maskSecretPatterns(text)).toBe(text);
+      }
+    });
+
+    it('redact masks token-shaped values under innocent keys (an echoed Authorization)', () => {
+      const answer = {
+        received: { headers: { 'X-Echo': `Bearer ${jwt}` } },
+        note: `called with Basic ${basic}`,
+        session: jwt,
+        list: [`Bearer abcdefgh12345678`],
+        status: 'ok',
+      };
+      const out = redact(answer);
+      expect(JSON.stringify(out)).not.toMatch(/eyJ|abcdefgh12345678|ZG1zLXVzZXI/);
+      expect(out.status).toBe('ok');
+      expect(out.session).toBe(REDACTED);
+      expect(maskSecretValues(`failed: Bearer ${jwt}`, [])).toBe(`failed: Bearer ${REDACTED}`);
+    });
+
+    it('stays linear on hostile text', () => {
+      const hostile = [
+        'eyJ-'.repeat(250_000),
+        `token${' '.repeat(100_000)}`,
+        'a'.repeat(1_000_000),
+        'token-'.repeat(150_000),
+        'Bearer '.repeat(100_000),
+      ];
+      for (const text of hostile) {
+        const started = Date.now();
+        maskSecretPatterns(text);
+        expect(Date.now() - started).toBeLessThan(1_000);
+      }
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Secret masking shared by the logger, the audit writer and the outbound HTTP library.
- * A value is masked when its key names a secret; the shape of the data is kept so the
- * redacted copy stays useful for debugging.
+ * A value is masked when its key names a secret, and any string is scrubbed of token-shaped
+ * text (maskSecretPatterns) whatever its key; the shape of the data is kept so the redacted
+ * copy stays useful for debugging.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -41,6 +42,7 @@ export function redact<T>(value: T): T {
 }
 
 function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return maskSecretPatterns(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) return '[TRUNCATED]';
   if (seen.has(value)) return '[CIRCULAR]';
@@ -90,13 +92,59 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Masks any occurrence of the given literal secret values inside a string
- * (for error messages and free text that might echo a credential).
+ * Masks any occurrence of the given literal secret values inside a string, then any
+ * token-shaped text (maskSecretPatterns): for error messages and free text that might echo a
+ * credential.
  */
 export function maskSecretValues(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
   }
-  return out;
+  return maskSecretPatterns(out);
+}
+
+// Every pattern below runs in linear time on hostile text (bounded repeats, literal anchors,
+// no nested quantifiers): strings from request bodies pass through here on their way to audit rows.
+
+/** `Bearer <token>` (RFC 6750 b64token), 8 characters or more. */
+const BEARER = /\b(Bearer)(\s{1,8})[A-Za-z0-9\-._~+/]{8,}=*/gi;
+/** `Basic <base64>`: masked when it decodes to `user:password`. */
+const BASIC = /\b(Basic)(\s{1,8})([A-Za-z0-9+/]{6,}={0,2})/gi;
+/** Runs of base64url and dots long enough to be a JSON Web Token... */
+const TOKEN_RUN = /[\w.-]{20,}/g;
+/** ...and a JWT exactly (its header always starts `{"`, base64url `eyJ`). */
+const JWT = /^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*\.?$/;
+/**
+ * A secret-named key followed by its value in text: JSON (`"access_token":"..."`, also
+ * escaped inside a string), query or form (`token=...`), header-like (`x-api-key: ...`).
+ * Values under 8 characters are left: they are no credential, and `[REDACTED]` is not masked
+ * twice.
+ */
+const NAMED_VALUE =
+  /(?<![\w-])([\w-]{0,32}(?:secret|password|passwd|token|api[-_]?key|auth[-_]?key|credential)[\w-]{0,32}\\?"?\s{0,8}[:=]\s{0,8}\\?"?)([^\s"'&,;\\]{8,})/gi;
+
+const REDACTED_IN_URL = encodeURIComponent(REDACTED);
+
+/**
+ * Masks credentials recognisable by their shape, wherever they appear in a text: bearer tokens,
+ * Basic credentials, JWTs, and the values of secret-named keys written out in text (an upstream
+ * answer that echoes `Authorization` or a token, a log line, an error message).
+ */
+export function maskSecretPatterns(text: string): string {
+  if (text.length < 8) return text;
+  return text
+    .replace(TOKEN_RUN, (run) => (JWT.test(run) ? REDACTED : run))
+    .replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`)
+    .replace(BASIC, (match: string, word: string, space: string, encoded: string) =>
+      isBasicCredential(encoded) ? `${word}${space}${REDACTED}` : match,
+    )
+    .replace(NAMED_VALUE, (match: string, key: string, value: string) =>
+      value.startsWith(REDACTED) || value.startsWith(REDACTED_IN_URL) ? match : `${key}${REDACTED}`,
+    );
+}
+
+function isBasicCredential(encoded: string): boolean {
+  const decoded = Buffer.from(encoded, 'base64').toString('latin1');
+  return /^[\x20-\x7e]*:[\x20-\x7e]*$/.test(decoded) && decoded.length >= 3;
 }

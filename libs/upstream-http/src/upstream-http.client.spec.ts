@@ -359,6 +359,42 @@ describe('UpstreamHttpClient: circuit breaker', () => {
     expect(states).toEqual(['open', 'half-open', 'closed']);
   });
 
+  it('keeps 429s out of the failure ratio: many never open it, and they do not dilute 5xx', async () => {
+    routes['/paced'] = (_req, res) =>
+      sendJson(res, 429, { message: 'Rate limit is exceeded' }, { 'retry-after': '0' });
+    const c = client({ breaker, retry: { maxAttempts: 1 } });
+    for (let i = 0; i < 12; i++) {
+      const err = await failure(c.request({ method: 'GET', path: '/paced', operation: 'op' }));
+      expect(err).toMatchObject({ kind: 'unavailable', httpStatus: 429, transient: true });
+    }
+    expect(c.circuitState()).toBe('closed');
+    expect(count('/paced')).toBe(12);
+
+    // 4 failures among 4 + 8 calls would be under the ratio if the 429s counted as calls
+    routes['/down'] = (_req, res) => sendJson(res, 503, { message: 'down' });
+    for (let i = 0; i < 4; i++) {
+      await failure(c.request({ method: 'GET', path: '/paced', operation: 'op' }));
+      await failure(c.request({ method: 'GET', path: '/down', operation: 'op' }));
+      await failure(c.request({ method: 'GET', path: '/paced', operation: 'op' }));
+    }
+    expect(c.circuitState()).toBe('open');
+  });
+
+  it('retries a 429 after its Retry-After and the success keeps the circuit closed', async () => {
+    routes['/paced-once'] = (_req, res, hit) =>
+      hit % 2 === 1
+        ? sendJson(res, 429, { message: 'slow down' }, { 'retry-after': '1' })
+        : sendJson(res, 200, { ok: true });
+    const c = client({ breaker, retry: { maxAttempts: 2 } });
+    const started = Date.now();
+    for (let i = 0; i < 2; i++) {
+      const res = await c.request({ method: 'GET', path: '/paced-once', operation: 'op' });
+      expect(res.attempts).toBe(2);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_800);
+    expect(c.circuitState()).toBe('closed');
+  });
+
   it('does not count upstream rejections (4xx) as failures', async () => {
     routes['/reject'] = (_req, res) => sendJson(res, 422, { code: 'INVALID' });
     const c = client({ breaker });

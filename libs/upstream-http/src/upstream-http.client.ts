@@ -686,8 +686,14 @@ function outcomeOf(error: UpstreamError): AuditOutcome {
   }
 }
 
-/** Transport failures, timeouts and 5xx answers count against the circuit; 4xx never do. */
+/**
+ * Transport failures, timeouts and 5xx answers count against the circuit; 4xx never do. A 429
+ * (from the API or its token endpoint) is the upstream pacing us, not an outage: it is retried
+ * after its Retry-After and left out of the breaker's window altogether (neither a failure nor
+ * a success), so it can neither open the circuit nor dilute real failures.
+ */
 function countsForBreaker(error: UpstreamError): boolean {
+  if (error.httpStatus === 429) return false;
   if (error.kind === 'circuit_open' || error.code === 'DEADLINE_EXCEEDED') return false;
   if (error.code === 'TOKEN_ACQUISITION_FAILED') return error.transient;
   if (error.httpStatus === undefined) return error.transient;

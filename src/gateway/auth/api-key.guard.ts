@@ -34,7 +34,7 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
     contextOf(request).principal = principal;
-    const wait = this.limiter.take(principal.clientId);
+    const wait = await this.limiter.take(principal.clientId);
     if (wait > 0) {
       throw new ProblemException('rate_limited', {
         detail: `Rate limit reached for this API key; retry in ${wait} s`,

@@ -4,7 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -14,7 +14,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
-import { ISO_WITH_ZONE, IsIsoDateTimeWithZone, MAX_AMOUNT } from '../validation/validators';
+import {
+  ISO_WITH_ZONE,
+  IsIsoDateTimeWithZone,
+  IsAmount,
+  MAX_AMOUNT,
+} from '../validation/validators';
 
 const ISO_DATE_OR_DATE_TIME = new RegExp(`^\\d{4}-\\d{2}-\\d{2}$|${ISO_WITH_ZONE.source}`);
 
@@ -53,6 +58,7 @@ export class CommentDto {
   @ApiPropertyOptional({ type: [AttachmentDto] })
   @IsOptional()
   @IsArray()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
@@ -99,6 +105,7 @@ class StatusUpdateBase {
 
   @ApiPropertyOptional({ type: CommentDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CommentDto)
   comment?: CommentDto;
@@ -137,6 +144,7 @@ export class InvoiceStatusBatchDto {
   @ApiProperty({ type: [InvoiceStatusUpdateDto] })
   @IsArray()
   @ArrayMinSize(1)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => InvoiceStatusUpdateDto)
   updates!: InvoiceStatusUpdateDto[];
@@ -155,12 +163,11 @@ export class CreditMemoStatusBatchDto {
   @ApiProperty({ type: [CreditMemoStatusUpdateDto] })
   @IsArray()
   @ArrayMinSize(1)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CreditMemoStatusUpdateDto)
   updates!: CreditMemoStatusUpdateDto[];
 }
-
-const MONEY = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false } as const;
 
 export class PaymentDto {
   @ApiProperty({ example: 'PAY-REF-001' })
@@ -186,25 +193,25 @@ export class PaymentDto {
   date!: string;
   @ApiPropertyOptional({ example: 1000 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(-MAX_AMOUNT)
   @Max(MAX_AMOUNT)
   grossAmount?: number;
   @ApiPropertyOptional({ example: 990 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(-MAX_AMOUNT)
   @Max(MAX_AMOUNT)
   netAmount?: number;
   @ApiPropertyOptional({ example: 10 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(-MAX_AMOUNT)
   @Max(MAX_AMOUNT)
   discountAmount?: number;
   @ApiPropertyOptional({ example: 0 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(-MAX_AMOUNT)
   @Max(MAX_AMOUNT)
   adjustmentAmount?: number;
@@ -233,6 +240,7 @@ export class RemittanceDto {
 
   @ApiProperty({ type: PaymentDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PaymentDto)
   payment!: PaymentDto;
@@ -253,6 +261,7 @@ export class RemittanceBatchDto {
   @ApiProperty({ type: [RemittanceDto] })
   @IsArray()
   @ArrayMinSize(1)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RemittanceDto)
   remittances!: RemittanceDto[];

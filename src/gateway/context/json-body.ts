@@ -1,15 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { ProblemException } from '../problem/problem';
 import { validationProblem } from '../problem/validation';
+import {
+  forbiddenKeyError,
+  isPrototypeKey,
+  printable,
+  unsafeCharacter,
+  unsafeCharacterError,
+} from './text-safety';
 
 /** Deeper bodies are refused before validation walks them (class-transformer recurses). */
 export const MAX_JSON_DEPTH = 32;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Parses a JSON request body and normalises it for the gateway:
- * - malformed JSON, nesting deeper than MAX_JSON_DEPTH, NUL characters (Postgres text and jsonb
- *   refuse them) and prototype keys are a 400 naming the path;
+ * - malformed JSON, nesting deeper than MAX_JSON_DEPTH, NUL characters and unpaired UTF-16
+ *   surrogates (Postgres text and jsonb refuse both) in any string or key, and keys named like
+ *   Object.prototype members (see isPrototypeKey) are a 400 naming the path;
  * - an object property set to `null` counts as absent (so `"taxes": null` means no taxes);
  *   `null` inside an array is kept, and validation names it.
  */
@@ -29,15 +36,8 @@ export function parseJsonBody(text: string): unknown {
 
 function normalise(value: unknown, path: string, depth: number): unknown {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) {
-      throw validationProblem([
-        {
-          path,
-          code: 'controlCharacter',
-          message: `${path || 'body'} must not contain NUL (\\u0000) characters`,
-        },
-      ]);
-    }
+    const unsafe = unsafeCharacter(value);
+    if (unsafe) throw validationProblem([unsafeCharacterError(path, unsafe, path || 'body')]);
     return value;
   }
   if (value === null || typeof value !== 'object') return value;
@@ -55,15 +55,9 @@ function normalise(value: unknown, path: string, depth: number): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const innerPath = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) {
-      throw validationProblem([
-        {
-          path: innerPath,
-          code: 'forbiddenKey',
-          message: `${innerPath} is not an accepted field name`,
-        },
-      ]);
+    const innerPath = path ? `${path}.${printable(key)}` : printable(key);
+    if (isPrototypeKey(key) || unsafeCharacter(key)) {
+      throw validationProblem([forbiddenKeyError(innerPath)]);
     }
     if (inner === null) continue;
     out[key] = normalise(inner, innerPath, depth + 1);

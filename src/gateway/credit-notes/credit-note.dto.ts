@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsIn,
   IsNotEmpty,
-  IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -14,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
-import { MAX_AMOUNT } from '../validation/validators';
+import { IsAmount, MAX_AMOUNT } from '../validation/validators';
 
 export class CreditNotePartyDto {
   @ApiProperty({ example: 'DLR001' }) @IsString() @IsNotEmpty() @MaxLength(50) code!: string;
@@ -62,12 +63,14 @@ export class CreateCreditNoteDto {
   reference!: string;
 
   @ApiProperty({ type: CreditNotePartyDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CreditNotePartyDto)
   party!: CreditNotePartyDto;
 
   @ApiProperty({ example: 150000.0, minimum: 0 })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   amount!: number;

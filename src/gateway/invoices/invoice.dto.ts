@@ -19,9 +19,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
-import { E164, IsIanaTimeZone, IsIsoDateTimeWithZone, MAX_AMOUNT } from '../validation/validators';
-
-const MONEY = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false } as const;
+import {
+  E164,
+  IsIanaTimeZone,
+  IsIsoDateTimeWithZone,
+  IsAmount,
+  MAX_AMOUNT,
+} from '../validation/validators';
 
 export class PartyDto {
   @ApiPropertyOptional({
@@ -69,19 +73,19 @@ export class PartyDto {
 export class TaxesDto {
   @ApiPropertyOptional({ example: 0, minimum: 0 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   cgst?: number;
   @ApiPropertyOptional({ example: 0, minimum: 0 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   sgst?: number;
   @ApiPropertyOptional({ example: 0, minimum: 0 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   igst?: number;
@@ -91,7 +95,7 @@ export class TaxesDto {
     description: 'Must equal cgst + sgst + igst (DMS)',
   })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   total?: number;
@@ -195,13 +199,13 @@ export class LineDto {
 
   @ApiPropertyOptional({ example: 19.99, minimum: 0 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   price?: number;
   @ApiPropertyOptional({ example: 17.99, minimum: 0 })
   @IsOptional()
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   salePrice?: number;
@@ -263,6 +267,7 @@ export class CreateInvoiceDto {
 
   @ApiPropertyOptional({ type: PartyDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PartyDto)
   party?: PartyDto;
@@ -273,7 +278,7 @@ export class CreateInvoiceDto {
     maximum: MAX_AMOUNT,
     description: 'At most 2 decimals',
   })
-  @IsNumber(MONEY)
+  @IsAmount()
   @Min(0)
   @Max(MAX_AMOUNT)
   amount!: number;
@@ -299,6 +304,7 @@ export class CreateInvoiceDto {
 
   @ApiPropertyOptional({ type: TaxesDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TaxesDto)
   taxes?: TaxesDto;
@@ -326,11 +332,13 @@ export class CreateInvoiceDto {
 
   @ApiPropertyOptional({ type: OrderDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => OrderDto)
   order?: OrderDto;
   @ApiPropertyOptional({ type: AddressDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   shipTo?: AddressDto;
@@ -339,6 +347,7 @@ export class CreateInvoiceDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LineDto)
   lines?: LineDto[];

@@ -11,6 +11,7 @@ import {
   type FieldError,
 } from '../../problem/problem';
 import { contextOf } from '../context/request-context';
+import { methodNotAllowed } from './method-not-allowed';
 
 const STATUS_TO_CODE: Record<number, ProblemCode> = {
   400: 'validation_failed',
@@ -18,11 +19,15 @@ const STATUS_TO_CODE: Record<number, ProblemCode> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
+  417: 'expectation_failed',
   422: 'business_rule_violated',
   429: 'rate_limited',
+  431: 'headers_too_large',
 };
 
 interface FrameworkError {
@@ -39,7 +44,8 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    const problem = toProblem(exception);
+    // issue 11: a known path asked with another method is 405 (method-not-allowed.ts)
+    const problem = methodNotAllowed(request, toProblem(exception));
     const body = problemBody(problem, String(request.id));
     if (problem.code === 'internal_error') {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
@@ -90,7 +96,7 @@ function fromHttpException(exception: HttpException): ProblemException {
       detail = message;
     }
   }
-  if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(detail)) {
+  if (status === 404 && /^Cannot [A-Z-]+ /.test(detail)) {
     detail = 'No route matches this method and path';
   }
   if (code === 'internal_error') detail = 'An unexpected error occurred';
