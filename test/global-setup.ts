@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Client } from 'pg';
 import { Database } from '../src/database/database';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
@@ -11,6 +12,7 @@ import { databaseUrl, workerDatabaseName } from './support/worker-database';
  * never see another worker's rows; `test/support/worker-env.ts` points each worker at it.
  */
 export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
+  await findRedis();
   let baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const pg = await startEmbeddedPostgres({ maxConnections: 200 });
@@ -42,5 +44,33 @@ export default async function globalSetup(globalConfig: { maxWorkers: number }):
       runMigrations: true,
     });
     await db.close();
+  }
+}
+
+/**
+ * The shared rate-limit suites need a Redis (REDIS_URL, default 127.0.0.1:6379). On a machine
+ * without one they are skipped, saying so; in CI (CI=true) a missing Redis fails the run.
+ */
+async function findRedis(): Promise<void> {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const answered = await new Promise<boolean>((done) => {
+    const socket = connect(Number(url.port || 6379), url.hostname);
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (chunk) => {
+      done(chunk.toString().startsWith('+PONG') || chunk.toString().startsWith('-NOAUTH'));
+      socket.destroy();
+    });
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
+  if (answered) {
+    process.env.TEST_REDIS_URL = url.toString();
+  } else if (process.env.CI) {
+    throw new Error(`CI needs Redis at ${url.host} for the shared rate-limit suites`);
+  } else {
+    process.stderr.write(
+      `\nNo Redis at ${url.host}: the shared rate-limit suites are skipped (CI runs them).\n`,
+    );
   }
 }
