@@ -183,7 +183,7 @@ describe('live mode against standalone simulators (e2e)', () => {
     } finally {
       await back.stop();
     }
-  });
+  }, 20_000);
 
   it('never writes a credential to a log line', () => {
     const c = DEFAULT_CREDENTIALS;
