@@ -7,6 +7,7 @@ import {
   type ListedAuditRow,
 } from '../database/repositories/audit-log.repository';
 import { ProblemException } from '../problem/problem';
+import type { ChainedContent } from './chain/audit-chain';
 
 /** Filters of an audit query and its export (validated by the HTTP layer). */
 export type AuditLogFilter = AuditFilters;
@@ -16,32 +17,20 @@ export interface AuditLogQuery extends AuditLogFilter {
   cursor?: string;
 }
 
-/** One audit row as the API shows it, with its chain fields. */
-export interface AuditLogView {
+/**
+ * One audit row as the API shows it: its stored content (`at` in milliseconds, ISO-8601) and
+ * its chain fields (null on rows written before the chain existed).
+ */
+export type AuditLogView = Omit<
+  ChainedContent,
+  'chainId' | 'seq' | 'prevHash' | 'followsChainId' | 'followsSeq'
+> & {
   id: string;
-  at: string;
-  requestId: string | null;
-  clientId: string | null;
-  clientName: string | null;
-  direction: string;
-  provider: string | null;
-  operation: string | null;
-  method: string;
-  path: string;
-  status: number | null;
-  durationMs: number | null;
-  attempt: number | null;
-  outcome: string;
-  errorCode: string | null;
-  operationId: string | null;
-  reference: string | null;
-  requestBody: unknown;
-  responseBody: unknown;
   chainId: string | null;
   seq: number | null;
   prevHash: string | null;
   hash: string | null;
-}
+};
 
 export interface AuditLogPage {
   items: AuditLogView[];
