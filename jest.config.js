@@ -1,4 +1,4 @@
-/** One Jest run: unit specs beside the code, e2e suites under test/, one database for all. */
+/** One Jest run: unit specs beside the code, e2e suites under test/, one database server. */
 const swcOptions = {
   swcrc: false,
   sourceMaps: 'inline',
@@ -19,12 +19,13 @@ const shared = {
     '^@lib/(auth-strategies|upstream-http|simulators)$': '<rootDir>/libs/$1/src/index.ts',
   },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/worker-env.ts'],
 };
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
-  // The embedded database serves one connection at a time: one worker then. Real Postgres: two.
-  maxWorkers: process.env.DATABASE_URL ? 2 : 1,
+  // Two workers on either database (embedded or real PostgreSQL), each with a database of its own.
+  maxWorkers: 2,
   projects: [
     {
       ...shared,

@@ -36,7 +36,7 @@ interface Settings {
   batchItems: number;
   requestTimeoutMs: number;
   scenarios: ScenarioName[];
-  /** Set: the gateway uses that Postgres instead of the embedded one in memory. */
+  /** Set: the gateway uses that Postgres instead of an embedded one in a temporary folder. */
   databaseUrl?: string;
   /** DATABASE_POOL_SIZE for the gateway (BENCH_DATABASE_POOL_SIZE); unset: the gateway default. */
   databasePoolSize?: number;
@@ -369,7 +369,7 @@ async function main(): Promise<void> {
     await checkProvidersLive(gateway.url, gatewayKey);
     console.log(
       `simulators: dms ${sims.dmsUrl}, gep-smart ${sims.gepSmartUrl}; gateway ${gateway.url} ` +
-        `(ready in ${Date.now() - started} ms, ${settings.databaseUrl ? 'DATABASE_URL' : 'embedded Postgres in memory'})`,
+        `(ready in ${Date.now() - started} ms, ${settings.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL 15 (temporary folder)'})`,
     );
 
     const gepToken = await fetchGepToken(sims.gepSmartUrl, keys.gepAuthKey);
@@ -417,7 +417,9 @@ async function main(): Promise<void> {
             node: process.version,
           },
           settings: { ...settings, databaseUrl: settings.databaseUrl ? '(set)' : undefined },
-          database: settings.databaseUrl ? 'DATABASE_URL' : 'embedded Postgres (PGlite) in memory',
+          database: settings.databaseUrl
+            ? 'DATABASE_URL'
+            : 'embedded PostgreSQL 15 (temporary folder)',
           scenarios: stats,
           comparisons,
         },

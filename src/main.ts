@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError, loadAppConfig, type AppConfig } from './config/app-config';
-import { ShutdownState } from './health/shutdown-state';
 import { createApp } from './setup-app';
+import { GracefulShutdown } from './shutdown';
 
-/** After the grace period, how long draining may take before the process exits anyway. */
+/**
+ * After the grace period, how long draining may take before the process exits anyway: longer than
+ * the default upstream deadline (25 s), so a request in flight can finish.
+ */
 const FORCED_EXIT_AFTER_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
@@ -21,6 +24,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await createApp(config);
   const logger = new Logger('Bootstrap');
+  const shutdown = new GracefulShutdown(app, config.shutdownGraceMs, logger);
   if (config.auth.bootstrapApiKey) {
     logger.warn(
       config.auth.bootstrapIsDefault
@@ -31,18 +35,12 @@ async function bootstrap(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   logger.log(`invoice-gateway listening on ${await app.getUrl()} (Swagger UI at /docs)`);
 
-  let stopping = false;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: readiness now fails, draining in-flight requests`);
-    app.get(ShutdownState).begin();
     setTimeout(() => {
       process.stderr.write('invoice-gateway: shutdown took too long, exiting\n');
       process.exit(1);
     }, config.shutdownGraceMs + FORCED_EXIT_AFTER_MS).unref();
-    if (config.shutdownGraceMs > 0) await new Promise((r) => setTimeout(r, config.shutdownGraceMs));
-    await app.close();
+    await shutdown.run(`${signal} received`);
     logger.log('Stopped');
     process.exit(0);
   };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadAppConfig } from '../config/app-config';
-import { Database, findRunningEmbedded } from '../database/database';
+import { Database, runningEmbeddedUrl } from '../database/database';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
 import { SCOPES } from '../gateway/auth/scopes';
 
@@ -23,17 +23,12 @@ export interface CliIo {
 async function openDatabase(env: Record<string, string | undefined>): Promise<Database> {
   const config = loadAppConfig(env);
   const { database } = config;
-  if (!database.url) {
-    const port = await findRunningEmbedded(database.dataDir);
-    if (port !== undefined) {
-      return Database.open({
-        ...database,
-        url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-        poolSize: 2,
-      });
-    }
+  if (!database.url && !database.inMemory) {
+    // a running gateway owns the embedded server of this DATA_DIR: connect to it
+    const url = await runningEmbeddedUrl(database.dataDir);
+    if (url) return Database.open({ ...database, url, poolSize: 2 });
   }
-  return Database.open({ ...database, poolSize: 1 });
+  return Database.open({ ...database, poolSize: 2 });
 }
 
 /** Runs one CLI command; resolves to the process exit code. */

@@ -1,4 +1,10 @@
 import { registerSecrets } from '../logging/secret-values';
+import {
+  readAsyncConfig,
+  readCallbackConfig,
+  type AsyncConfig,
+  type CallbackConfig,
+} from './async-config';
 import { EnvReader } from './env-reader';
 import { readProvidersConfig, type ProvidersConfig } from './providers-config';
 
@@ -19,12 +25,12 @@ export interface AppConfig {
   /** Milliseconds readiness stays 503 before the server stops accepting connections. */
   shutdownGraceMs: number;
   database: {
-    /** Set: that Postgres. Unset: embedded PGlite under `dataDir`. */
+    /** Set: that Postgres. Unset: an embedded PostgreSQL 15 with its data under `dataDir`. */
     url?: string;
     dataDir: string;
-    /** Keep the embedded database in memory (tests). */
+    /** DATA_IN_MEMORY: the embedded server keeps its data in a temporary folder removed at exit. */
     inMemory: boolean;
-    /** Port of the embedded Postgres socket server (0: any free port). */
+    /** Loopback port of the embedded Postgres (0: any free port). */
     embeddedPort: number;
     poolSize: number;
     runMigrations: boolean;
@@ -46,6 +52,9 @@ export interface AppConfig {
     /** How long an Idempotency-Key is remembered. */
     idempotencyTtlMs: number;
   };
+  /** Durable async delivery (`Prefer: respond-async`). */
+  async: AsyncConfig;
+  callbacks: CallbackConfig;
   audit: {
     retentionDays: number;
     retentionIntervalMs: number;
@@ -112,6 +121,8 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       batchMaxItems: r.int('BATCH_MAX_ITEMS', 100, 1, 10_000),
       idempotencyTtlMs: r.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
     },
+    async: readAsyncConfig(r),
+    callbacks: readCallbackConfig(r, production),
     audit: {
       retentionDays: r.int('AUDIT_RETENTION_DAYS', 400, 1, 36500),
       retentionIntervalMs: r.int('AUDIT_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
@@ -131,6 +142,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     p['gep-quantum'].subscriptionKey,
     p['delivery-solutions'].clientSecret,
     p['delivery-solutions'].apiKey,
+    config.callbacks.secret,
   );
   return config;
 }

@@ -11,7 +11,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
-    // gen_random_uuid() is built into Postgres 13+ and PGlite; no extension is installed.
+    // gen_random_uuid() is built into Postgres 13+; no extension is installed.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     synchronize: false,

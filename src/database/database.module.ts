@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { registerSecrets } from '../logging/secret-values';
 import { Database } from './database';
 
 @Global()
@@ -13,12 +14,13 @@ import { Database } from './database';
       useFactory: async (config: AppConfig): Promise<Database> => {
         const logger = new Logger('Database');
         const database = await Database.open(config.database);
+        registerSecrets(database.embeddedPassword);
         logger.log(
-          database.isEmbedded
-            ? config.database.inMemory
-              ? 'Embedded Postgres (PGlite) in memory'
-              : `Embedded Postgres (PGlite) with data in ${config.database.dataDir}`
-            : 'Connected to Postgres from DATABASE_URL',
+          !database.isEmbedded
+            ? 'Connected to Postgres from DATABASE_URL'
+            : config.database.inMemory
+              ? `Embedded PostgreSQL 15 on 127.0.0.1:${database.embeddedPort}, data in a temporary folder removed at exit`
+              : `Embedded PostgreSQL 15 on 127.0.0.1:${database.embeddedPort}, data in ${config.database.dataDir}`,
         );
         return database;
       },

@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import {
+  isAlive,
+  readEmbeddedPassword,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from './embedded-postgres';
 
 export interface DatabaseSettings {
   url?: string;
@@ -19,11 +24,19 @@ export function embeddedInfoFile(dataDir: string): string {
   return resolve(dataDir, 'embedded-postgres.json');
 }
 
+interface EmbeddedInfo {
+  port: number;
+  /** The process that started the server and will stop it. */
+  pid: number;
+}
+
 const MIGRATION_LOCK_ID = 727_274_001;
+/** Connections beyond the pool: the migration lock, the CLI and an operator's psql. */
+const SPARE_CONNECTIONS = 20;
 
 /**
- * The database connection: the configured Postgres, or an embedded one started here. Owns both,
- * so the connection pool always closes before the embedded server stops.
+ * The database connection: the configured Postgres, or an embedded PostgreSQL 15 started here.
+ * Owns both, so the connection pool always closes before the embedded server stops.
  */
 export class Database {
   private constructor(
@@ -36,33 +49,41 @@ export class Database {
     return this.embedded !== undefined;
   }
 
+  /** Where the embedded server listens (for log lines); undefined for DATABASE_URL. */
+  get embeddedPort(): number | undefined {
+    return this.embedded?.port;
+  }
+
+  /** The embedded server's generated password, for log scrubbing; undefined for DATABASE_URL. */
+  get embeddedPassword(): string | undefined {
+    return this.embedded?.password;
+  }
+
   static async open(settings: DatabaseSettings): Promise<Database> {
     let embedded: EmbeddedPostgres | undefined;
     let infoFile: string | undefined;
     let url = settings.url;
     if (!url) {
+      if (!settings.inMemory) await refuseIfInUse(settings.dataDir);
       embedded = await startEmbeddedPostgres({
         dataDir: settings.inMemory ? undefined : settings.dataDir,
         port: settings.embeddedPort,
-        // this process's one connection plus room for the CLI
-        maxConnections: 10,
+        maxConnections: settings.poolSize + SPARE_CONNECTIONS,
       });
       url = embedded.url;
       if (!settings.inMemory) {
         infoFile = embeddedInfoFile(settings.dataDir);
-        await writeFile(infoFile, JSON.stringify({ port: embedded.port, pid: process.pid }));
+        const info: EmbeddedInfo = { port: embedded.port, pid: process.pid };
+        await writeFile(infoFile, JSON.stringify(info));
       }
     }
-    // PGLiteSocketServer runs every connection on PGlite's single session and interleaves their
-    // extended-protocol messages: two connections with parameterised queries in flight corrupt
-    // each other ("portal does not exist", wrong parameter counts). One connection is safe.
-    const poolSize = embedded ? 1 : settings.poolSize;
-    const dataSource = new DataSource(dataSourceOptions(url, poolSize));
+    const dataSource = new DataSource(dataSourceOptions(url, settings.poolSize));
     try {
       await dataSource.initialize();
-      if (settings.runMigrations) await migrate(dataSource, embedded ? undefined : url);
+      if (settings.runMigrations) await migrate(dataSource, url);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
+      if (infoFile) await rm(infoFile, { force: true });
       await embedded?.stop();
       throw error;
     }
@@ -77,16 +98,10 @@ export class Database {
 }
 
 /**
- * Runs pending migrations. On a shared server several replicas may start together, so they
- * take turns under an advisory lock; the embedded server belongs to one process and needs none
- * (and a blocking lock there would stall its single session queue).
+ * Runs pending migrations. Several replicas (or the gateway and the CLI) may start together, so
+ * they take turns under an advisory lock held on a connection of its own.
  */
-async function migrate(dataSource: DataSource, lockUrl: string | undefined): Promise<void> {
-  if (!lockUrl) {
-    await dataSource.runMigrations({ transaction: 'each' });
-    return;
-  }
-  // the lock lives on a connection of its own, so a pool of one can still run the migrations
+async function migrate(dataSource: DataSource, lockUrl: string): Promise<void> {
   const lock = new Client({
     connectionString: lockUrl,
     application_name: 'invoice-gateway-migrations',
@@ -104,16 +119,30 @@ async function migrate(dataSource: DataSource, lockUrl: string | undefined): Pro
   }
 }
 
-/** The port of a gateway's embedded Postgres that is running now, if any. */
-export async function findRunningEmbedded(dataDir: string): Promise<number | undefined> {
+async function readInfo(dataDir: string): Promise<EmbeddedInfo | undefined> {
   try {
-    const info = JSON.parse(await readFile(embeddedInfoFile(dataDir), 'utf8')) as {
-      port: number;
-      pid: number;
-    };
-    process.kill(info.pid, 0);
-    return info.port;
+    return JSON.parse(await readFile(embeddedInfoFile(dataDir), 'utf8')) as EmbeddedInfo;
   } catch {
     return undefined;
   }
+}
+
+/** A live gateway (or CLI) that owns the embedded server of this DATA_DIR must not lose it. */
+async function refuseIfInUse(dataDir: string): Promise<void> {
+  const info = await readInfo(dataDir);
+  if (info && info.pid !== process.pid && isAlive(info.pid)) {
+    throw new Error(
+      `The embedded Postgres in ${resolve(dataDir)} belongs to a running process (pid ${info.pid}, ` +
+        `port ${info.port}): stop it first, or give this process another DATA_DIR`,
+    );
+  }
+}
+
+/** URL of the embedded Postgres a running gateway owns for this DATA_DIR, if any. */
+export async function runningEmbeddedUrl(dataDir: string): Promise<string | undefined> {
+  const info = await readInfo(dataDir);
+  if (!info || !isAlive(info.pid)) return undefined;
+  const password = await readEmbeddedPassword(dataDir);
+  if (!password) return undefined;
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${info.port}/postgres`;
 }

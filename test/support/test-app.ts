@@ -24,8 +24,7 @@ export async function startTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: process.env.DATABASE_URL,
-    // the embedded server must see one connection at a time (see src/database/database.ts)
-    DATABASE_POOL_SIZE: process.env.TEST_DATABASE_EMBEDDED ? '1' : '4',
+    DATABASE_POOL_SIZE: '4',
     DATABASE_RUN_MIGRATIONS: 'false',
     GATEWAY_BOOTSTRAP_API_KEY: TEST_BOOTSTRAP_KEY,
     ...env,
