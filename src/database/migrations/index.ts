@@ -1,5 +1,10 @@
 import { InitialSchema1795257251081 } from './1795257251081-InitialSchema';
 import { OperationCommands1795300000000 } from './1795300000000-OperationCommands';
+import { AsyncDelivery1795400000000 } from './1795400000000-AsyncDelivery';
 
 /** Every migration, oldest first. Register each new one here. */
-export const MIGRATIONS = [InitialSchema1795257251081, OperationCommands1795300000000];
+export const MIGRATIONS = [
+  InitialSchema1795257251081,
+  OperationCommands1795300000000,
+  AsyncDelivery1795400000000,
+];

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
 import { ISO_WITH_ZONE, IsIsoDateTimeWithZone, MAX_AMOUNT } from '../validation/validators';
+import { CallbackUrlProperty } from '../validation/callback-url';
 
 const ISO_DATE_OR_DATE_TIME = new RegExp(`^\\d{4}-\\d{2}-\\d{2}$|${ISO_WITH_ZONE.source}`);
 
@@ -125,6 +126,9 @@ export class CreditMemoStatusUpdateDto extends StatusUpdateBase {
 }
 
 export class InvoiceStatusBatchDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'gep-smart',
@@ -143,6 +147,9 @@ export class InvoiceStatusBatchDto {
 }
 
 export class CreditMemoStatusBatchDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'gep-smart',
@@ -241,6 +248,9 @@ export class RemittanceDto {
 }
 
 export class RemittanceBatchDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'gep-quantum',

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
 import { E164, IsIanaTimeZone, IsIsoDateTimeWithZone, MAX_AMOUNT } from '../validation/validators';
+import { CallbackUrlProperty } from '../validation/callback-url';
 
 const MONEY = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false } as const;
 
@@ -239,6 +240,9 @@ export class LineDto {
 }
 
 export class CreateInvoiceDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiProperty({ enum: PROVIDER_IDS, example: 'dms', description: 'dms or delivery-solutions' })
   @IsIn(PROVIDER_IDS, {
     message: `provider must be one of ${PROVIDER_IDS.join(', ')}`,

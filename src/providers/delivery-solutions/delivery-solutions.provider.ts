@@ -1,4 +1,4 @@
-import type { CircuitStateName, UpstreamHttpFactory } from '@lib/upstream-http';
+import { type CircuitStateName, UpstreamError, type UpstreamHttpFactory } from '@lib/upstream-http';
 import type { DeliverySolutionsSettings } from '../../config/providers-config';
 import type { Endpoint } from '../provider-endpoints';
 import type {
@@ -14,6 +14,7 @@ import type {
   ProviderMode,
 } from '../provider.contract';
 import { DeliverySolutionsClient } from './delivery-solutions.client';
+import { createWasNotProcessed, isDsDuplicateInvoice } from './delivery-solutions.errors';
 import { DS_PROBE_TIMEOUT_MS, probeDeliverySolutions } from './delivery-solutions.health';
 import {
   fromDsInvoiceAnswer,
@@ -88,6 +89,19 @@ export class DeliverySolutionsProvider implements FinanceProvider {
       ctx,
     );
     return fromDsInvoiceAnswer(answer);
+  }
+
+  /** Delivery Solutions keeps one invoice per orderExternalId and answers a second create 422. */
+  isDuplicateCreate(error: unknown): boolean {
+    return isDsDuplicateInvoice(error);
+  }
+
+  /** Anything but a refusal before processing (429, no connection, no token) or a 4xx rejection. */
+  createMayHaveLanded(error: unknown): boolean {
+    if (!(error instanceof UpstreamError)) return true;
+    if (error.kind === 'circuit_open') return false;
+    if (error.kind === 'rejected' && (error.httpStatus ?? 0) >= 400) return false;
+    return !createWasNotProcessed(error);
   }
 
   ping(): Promise<ProbeResult> {
