@@ -158,6 +158,34 @@ describe('chaos: durable async delivery with real processes and a real Postgres'
     expect(bodies.filter((body) => (counts.get(body.reference) ?? 0) < 1)).toEqual([]);
   });
 
+  it('SIGTERM: the worker stops claiming, the running delivery finishes within the grace, the rest waits for the next process', async () => {
+    sims = await startSimulators();
+    await simFaults(sims, 'dms', [{ path: DMS_CREATE, latencyMs: 1000 }]);
+    const first = await gateway({ ASYNC_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '1500' });
+    const run = runId();
+    const bodies = Array.from({ length: 3 }, (_, i) =>
+      dmsInvoice({ reference: `TERM-${run}-${i}` }),
+    );
+    const ids: string[] = [];
+    for (const body of bodies) ids.push(await accept(first, '/v1/invoices', body));
+    await waitUntil(
+      'the first delivery to run',
+      async () => (await db.statusCounts(ids)).running === 1,
+      10_000,
+      20,
+    );
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(await db.statusCounts(ids)).toEqual({ succeeded: 1, queued: 2 });
+
+    await gateway();
+    await waitUntil('the rest to be delivered by the next process', allSucceeded(db, ids), 30_000);
+    const rows = await db.operations(ids);
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1]);
+    const counts = countBy(await processed(sims, DMS_CREATE), 'request_number');
+    expect(bodies.map((body) => counts.get(body.reference))).toEqual([1, 1, 1]);
+  });
+
   describe('on one gateway process', () => {
     let gw: GatewayProcess;
     beforeEach(async () => {

@@ -72,23 +72,28 @@ export class OperationAnswerInterceptor implements NestInterceptor {
 }
 
 /**
- * A mutating route: takes an Idempotency-Key and `Prefer: respond-async`, and answers with an
- * OperationAnswer (202 with the operation when asked to respond async).
+ * A mutating route: takes an Idempotency-Key and answers with an OperationAnswer. The six
+ * business routes also take `Prefer: respond-async` (202 with the operation); the operation
+ * admin routes (replay, resolve) do not.
  */
-export const OperationRoute = () =>
+export const OperationRoute = (options: { respondAsync?: boolean } = {}) =>
   applyDecorators(
     UseInterceptors(OperationAnswerInterceptor),
     ApiHeader(IDEMPOTENCY_HEADER),
-    ApiHeader(PREFER_HEADER),
-    ApiAcceptedResponse({
-      type: OperationDto,
-      description:
-        'Prefer: respond-async: accepted durably; follow the operation at Location (Preference-Applied: respond-async)',
-      headers: {
-        Location: { description: '/v1/operations/{id}', schema: { type: 'string' } },
-        'Preference-Applied': { schema: { type: 'string', enum: ['respond-async'] } },
-      },
-    }),
+    ...(options.respondAsync === false
+      ? []
+      : [
+          ApiHeader(PREFER_HEADER),
+          ApiAcceptedResponse({
+            type: OperationDto,
+            description:
+              'Prefer: respond-async: accepted durably; follow the operation at Location (Preference-Applied: respond-async)',
+            headers: {
+              Location: { description: '/v1/operations/{id}', schema: { type: 'string' } },
+              'Preference-Applied': { schema: { type: 'string', enum: ['respond-async'] } },
+            },
+          }),
+        ]),
   );
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {

@@ -118,7 +118,7 @@ export class OperationsController {
     summary:
       'Queue a failed or dead operation again (a new attempt series; history kept; a batch re-sends only unsettled items)',
   })
-  @OperationRoute()
+  @OperationRoute({ respondAsync: false })
   @ApiAcceptedResponse({ type: OperationDto, description: 'Queued again' })
   @ApiNotFoundResponse({ type: ProblemDetails })
   @ApiConflictResponse({ type: ProblemDetails, description: 'The operation is not failed or dead' })
@@ -136,7 +136,7 @@ export class OperationsController {
     summary:
       'Record the outcome of a failed or dead create settled outside the gateway: the ledger row is written with the given identifiers, the operation ends succeeded',
   })
-  @OperationRoute()
+  @OperationRoute({ respondAsync: false })
   @ApiBody({ type: ResolveOperationDto, examples: RESOLVE_EXAMPLES })
   @ApiOkResponse({ type: OperationDto, description: 'Resolved: succeeded, with resolution' })
   @ApiNotFoundResponse({ type: ProblemDetails })
