@@ -120,7 +120,7 @@ export class OperationRunner {
     visibleTo: string | undefined,
   ): Promise<OperationAnswer> {
     const existing = await this.visible(id, visibleTo);
-    const facts = factsOf(existing);
+    const facts = factsOf(existing, 'replay');
     const queued = await this.operations.requeue(id);
     if (!queued) {
       const now = (await this.operations.findById(id)) ?? existing;
@@ -144,7 +144,7 @@ export class OperationRunner {
     visibleTo: string | undefined,
   ): Promise<OperationAnswer> {
     const existing = await this.visible(id, visibleTo);
-    const facts = factsOf(existing);
+    const facts = factsOf(existing, 'resolve');
     try {
       const resolved = await this.executor.resolve(id, input, visibleTo);
       if (!resolved) throw new ProblemException('not_found', { detail: `No operation ${id}` });

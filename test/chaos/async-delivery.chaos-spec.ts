@@ -45,6 +45,7 @@ describe('chaos: durable async delivery with real processes and a real Postgres'
     await Promise.all(gateways.splice(0).map(stopGateway));
     await sims?.stop();
     sims = undefined;
+    await db.endLeftovers();
   });
 
   const gateway = async (extra: Record<string, string> = {}) => {
@@ -53,18 +54,18 @@ describe('chaos: durable async delivery with real processes and a real Postgres'
     return started;
   };
 
-  it('kill -9 with 100+ async operations in flight: after a restart all succeed, each document stored once', async () => {
+  it('kill -9 with 100+ async operations in flight: after a restart all succeed, each document stored once upstream', async () => {
     sims = await startSimulators();
-    await simFaults(sims, 'dms', [{ path: DMS_CREATE, latencyMs: 250 }]);
+    await simFaults(sims, 'dms', [{ path: DMS_CREATE, latencyMs: 400 }]);
     const first = await gateway({ ASYNC_CONCURRENCY: '8' });
     const run = runId();
-    const bodies = Array.from({ length: 120 }, (_, i) =>
+    const bodies = Array.from({ length: 150 }, (_, i) =>
       dmsInvoice({ reference: `K9-${run}-${i}` }),
     );
-    const ids = await inParallel(bodies, 10, (body) => accept(first, '/v1/invoices', body));
+    const ids = await inParallel(bodies, 20, (body) => accept(first, '/v1/invoices', body));
     await waitUntil(
-      'the first deliveries',
-      async () => ((await db.statusCounts(ids)).succeeded ?? 0) >= 8,
+      'deliveries under way',
+      async () => ((await db.statusCounts(ids)).succeeded ?? 0) >= 1,
       20_000,
       20,
     );
@@ -86,7 +87,7 @@ describe('chaos: durable async delivery with real processes and a real Postgres'
     }
     expect(twice.length).toBeLessThanOrEqual(8);
     const invoiceIds = new Set(rows.map((row) => row.result?.providerInvoiceId));
-    expect(invoiceIds.size).toBe(120);
+    expect(invoiceIds.size).toBe(150);
   });
 
   it('two gateway processes drain 500 operations: one attempt each, each document once upstream', async () => {

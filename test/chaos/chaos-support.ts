@@ -182,6 +182,13 @@ export async function openDatabase() {
       );
       return Object.fromEntries(res.rows.map((r) => [r.status, r.n]));
     },
+    /** Ends what a failed case left waiting, so the next case's gateways do not take it up. */
+    async endLeftovers(): Promise<void> {
+      await client.query(
+        `UPDATE operations SET status = 'failed', lease_expires_at = NULL, next_attempt_at = NULL
+         WHERE status IN ('queued', 'running')`,
+      );
+    },
     close: () => client.end(),
   };
 }
