@@ -316,9 +316,10 @@ export function isAbandoned(operation: OperationEntity, now = Date.now()): boole
   );
 }
 
-function factsOf(row: OperationEntity): OperationFacts {
+/** What a call on an existing operation (replay, resolve) is audited as. */
+function factsOf(row: OperationEntity, action: 'replay' | 'resolve'): OperationFacts {
   return {
-    kind: row.kind,
+    kind: `operation.${action}`,
     provider: row.provider ?? '',
     reference: row.reference,
     operationId: row.id,
