@@ -8,6 +8,7 @@ import {
   dsInvoice,
   injectFault,
   simulatorUrl,
+  statusItem,
   unique,
 } from './support/api';
 import { startCallbackReceiver, waitFor } from './support/callback-receiver';
@@ -317,13 +318,7 @@ describe('durable async delivery (e2e)', () => {
       status: 503,
       count: 1,
     });
-    const item = (documentNumber: string, change: Record<string, unknown> = {}) => ({
-      documentNumber,
-      status: 'ReadyForPayment',
-      invoiceDate: '2026-01-15T10:00:00.000Z',
-      partnerCode: 'PC-1',
-      ...change,
-    });
+    const item = statusItem;
     const updates = [
       item(unique('INV')),
       item(unique('INV'), { invoiceDate: '2999-01-01T00:00:00.000Z' }),

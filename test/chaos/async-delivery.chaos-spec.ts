@@ -1,6 +1,6 @@
 import type { RunningSimulators } from '@lib/simulators';
 import { verifyCallbackSignature } from '../../src/operations/callbacks/callback-signature';
-import { dmsInvoice, dsInvoice } from '../support/api';
+import { dmsInvoice, dsInvoice, statusItem } from '../support/api';
 import { startCallbackReceiver } from '../support/callback-receiver';
 import type { GatewayProcess } from '../support/gateway-process';
 import {
@@ -315,13 +315,7 @@ describe('chaos: durable async delivery with real processes and a real Postgres'
         { path: '/SmartInterfaceAPI/api/Invoice/InvoiceStatusdetails', status: 503, count: 2 },
       ]);
       const run = runId();
-      const item = (documentNumber: string, change: Record<string, unknown> = {}) => ({
-        documentNumber,
-        status: 'ReadyForPayment',
-        invoiceDate: '2026-01-15T10:00:00.000Z',
-        partnerCode: 'PC-1',
-        ...change,
-      });
+      const item = statusItem;
       const updates = [
         item(`INV-${run}-1`),
         item(`INV-${run}-2`, { exceptionType: 'PriceMismatch' }), // rejected locally, never sent

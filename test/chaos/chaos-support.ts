@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
-  DEFAULT_CREDENTIALS,
   simulatorOptionsFromEnv,
   startAllSimulators,
   type LoggedRequest,
   type RunningSimulators,
   type SimulatorId,
 } from '@lib/simulators';
+import { liveProviderEnv } from '../support/live-env';
 import { TEST_BOOTSTRAP_KEY } from '../support/test-app';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
@@ -32,8 +32,6 @@ export function startGateway(
   sims: RunningSimulators,
   extra: Record<string, string> = {},
 ): Promise<GatewayProcess> {
-  const url = (id: SimulatorId) => sims.get(id)!.url;
-  const c = DEFAULT_CREDENTIALS;
   const perProvider = (prefix: string) => ({
     [`${prefix}_TIMEOUT_MS`]: '1500',
     [`${prefix}_DEADLINE_MS`]: '2500',
@@ -54,20 +52,7 @@ export function startGateway(
     CALLBACK_ALLOW_HTTP: 'true',
     CALLBACK_SECRET,
     CALLBACK_MAX_ATTEMPTS: '5',
-    DMS_BASE_URL: url('dms'),
-    DMS_API_KEY: c.dms.apiKey,
-    GEP_SMART_BASE_URL: url('gep-smart'),
-    GEP_SMART_TOKEN_URL: `${url('gep-smart')}/token/gep`,
-    GEP_SMART_AUTH_KEY: c['gep-smart'].authKey,
-    GEP_SMART_SHARED_SECRET: c['gep-smart'].sharedSecret,
-    GEP_QUANTUM_BASE_URL: url('gep-quantum'),
-    GEP_QUANTUM_TOKEN_URL: `${url('gep-quantum')}/SmartAuth2/Token`,
-    GEP_QUANTUM_AUTH_KEY: c['gep-quantum'].authKey,
-    GEP_QUANTUM_SUBSCRIPTION_KEY: c['gep-quantum'].subscriptionKey,
-    DELIVERY_SOLUTIONS_BASE_URL: url('delivery-solutions'),
-    DELIVERY_SOLUTIONS_TOKEN_URL: `${url('delivery-solutions')}/ent-services/security/v1/oauth/token`,
-    DELIVERY_SOLUTIONS_CLIENT_ID: c['delivery-solutions'].clientId,
-    DELIVERY_SOLUTIONS_CLIENT_SECRET: c['delivery-solutions'].clientSecret,
+    ...liveProviderEnv(sims),
     ...perProvider('DMS'),
     ...perProvider('GEP_SMART'),
     ...perProvider('GEP_QUANTUM'),
