@@ -10,6 +10,7 @@ export default tseslint.config(
       '.data/**',
       'eslint.config.mjs',
       'jest.config.js',
+      'jest.chaos.config.js',
     ],
   },
   js.configs.recommended,

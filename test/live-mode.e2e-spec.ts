@@ -9,6 +9,7 @@ import {
 } from '@lib/simulators';
 import { TestApp, startTestApp } from './support/test-app';
 import { auth, dmsInvoice, dsInvoice, injectFault } from './support/api';
+import { liveProviderEnv } from './support/live-env';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,28 +33,12 @@ describe('live mode against standalone simulators (e2e)', () => {
         return true;
       });
     sims = await startAllSimulators(simulatorOptionsFromEnv({}), { port: 0 });
-    const url = (id: 'dms' | 'gep-smart' | 'gep-quantum' | 'delivery-solutions') =>
-      sims.get(id)!.url;
     dmsPort = sims.get('dms')!.port;
-    const c = DEFAULT_CREDENTIALS;
     t = await startTestApp({
       LOG_LEVEL: 'debug',
-      DMS_BASE_URL: url('dms'),
-      DMS_API_KEY: c.dms.apiKey,
+      ...liveProviderEnv(sims),
       DMS_TIMEOUT_MS: '1000',
       DMS_RETRY_MAX_ATTEMPTS: '1',
-      GEP_SMART_BASE_URL: url('gep-smart'),
-      GEP_SMART_TOKEN_URL: `${url('gep-smart')}/token/gep`,
-      GEP_SMART_AUTH_KEY: c['gep-smart'].authKey,
-      GEP_SMART_SHARED_SECRET: c['gep-smart'].sharedSecret,
-      GEP_QUANTUM_BASE_URL: url('gep-quantum'),
-      GEP_QUANTUM_TOKEN_URL: `${url('gep-quantum')}/SmartAuth2/Token`,
-      GEP_QUANTUM_AUTH_KEY: c['gep-quantum'].authKey,
-      GEP_QUANTUM_SUBSCRIPTION_KEY: c['gep-quantum'].subscriptionKey,
-      DELIVERY_SOLUTIONS_BASE_URL: url('delivery-solutions'),
-      DELIVERY_SOLUTIONS_TOKEN_URL: `${url('delivery-solutions')}/ent-services/security/v1/oauth/token`,
-      DELIVERY_SOLUTIONS_CLIENT_ID: c['delivery-solutions'].clientId,
-      DELIVERY_SOLUTIONS_CLIENT_SECRET: c['delivery-solutions'].clientSecret,
     });
   });
 

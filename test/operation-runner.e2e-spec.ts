@@ -94,12 +94,40 @@ describe('OperationRunner (database)', () => {
     expect(second.facts.operationId).toBe(first.facts.operationId);
   });
 
-  it('ends a holder whose lease has passed as abandoned and runs the call again', async () => {
+  it('takes over a sync call whose process died once its lease passed; the retry gets the real outcome', async () => {
+    const key = `k-${randomUUID()}`;
+    const command = create();
+    const first = await runner.run(caller(key), command);
+    // as a process killed mid-call leaves it: running, no answer, its lease over
+    await db.query(
+      `UPDATE operations SET status = 'running', response_status = NULL, result = NULL,
+         lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [first.facts.operationId],
+    );
+    const deadline = Date.now() + 10_000;
+    let recovered = await row(first.facts.operationId!);
+    while (recovered.status === 'running' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      recovered = await row(first.facts.operationId!);
+    }
+    // the worker ran the stored command again: the ledger already holds the same invoice
+    expect(recovered).toMatchObject({ status: 'succeeded', responseStatus: 200, attempts: 2 });
+    expect(recovered.history.slice(-2)).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'abandoned', outcomeUnknown: true }),
+      expect.objectContaining({ attempt: 2, outcome: 'succeeded', httpStatus: 200 }),
+    ]);
+    const retried = await runner.run(caller(key), command);
+    expect(retried).toMatchObject({ status: 200, replayed: true });
+    expect(retried.facts.operationId).toBe(first.facts.operationId);
+    expect(await ledgerRows(command.invoice.reference)).toBe(1);
+  });
+
+  it('ends an abandoned holder without a command (older rows) and runs the call again', async () => {
     const key = `k-${randomUUID()}`;
     const command = create();
     const first = await runner.run(caller(key), command);
     await db.query(
-      `UPDATE operations SET status = 'running', response_status = NULL,
+      `UPDATE operations SET status = 'running', response_status = NULL, command = NULL,
          lease_expires_at = now() - interval '1 second' WHERE id = $1`,
       [first.facts.operationId],
     );

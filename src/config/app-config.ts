@@ -1,3 +1,4 @@
+import { DEFAULT_DEADLINE_MS } from '@lib/upstream-http';
 import { registerSecrets } from '../logging/secret-values';
 import {
   readAsyncConfig,
@@ -68,6 +69,23 @@ export interface AppConfig {
     /** Largest serialized body kept in an audit row; larger ones are truncated. */
     maxBodyBytes: number;
   };
+}
+
+/**
+ * A running operation whose lease has passed is taken over by another worker, so the lease must
+ * outlast the longest upstream call (its deadline, retries included): else a slow call still in
+ * flight would be sent a second time.
+ */
+function checkLeaseOutlastsDeadlines(r: EnvReader, config: AppConfig): void {
+  const providers = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'] as const;
+  for (const id of providers) {
+    const deadlineMs = config.providers[id].http.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    if (deadlineMs >= config.async.leaseMs) {
+      r.problem(
+        `ASYNC_LEASE_MS (${config.async.leaseMs}) must be longer than the ${id} deadline (${deadlineMs} ms): a call still running would be taken over`,
+      );
+    }
+  }
 }
 
 export class ConfigValidationError extends Error {
@@ -145,6 +163,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       maxBodyBytes: r.int('AUDIT_MAX_BODY_BYTES', 64 * 1024, 256, 10 * 1024 * 1024),
     },
   };
+  checkLeaseOutlastsDeadlines(r, config);
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   registerSecrets(
     bootstrapApiKey,

@@ -67,4 +67,23 @@ describe('async delivery and callback settings', () => {
       'CALLBACK_SECRET is too short: expected at least 32 characters in production',
     );
   });
+
+  it('needs a lease longer than every upstream deadline', () => {
+    const problems = problemsOf({ ASYNC_LEASE_MS: '20000', DMS_DEADLINE_MS: '20000' });
+    expect(problems).toEqual([
+      'ASYNC_LEASE_MS (20000) must be longer than the dms deadline (20000 ms): a call still running would be taken over',
+      'ASYNC_LEASE_MS (20000) must be longer than the gep-smart deadline (25000 ms): a call still running would be taken over',
+      'ASYNC_LEASE_MS (20000) must be longer than the gep-quantum deadline (25000 ms): a call still running would be taken over',
+      'ASYNC_LEASE_MS (20000) must be longer than the delivery-solutions deadline (25000 ms): a call still running would be taken over',
+    ]);
+    expect(
+      problemsOf({
+        ASYNC_LEASE_MS: '5000',
+        DMS_DEADLINE_MS: '4000',
+        GEP_SMART_DEADLINE_MS: '4000',
+        GEP_QUANTUM_DEADLINE_MS: '4000',
+        DELIVERY_SOLUTIONS_DEADLINE_MS: '4999',
+      }),
+    ).toEqual([]);
+  });
 });

@@ -10,6 +10,14 @@ export const IDEMPOTENCY_HEADER: ApiHeaderOptions = {
   schema: { type: 'string', maxLength: 255 },
 };
 
+export const PREFER_HEADER: ApiHeaderOptions = {
+  name: 'Prefer',
+  required: false,
+  description:
+    'respond-async: everything that needs no upstream is checked, the operation is stored, and the answer is 202 with the operation (Location: /v1/operations/{id}); the worker delivers it with retries.',
+  schema: { type: 'string', example: 'respond-async' },
+};
+
 /** Request examples drawn from the upstream spec files. */
 export const INVOICE_EXAMPLES: ExamplesObject = {
   dms: {
@@ -126,6 +134,25 @@ export const REMITTANCE_EXAMPLES: ExamplesObject = {
           },
         },
       ],
+    },
+  },
+};
+
+export const RESOLVE_EXAMPLES: ExamplesObject = {
+  dmsManualEntry: {
+    summary: 'DMS invoice entered by hand while DMS was unavailable',
+    value: {
+      note: 'Entered in the DMS portal during the outage (ticket OPS-1234)',
+      providerInvoiceId: 'EINV-2025-001234',
+      providerDocumentNumber: 'DMS-2025-001234',
+      issuedAt: '2025-12-17T10:30:00Z',
+    },
+  },
+  uncertainDeliverySolutions: {
+    summary: 'Delivery Solutions invoice found in its portal after an outcome_uncertain',
+    value: {
+      note: 'Checked in the Delivery Solutions portal: the first create landed',
+      providerInvoiceId: '65a1f0c2e4b0a1b2c3d4e5f6',
     },
   },
 };

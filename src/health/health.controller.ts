@@ -4,6 +4,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../gateway/auth/auth.decorators';
+import { DeliveryWorker } from '../operations/delivery-worker';
 import { ShutdownState } from './shutdown-state';
 
 const DB_PING_TIMEOUT_MS = 1000;
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly shutdown: ShutdownState,
+    private readonly worker: DeliveryWorker,
   ) {}
 
   @Get('live')
@@ -26,7 +28,9 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database reachable (1 s) and not shutting down' })
+  @ApiOperation({
+    summary: 'Readiness: database reachable (1 s), the queue worker polling, and not shutting down',
+  })
   @ApiServiceUnavailableResponse({ description: 'Not ready' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.run(reply, [
@@ -41,6 +45,13 @@ export class HealthController {
             await this.dataSource.query('SELECT 1');
           })
           .withTimeout(DB_PING_TIMEOUT_MS),
+      () => {
+        const status = this.worker.status();
+        const details = { ...status };
+        return status.lastError === undefined && (status.claiming || this.shutdown.isShuttingDown)
+          ? this.indicators.check('worker').up(details)
+          : this.indicators.check('worker').down(details);
+      },
     ]);
   }
 

@@ -15,6 +15,7 @@ export class MetricsService {
   readonly upstreamRetries: Counter<'provider' | 'operation'>;
   readonly upstreamDuration: Histogram<'provider' | 'operation'>;
   private circuitSource?: () => { provider: string; state: string }[];
+  private readonly asyncMetrics = new AsyncDeliveryMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -97,6 +98,81 @@ export class MetricsService {
     );
     if (entry.attempt > 1)
       this.upstreamRetries.inc({ provider: entry.provider, operation: entry.operation });
+  }
+
+  /** Where queue depth and the oldest due age are read at scrape time (the worker sets it). */
+  setQueueSource(source: QueueSource): void {
+    this.asyncMetrics.queueSource = source;
+  }
+
+  /** An async delivery attempt ended: `attempts` is given when the operation reached its end. */
+  recordDelivery(provider: string, outcome: string, attempts?: number): void {
+    this.asyncMetrics.deliveries.inc({ provider, outcome });
+    if (attempts !== undefined) this.asyncMetrics.attempts.observe({ provider }, attempts);
+  }
+
+  recordCallback(outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.asyncMetrics.callbacks.inc({ outcome });
+  }
+}
+
+export interface QueueSource {
+  depth(): Promise<{ provider: string; status: string; count: number }[]>;
+  oldestDue(): Promise<{ provider: string; seconds: number }[]>;
+}
+
+/** Durable async delivery (DESIGN.md section 4): queue, deliveries, attempts, callbacks. */
+class AsyncDeliveryMetrics {
+  queueSource?: QueueSource;
+  readonly deliveries: Counter<'provider' | 'outcome'>;
+  readonly attempts: Histogram<'provider'>;
+  readonly callbacks: Counter<'outcome'>;
+
+  constructor(registry: Registry) {
+    const source = () => this.queueSource;
+    new Gauge({
+      name: 'gateway_queue_depth',
+      help: 'Operations queued or running, per provider and status',
+      labelNames: ['provider', 'status'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await source()?.depth()) ?? []) {
+          this.set({ provider: row.provider, status: row.status }, row.count);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gateway_queue_oldest_due_seconds',
+      help: 'How long the oldest due queued operation of each provider has waited',
+      labelNames: ['provider'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await source()?.oldestDue()) ?? []) {
+          this.set({ provider: row.provider }, row.seconds);
+        }
+      },
+    });
+    this.deliveries = new Counter({
+      name: 'gateway_async_deliveries_total',
+      help: 'Delivery attempts by the queue worker, per provider and outcome (succeeded, failed, dead, retry, deferred, released)',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    });
+    this.attempts = new Histogram({
+      name: 'gateway_async_delivery_attempts',
+      help: 'Attempts an operation took to reach its end, per provider',
+      labelNames: ['provider'],
+      buckets: [1, 2, 3, 4, 6, 8, 12, 20],
+      registers: [registry],
+    });
+    this.callbacks = new Counter({
+      name: 'gateway_callback_deliveries_total',
+      help: 'Callback delivery attempts per outcome (delivered, retry, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
   }
 }
 

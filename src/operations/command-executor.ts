@@ -14,6 +14,7 @@ import {
   knownProblem,
   problemBody,
   ProblemException,
+  validationProblem,
 } from '../problem/problem';
 import type {
   BatchItemResult,
@@ -44,6 +45,7 @@ import {
   type InvoiceCreateCommand,
   type InvoiceUpdateCommand,
 } from './commands';
+import type { OperationAttempt, OperationEntity } from '../database/entities/operation.entity';
 import { KeyedLock } from './keyed-lock';
 import { rejectInvalidDocument, resolveProvider } from './provider-resolver';
 
@@ -51,8 +53,19 @@ import { rejectInvalidDocument, resolveProvider } from './provider-resolver';
 export interface OperationRef {
   id: string;
   requestId: string | null;
+  /** The row's `attempts` after the claim: also the fence its final write is checked against. */
   attempt: number;
+  /** A batch's per-item fate from earlier attempts (the row's `progress`). */
+  progress?: BatchProgress | null;
+  /** Aborts the upstream call (the worker stopping at shutdown). */
+  signal?: AbortSignal;
 }
+
+/** A batch item settled by an attempt: its result and that attempt's number. */
+export type SettledItem = BatchItemResult & { attempt: number };
+
+/** A batch's per-item fate, in input order: null while an item is not settled. */
+export type BatchProgress = (SettledItem | null)[];
 
 /**
  * How running a command ended. `succeeded` is already committed: the operation's final state
@@ -72,6 +85,10 @@ export type ExecutionOutcome =
       problem: ProblemException;
       startedAt: Date;
       durationMs: number;
+      /** The attempt sent something whose fate is unknown (see OperationAttempt.outcomeUnknown). */
+      outcomeUnknown: boolean;
+      /** A batch's per-item fate after this attempt (items it settled kept for the next one). */
+      progress?: BatchProgress;
     };
 
 /**
@@ -108,7 +125,39 @@ export class CommandExecutor {
         problem: problem ?? internalProblem(),
         startedAt: attempt.startedAt,
         durationMs: attempt.elapsedMs(),
+        outcomeUnknown: attempt.outcomeUnknown(error),
+        ...(attempt.progress ? { progress: attempt.progress } : {}),
       };
+    }
+  }
+
+  /**
+   * The checks a command passes before it is accepted for async delivery, exactly those its run
+   * makes before any upstream call: the ledger rules (409 conflict, 422 business_rule_violated)
+   * and the provider's rules on the resolved document. Throws the problem.
+   */
+  async check(command: Command): Promise<void> {
+    switch (command.kind) {
+      case 'invoice.create': {
+        const provider = resolveProvider(this.registry, command.kind, command.provider);
+        const existing = await this.invoices.findByReference(
+          provider.id,
+          command.invoice.reference,
+        );
+        if (existing) await sameInvoiceOrConflict(existing, contentHash(command.invoice));
+        return;
+      }
+      case 'credit-note.create': {
+        const provider = resolveProvider(this.registry, command.kind, command.provider);
+        const prepared = await this.prepareCreditNote(provider, command);
+        if (prepared.existing) await sameCreditNoteOrConflict(prepared.existing, prepared.hash);
+        return;
+      }
+      case 'invoice.update':
+      case 'invoice-status.post':
+      case 'credit-memo-status.post':
+      case 'remittance.post':
+        return; // the services check updates before building the command; batch items settle per item
     }
   }
 
@@ -134,28 +183,132 @@ export class CommandExecutor {
     return this.lock.run(`invoice:${provider.id}:${invoice.reference}`, async () => {
       const existing = await this.invoices.findByReference(provider.id, invoice.reference);
       if (existing) return this.settle(attempt, async () => sameInvoiceOrConflict(existing, hash));
-      const result = await provider.createInvoice!(
+      const result = await attempt
+        .send(provider, () =>
+          provider.createInvoice!(invoice, callContext(attempt, invoice.reference)),
+        )
+        .catch(async (error: unknown) => {
+          throw (await this.uncertainDuplicate(provider, command, error)) ?? error;
+        });
+      const row = invoiceRow(
+        provider,
         invoice,
-        callContext(attempt, invoice.reference),
+        hash,
+        attempt.op.id,
+        fromInvoiceResult(provider.id, result),
       );
-      const row = {
-        provider: provider.id,
-        reference: invoice.reference,
-        contentHash: hash,
-        request: invoice,
-        mock: provider.mode === 'mock',
-        operationId: attempt.op.id,
-        amount: invoice.amount,
-        currency: invoice.currency ?? provider.defaultCurrency ?? null,
-        party: (invoice.party as Record<string, unknown> | undefined) ?? null,
-        ...fromInvoiceResult(provider.id, result),
-      };
       return this.settle(attempt, async (em) => {
         const saved = await this.invoices.insertOrExisting(row, em);
         // a concurrent create with the same reference (another replica) won the race
         if (!saved.inserted) return sameInvoiceOrConflict(saved.row, hash);
         return { responseStatus: 201, result: toInvoiceAnswer(saved.row) };
       });
+    });
+  }
+
+  /**
+   * An operator records the outcome of a `failed` or `dead` create settled outside the gateway
+   * (the upstream was unavailable, or the outcome was uncertain): the ledger row is written with
+   * the identifiers given, under the same ledger rules as a run, and the operation ends
+   * `succeeded` with the resolution, in one transaction. Undefined for an unknown operation.
+   */
+  async resolve(
+    operationId: string,
+    input: ResolutionInput,
+    visibleTo: string | undefined,
+  ): Promise<OperationEntity | undefined> {
+    const done = await this.operations.resolveWith(operationId, async (row, em) => {
+      if (visibleTo && row.clientId !== visibleTo) throw notFound(operationId);
+      if (row.status !== 'failed' && row.status !== 'dead') {
+        throw new ProblemException('conflict', {
+          detail: `Operation ${operationId} is ${row.status}: only failed or dead operations can be resolved`,
+        });
+      }
+      const command = row.command as Command | null;
+      if (command?.kind !== 'invoice.create' && command?.kind !== 'credit-note.create') {
+        throw new ProblemException('unsupported_operation', {
+          detail: `Operation ${operationId} is ${row.kind}: only creates (invoice.create, credit-note.create) are resolved with identifiers; replay it instead`,
+        });
+      }
+      const provider = resolveProvider(this.registry, command.kind, command.provider);
+      const upstream = {
+        status: 'resolved',
+        issuedAt: input.issuedAt ? new Date(input.issuedAt) : null,
+        documentUrl: null,
+        upstreamResponse: null,
+      };
+      let result: InvoiceAnswer | CreditNoteAnswer;
+      if (command.kind === 'invoice.create') {
+        requireField(input.providerInvoiceId, 'providerInvoiceId');
+        const invoice = command.invoice;
+        const hash = contentHash(invoice);
+        const saved = await this.invoices.insertOrExisting(
+          invoiceRow(provider, invoice, hash, operationId, {
+            ...upstream,
+            providerInvoiceId: input.providerInvoiceId!,
+            providerDocumentNumber: input.providerDocumentNumber ?? null,
+          }),
+          em,
+        );
+        if (!saved.inserted) {
+          throw new ProblemException('conflict', {
+            detail: `The ledger already holds invoice ${saved.row.id} for ${provider.id} reference ${invoice.reference}`,
+          });
+        }
+        result = toInvoiceAnswer(saved.row);
+      } else {
+        requireField(input.providerCreditNoteId, 'providerCreditNoteId');
+        const { invoice, note, hash, existing } = await this.prepareCreditNote(provider, command);
+        if (existing) {
+          throw new ProblemException('conflict', {
+            detail: `Invoice ${note.providerInvoiceId} has a credit note already (${existing.providerCreditNoteId ?? existing.id})`,
+          });
+        }
+        const saved = await this.creditNotes.insertOrExisting(
+          creditNoteRow(provider, command, invoice, note, hash, operationId, {
+            ...upstream,
+            providerCreditNoteId: input.providerCreditNoteId!,
+          }),
+          em,
+        );
+        if (!saved.inserted)
+          throw new ProblemException('conflict', { detail: 'credit note exists' });
+        result = toCreditNoteAnswer(saved.row);
+      }
+      const final: OperationFinal = {
+        status: 'succeeded',
+        responseStatus: 201,
+        result,
+        lastError: row.lastError,
+        releaseKey: false,
+        attempt: null,
+        resolution: { by: input.by, at: new Date().toISOString(), note: input.note },
+      };
+      return { value: true, final };
+    });
+    return done ? ((await this.operations.findById(operationId)) ?? undefined) : undefined;
+  }
+
+  /**
+   * A create the upstream refuses as a duplicate although the ledger has no such document: if an
+   * earlier attempt's outcome is unknown, that attempt may have created it, and the gateway
+   * cannot tell (the upstream does not give the first document back). Neither a silent success
+   * nor a second document: the operation fails `outcome_uncertain` for an operator to resolve.
+   */
+  private async uncertainDuplicate(
+    provider: FinanceProvider,
+    command: InvoiceCreateCommand,
+    error: unknown,
+  ): Promise<ProblemException | undefined> {
+    if (!provider.isDuplicateCreate?.(error)) return undefined;
+    const reference = command.invoice.reference;
+    if (!(await this.operations.hadUnknownOutcome(provider.id, command.kind, reference))) {
+      return undefined; // nothing of ours can have landed: the upstream's rejection stands
+    }
+    const upstream = knownProblem(error)?.init.upstream;
+    return new ProblemException('outcome_uncertain', {
+      detail: `${provider.id} already holds an invoice for reference ${reference}, which an earlier attempt whose answer was lost may have created; the gateway cannot confirm it. Record the outcome with POST /v1/operations/{id}/resolve`,
+      ...(upstream ? { upstream } : {}),
     });
   }
 
@@ -171,10 +324,8 @@ export class CommandExecutor {
       existing.request as CanonicalInvoice,
       command.changes,
     );
-    const result = await provider.updateInvoice!(
-      providerInvoiceId,
-      update,
-      callContext(attempt, existing.reference),
+    const result = await attempt.send(provider, () =>
+      provider.updateInvoice!(providerInvoiceId, update, callContext(attempt, existing.reference)),
     );
     const changes = fromInvoiceResult(provider.id, result);
     return this.settle(attempt, async (em) => {
@@ -200,33 +351,14 @@ export class CommandExecutor {
     return this.lock.run(
       `credit-note:${provider.id}:${request.invoiceId ?? request.providerInvoiceId}`,
       async () => {
-        const invoice = await this.findInvoice(provider, command);
-        const providerInvoiceId = invoice?.providerInvoiceId ?? request.providerInvoiceId!;
-        if (invoice) checkAgainstInvoice(invoice, command);
-        const note: CanonicalCreditNote = {
-          provider: provider.id,
-          reference: request.reference,
-          providerInvoiceId,
-          party: { code: request.party.code, name: request.party.name },
-          amount: request.amount,
-          reason: request.reason,
-          ...(request.description !== undefined ? { description: request.description } : {}),
-        };
-        rejectInvalidDocument(provider.validateCreditNote?.(note) ?? []);
-        const hash = contentHash(note);
-        const existing = await this.creditNotes.findByInvoice(provider.id, providerInvoiceId);
+        const { invoice, note, hash, existing } = await this.prepareCreditNote(provider, command);
         if (existing) {
           return this.settle(attempt, async () => sameCreditNoteOrConflict(existing, hash));
         }
-        const result = await provider.createCreditNote!(
-          note,
-          callContext(attempt, request.reference),
+        const result = await attempt.send(provider, () =>
+          provider.createCreditNote!(note, callContext(attempt, request.reference)),
         );
-        const row = {
-          provider: provider.id,
-          reference: request.reference,
-          invoiceId: invoice?.id ?? null,
-          providerInvoiceId,
+        const row = creditNoteRow(provider, command, invoice, note, hash, attempt.op.id, {
           providerCreditNoteId: upstreamId(
             provider.id,
             'credit note id',
@@ -234,17 +366,9 @@ export class CommandExecutor {
           ),
           status: result.status,
           issuedAt: parseDate(result.issuedAt),
-          amount: request.amount,
-          reason: request.reason,
-          description: request.description ?? null,
-          party: { ...note.party },
           documentUrl: result.documentUrl ?? null,
-          contentHash: hash,
-          request: note,
           upstreamResponse: result.raw,
-          mock: provider.mode === 'mock',
-          operationId: attempt.op.id,
-        };
+        });
         return this.settle(attempt, async (em) => {
           const saved = await this.creditNotes.insertOrExisting(row, em);
           if (!saved.inserted) return sameCreditNoteOrConflict(saved.row, hash);
@@ -252,6 +376,30 @@ export class CommandExecutor {
         });
       },
     );
+  }
+
+  /**
+   * A credit note checked against the ledger before any upstream call: its invoice (known, same
+   * dealer, amount within), the provider's rules, and the credit note already stored, if any.
+   */
+  private async prepareCreditNote(provider: FinanceProvider, command: CreditNoteCreateCommand) {
+    const request = command.creditNote;
+    const invoice = await this.findInvoice(provider, command);
+    const providerInvoiceId = invoice?.providerInvoiceId ?? request.providerInvoiceId!;
+    if (invoice) checkAgainstInvoice(invoice, command);
+    const note: CanonicalCreditNote = {
+      provider: provider.id,
+      reference: request.reference,
+      providerInvoiceId,
+      party: { code: request.party.code, name: request.party.name },
+      amount: request.amount,
+      reason: request.reason,
+      ...(request.description !== undefined ? { description: request.description } : {}),
+    };
+    rejectInvalidDocument(provider.validateCreditNote?.(note) ?? []);
+    const hash = contentHash(note);
+    const existing = await this.creditNotes.findByInvoice(provider.id, providerInvoiceId);
+    return { invoice, note, hash, existing };
   }
 
   /** The ledger invoice, or undefined for a providerInvoiceId the ledger does not know. */
@@ -288,21 +436,32 @@ export class CommandExecutor {
 
   /**
    * Items failing the provider's documented rules are `rejected` without being sent; the rest
-   * go upstream in one call; results keep input order.
+   * go upstream in one call. Items settled by an earlier attempt are not sent again; an item the
+   * upstream failed transiently stays unsettled (an async attempt then fails transiently with
+   * the items it settled kept; a sync answer reports it rejected). Results keep input order,
+   * each with the attempt that settled it.
    */
   private async postBatch(attempt: Attempt, command: BatchCommand) {
     const provider = resolveProvider(this.registry, command.kind, command.provider);
     const now = new Date(command.acceptedAt);
-    const results: (BatchItemResult | undefined)[] = command.items.map((_, index) => {
-      const errors = validateBatchItem(provider, command, index, now);
-      return errors.length
-        ? { key: batchItemKey(command, index), status: 'rejected', errors }
-        : undefined;
-    });
-    const unsettled = (index: number) => results[index] === undefined;
-    const toSend = results.filter((_, index) => unsettled(index)).length;
+    const number = attempt.op.attempt;
+    const progress: BatchProgress =
+      attempt.op.progress && attempt.op.progress.length === command.items.length
+        ? [...attempt.op.progress]
+        : command.items.map((_, index) => {
+            const errors = validateBatchItem(provider, command, index, now);
+            return errors.length
+              ? { key: batchItemKey(command, index), status: 'rejected', errors, attempt: number }
+              : null;
+          });
+    attempt.progress = progress;
+    const toSend = progress.filter((item) => item === null).length;
+    const retrying: BatchItemResult[] = [];
     if (toSend > 0) {
-      const sent = await sendBatch(provider, command, unsettled, callContext(attempt, null));
+      const unsettled = new Set(progress.flatMap((item, index) => (item ? [] : [index])));
+      const sent = await attempt.send(provider, () =>
+        sendBatch(provider, command, (index) => unsettled.has(index), callContext(attempt, null)),
+      );
       if (sent.items.length !== toSend) {
         throw new ProblemException('upstream_unavailable', {
           status: 502,
@@ -316,10 +475,27 @@ export class CommandExecutor {
         });
       }
       let next = 0;
-      for (let i = 0; i < results.length; i++)
-        if (results[i] === undefined) results[i] = sent.items[next++];
+      for (let i = 0; i < progress.length; i++) {
+        if (progress[i] !== null) continue;
+        const item = sent.items[next++];
+        if (item.transient) retrying.push(item);
+        else progress[i] = { ...item, attempt: number };
+      }
     }
-    const merged = results as BatchItemResult[];
+    attempt.sentItems = toSend;
+    if (retrying.length > 0 && attempt.op.progress !== undefined) {
+      // delivered by the worker: the settled items are kept, the others go again later
+      throw new PartialBatch(provider.id, retrying);
+    }
+    let transientIndex = 0;
+    const merged: SettledItem[] = progress.map(
+      (item) =>
+        item ?? {
+          ...retrying[transientIndex++],
+          status: 'rejected',
+          attempt: number,
+        },
+    );
     const answer: BatchAnswer = {
       provider: provider.id,
       accepted: merged.filter((r) => r.status === 'accepted').length,
@@ -327,12 +503,13 @@ export class CommandExecutor {
       results: merged,
       operationId: attempt.op.id,
     };
-    return this.settle(attempt, async () => ({ responseStatus: 200, result: answer }));
+    return this.settle(attempt, async () => ({ responseStatus: 200, result: answer }), progress);
   }
 
   /**
    * Commits the operation's success with whatever `work` writes to the ledger, in one
-   * transaction. A problem thrown by `work` rolls the ledger writes back and fails the attempt.
+   * transaction. A problem thrown by `work` rolls the ledger writes back and fails the attempt;
+   * so does a lost claim (another process took the operation over after this one's lease).
    */
   private async settle(
     attempt: Attempt,
@@ -340,8 +517,9 @@ export class CommandExecutor {
       responseStatus: number;
       result: InvoiceAnswer | CreditNoteAnswer | BatchAnswer;
     }>,
+    progress?: BatchProgress,
   ): Promise<ExecutionOutcome> {
-    return this.operations.settle(attempt.op.id, async (em) => {
+    return this.operations.settle(attempt.op, async (em) => {
       const { responseStatus, result } = await work(em);
       const final: OperationFinal = {
         status: 'succeeded',
@@ -350,58 +528,132 @@ export class CommandExecutor {
         lastError: null,
         releaseKey: false,
         attempt: attempt.entry('succeeded', responseStatus),
+        ...(progress ? { progress } : {}),
       };
       return { value: { status: 'succeeded' as const, responseStatus, result }, final };
     });
   }
 }
 
-/** Timing of one attempt, for the operation's history. */
+/**
+ * An async batch attempt that settled some items while the upstream failed others transiently:
+ * the attempt fails transiently, and its progress (Attempt.progress) is kept for the next one.
+ */
+export class PartialBatch extends ProblemException {
+  constructor(provider: string, failed: BatchItemResult[]) {
+    super('upstream_unavailable', {
+      status: 503,
+      detail: `${provider} failed ${failed.length} item(s) transiently: ${failed.map((f) => f.key).join(', ')}; they are sent again`,
+      upstream: {
+        provider,
+        code: 'ITEMS_FAILED_TRANSIENTLY',
+        message: failed
+          .flatMap((f) => f.errors.map((e) => `${f.key}: ${e.message}`))
+          .join('; ')
+          .slice(0, 500),
+        transient: true,
+      },
+    });
+  }
+}
+
+/** What an operator gives to resolve an operation (POST /v1/operations/{id}/resolve). */
+export interface ResolutionInput {
+  /** Who resolved it (the API client's name). */
+  by: string;
+  note: string;
+  providerInvoiceId?: string;
+  providerDocumentNumber?: string;
+  providerCreditNoteId?: string;
+  /** ISO-8601 */
+  issuedAt?: string;
+}
+
+function requireField(value: string | undefined, path: string): void {
+  if (value) return;
+  throw validationProblem([
+    { path, code: 'isDefined', message: `${path} is required to resolve this operation` },
+  ]);
+}
+
+function notFound(operationId: string): ProblemException {
+  return new ProblemException('not_found', { detail: `No operation ${operationId}` });
+}
+
+/** Timing of one attempt, for the operation's history, and whether it sent anything upstream. */
 export class Attempt {
   readonly startedAt = new Date();
+  private provider?: FinanceProvider;
+  /** Batch items this attempt sent. */
+  sentItems?: number;
+  /** A batch's per-item fate as this attempt leaves it (kept when it fails). */
+  progress?: BatchProgress;
 
   constructor(readonly op: OperationRef) {}
+
+  /** Makes the upstream call: from here a failure may leave something behind upstream. */
+  send<T>(provider: FinanceProvider, call: () => Promise<T>): Promise<T> {
+    this.provider = provider;
+    return call();
+  }
+
+  /**
+   * Whether a failure leaves the upstream's state unknown: only for providers that cannot take
+   * a create twice (the others deduplicate, so sending again is safe), and only once sent.
+   */
+  outcomeUnknown(error: unknown): boolean {
+    return this.provider?.createMayHaveLanded?.(error) ?? false;
+  }
 
   elapsedMs(): number {
     return Date.now() - this.startedAt.getTime();
   }
 
-  entry(outcome: 'succeeded' | 'failed', httpStatus: number, code?: string, message?: string) {
+  entry(outcome: 'succeeded' | 'failed', httpStatus: number): OperationAttempt {
     return {
       attempt: this.op.attempt,
       at: this.startedAt.toISOString(),
       durationMs: this.elapsedMs(),
       outcome,
       httpStatus,
-      ...(code ? { code } : {}),
-      ...(message ? { message } : {}),
+      ...(this.sentItems !== undefined ? { sent: this.sentItems } : {}),
     };
   }
+}
+
+export type FailedOutcome = Extract<ExecutionOutcome, { status: 'failed' }>;
+
+/** The history entry of a failed attempt. */
+export function failedAttempt(op: OperationRef, outcome: FailedOutcome): OperationAttempt {
+  return {
+    attempt: op.attempt,
+    at: outcome.startedAt.toISOString(),
+    durationMs: outcome.durationMs,
+    outcome: 'failed',
+    httpStatus: outcome.problem.status,
+    code: outcome.problem.init.upstream?.code ?? outcome.problem.code,
+    message: outcome.problem.message,
+    ...(outcome.outcomeUnknown ? { outcomeUnknown: true } : {}),
+  };
 }
 
 /** What a failed attempt stores: the problem body answered, and its history entry. */
 export function failedFinal(
   op: OperationRef,
-  outcome: Extract<ExecutionOutcome, { status: 'failed' }>,
+  outcome: FailedOutcome,
   requestId: string,
   releaseKey: boolean,
+  status: 'failed' | 'dead' = 'failed',
 ): OperationFinal {
   const body = problemBody(outcome.problem, requestId);
   return {
-    status: 'failed',
+    status,
     responseStatus: outcome.problem.status,
     result: releaseKey ? null : body,
     lastError: body,
     releaseKey,
-    attempt: {
-      attempt: op.attempt,
-      at: outcome.startedAt.toISOString(),
-      durationMs: outcome.durationMs,
-      outcome: 'failed',
-      httpStatus: outcome.problem.status,
-      code: outcome.problem.init.upstream?.code ?? outcome.problem.code,
-      message: outcome.problem.message,
-    },
+    attempt: failedAttempt(op, outcome),
+    ...(outcome.progress ? { progress: outcome.progress } : {}),
   };
 }
 
@@ -410,6 +662,63 @@ function callContext(attempt: Attempt, reference: string | null): CallContext {
     requestId: attempt.op.requestId ?? undefined,
     operationId: attempt.op.id,
     ...(reference !== null ? { reference } : {}),
+    ...(attempt.op.signal ? { signal: attempt.op.signal } : {}),
+  };
+}
+
+/** The ledger row of a credit note, with what the upstream (or an operator) said about it. */
+function creditNoteRow(
+  provider: FinanceProvider,
+  command: CreditNoteCreateCommand,
+  invoice: InvoiceEntity | undefined,
+  note: CanonicalCreditNote,
+  hash: string,
+  operationId: string,
+  upstream: {
+    providerCreditNoteId: string | null;
+    status: string;
+    issuedAt: Date | null;
+    documentUrl: string | null;
+    upstreamResponse: unknown;
+  },
+) {
+  const request = command.creditNote;
+  return {
+    provider: provider.id,
+    reference: request.reference,
+    invoiceId: invoice?.id ?? null,
+    providerInvoiceId: note.providerInvoiceId,
+    amount: request.amount,
+    reason: request.reason,
+    description: request.description ?? null,
+    party: { ...note.party },
+    contentHash: hash,
+    request: note,
+    mock: provider.mode === 'mock',
+    operationId,
+    ...upstream,
+  };
+}
+
+/** The ledger row of a created invoice, with what the upstream (or an operator) said about it. */
+function invoiceRow(
+  provider: FinanceProvider,
+  invoice: CanonicalInvoice,
+  hash: string,
+  operationId: string,
+  upstream: ReturnType<typeof fromInvoiceResult>,
+) {
+  return {
+    provider: provider.id,
+    reference: invoice.reference,
+    contentHash: hash,
+    request: invoice,
+    mock: provider.mode === 'mock',
+    operationId,
+    amount: invoice.amount,
+    currency: invoice.currency ?? provider.defaultCurrency ?? null,
+    party: (invoice.party as Record<string, unknown> | undefined) ?? null,
+    ...upstream,
   };
 }
 

@@ -6,10 +6,18 @@ import {
   OperationsRepository,
   type OperationFinal,
 } from '../database/repositories/operations.repository';
-import { PROBLEM_CONTENT_TYPE, problemBody, ProblemException } from '../problem/problem';
+import {
+  PROBLEM_CONTENT_TYPE,
+  problemBody,
+  ProblemException,
+  validationProblem,
+} from '../problem/problem';
+import { CallbackRefused, checkCallbackUrl } from './callbacks/callback-policy';
 import { canonicalJson, sha256 } from './canonical-json';
-import { CommandExecutor, failedFinal } from './command-executor';
+import { CommandExecutor, failedFinal, type ResolutionInput } from './command-executor';
 import { type Command, commandIdentity, referenceOf } from './commands';
+import { DeliveryWorker } from './delivery-worker';
+import { operationView } from './operation-view';
 
 /** Who asks for an operation, as plain values (the HTTP layer reads them off the request). */
 export interface Caller {
@@ -18,6 +26,10 @@ export interface Caller {
   requestId: string;
   /** The Idempotency-Key, already checked for form. */
   idempotencyKey?: string;
+  /** `Prefer: respond-async`: accept durably and answer 202 with the operation. */
+  respondAsync?: boolean;
+  /** Where the operation answer is POSTed when the operation ends (checked here). */
+  callbackUrl?: string;
 }
 
 /** What the operation is about (the audit row of the call names it). */
@@ -40,20 +52,18 @@ export interface OperationAnswer {
   facts: OperationFacts;
 }
 
-/**
- * A `running` operation whose lease passed has lost its process (a sync call is bounded by its
- * upstream deadline, 25 s by default, far below it). The async worker sets its own lease.
- */
-export const OPERATION_LEASE_MS = 5 * 60_000;
-
 /** Tries at claiming a key before answering "in flight" (each lost race re-reads the holder). */
 const CLAIM_TRIES = 3;
 
 /**
- * Runs a command as an operation, inline: the row is written (under a lease) before anything
- * is sent upstream, the Idempotency-Key is honoured (replay, reuse, in flight, expired and
- * abandoned holders), the executor runs the command, and the outcome is stored for replay.
- * Transient failures (5xx) free the key so the caller can retry with it.
+ * Runs a command as an operation. Sync: the row is written (under a lease of ASYNC_LEASE_MS,
+ * longer than any upstream deadline) before anything is sent upstream, the executor runs the
+ * command inline, and the outcome is stored for replay; transient failures (5xx) free the key so
+ * the caller can retry with it. A sync call whose process dies is a stored command like any
+ * other: the worker takes it over when its lease ends, and the caller retrying with the same key
+ * gets the real outcome. Async (`Prefer: respond-async`): everything that needs no upstream is
+ * checked, then the row is committed `queued` and the answer is 202 with the operation.
+ * Both honour the Idempotency-Key (replay, reuse, in flight, expired holders).
  */
 @Injectable()
 export class OperationRunner {
@@ -62,6 +72,7 @@ export class OperationRunner {
   constructor(
     private readonly operations: OperationsRepository,
     private readonly executor: CommandExecutor,
+    private readonly worker: DeliveryWorker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,10 +82,16 @@ export class OperationRunner {
       provider: command.provider,
       reference: referenceOf(command),
     };
+    if (caller.callbackUrl !== undefined) await this.checkCallback(caller.callbackUrl);
+    if (caller.respondAsync) await this.executor.check(command);
     const claim = await this.claim(caller, command, facts);
     if ('answer' in claim) return claim.answer;
     const operation = claim.operation;
     facts.operationId = operation.id;
+    if (operation.status === 'queued') {
+      this.worker.wake();
+      return accepted(operation, false, facts);
+    }
 
     const op = { id: operation.id, requestId: caller.requestId, attempt: operation.attempts };
     const outcome = await this.executor.execute(op, command);
@@ -88,11 +105,74 @@ export class OperationRunner {
       };
     }
     const problem = outcome.problem;
-    await this.record(
-      operation.id,
-      failedFinal(op, outcome, caller.requestId, problem.status >= 500),
-    );
+    await this.record(op, failedFinal(op, outcome, caller.requestId, problem.status >= 500));
     return problemAnswer(problem, caller.requestId, facts);
+  }
+
+  /**
+   * Queues a `failed` or `dead` operation again (a new attempt series; the history keeps the
+   * old attempts; a batch re-sends only the items not yet settled): 202 with the operation.
+   * Another status is 409 conflict. `visibleTo` limits it to one client's operations.
+   */
+  async replayOperation(
+    caller: Caller,
+    id: string,
+    visibleTo: string | undefined,
+  ): Promise<OperationAnswer> {
+    const existing = await this.visible(id, visibleTo);
+    const facts = factsOf(existing, 'replay');
+    const queued = await this.operations.requeue(id);
+    if (!queued) {
+      const now = (await this.operations.findById(id)) ?? existing;
+      return problemAnswer(
+        new ProblemException('conflict', {
+          detail: `Operation ${id} is ${now.status}: only failed or dead operations can be replayed`,
+        }),
+        caller.requestId,
+        facts,
+      );
+    }
+    this.worker.wake();
+    return accepted(queued, false, facts);
+  }
+
+  /** An operator's resolution of a failed or dead create (see CommandExecutor.resolve): 200. */
+  async resolveOperation(
+    caller: Caller,
+    id: string,
+    input: ResolutionInput,
+    visibleTo: string | undefined,
+  ): Promise<OperationAnswer> {
+    const existing = await this.visible(id, visibleTo);
+    const facts = factsOf(existing, 'resolve');
+    try {
+      const resolved = await this.executor.resolve(id, input, visibleTo);
+      if (!resolved) throw new ProblemException('not_found', { detail: `No operation ${id}` });
+      return { status: 200, body: operationView(resolved), headers: {}, replayed: false, facts };
+    } catch (error) {
+      if (error instanceof ProblemException) return problemAnswer(error, caller.requestId, facts);
+      throw error;
+    }
+  }
+
+  private async visible(id: string, visibleTo: string | undefined): Promise<OperationEntity> {
+    const row = await this.operations.findById(id);
+    if (!row || (visibleTo && row.clientId !== visibleTo)) {
+      throw new ProblemException('not_found', { detail: `No operation ${id}` });
+    }
+    return row;
+  }
+
+  /** A callback URL the policy refuses is a 400 naming `callbackUrl`, before anything is stored. */
+  private async checkCallback(url: string): Promise<void> {
+    try {
+      await checkCallbackUrl(url, this.config.callbacks);
+    } catch (error) {
+      if (!(error instanceof CallbackRefused)) throw error;
+      throw validationProblem([
+        { path: 'callbackUrl', code: 'callbackRefused', message: `callbackUrl ${error.reason}` },
+      ]);
+    }
   }
 
   /**
@@ -105,7 +185,12 @@ export class OperationRunner {
     facts: OperationFacts,
   ): Promise<{ operation: OperationEntity } | { answer: OperationAnswer }> {
     const key = caller.idempotencyKey;
-    const requestHash = sha256(canonicalJson(commandIdentity(command)));
+    const identity = commandIdentity(command);
+    const requestHash = sha256(
+      canonicalJson(
+        caller.callbackUrl ? { command: identity, callbackUrl: caller.callbackUrl } : identity,
+      ),
+    );
     const init = {
       clientId: caller.clientId,
       kind: command.kind,
@@ -115,10 +200,13 @@ export class OperationRunner {
       requestHash,
       requestId: caller.requestId,
       command,
+      callbackUrl: caller.callbackUrl ?? null,
       expiresAt: key ? new Date(Date.now() + this.config.api.idempotencyTtlMs) : null,
     };
     for (let tries = 0; tries < CLAIM_TRIES; tries++) {
-      const operation = await this.operations.insertRunning(init, OPERATION_LEASE_MS);
+      const operation = caller.respondAsync
+        ? await this.operations.insertQueued(init)
+        : await this.operations.insertRunning(init, this.config.async.leaseMs);
       if (operation) return { operation };
       const existing = key ? await this.operations.findByKey(caller.clientId, key) : null;
       if (!existing) continue; // released meanwhile: try again
@@ -126,19 +214,21 @@ export class OperationRunner {
         await this.operations.releaseExpiredKey(existing.id);
         continue;
       }
-      if (isAbandoned(existing)) {
-        // its process died mid-call: the outcome is unknown, the key is free again
+      if (isAbandoned(existing) && existing.command === null) {
+        // a row older than commands whose process died: nothing to run again, the key is freed
         await this.operations.abandon(existing.id, {
           code: 'abandoned',
           detail: 'no outcome was recorded before the lease ended',
         });
         continue;
       }
+      // (an abandoned call with a command is the worker's: it is answered "in flight" until then)
+      const found = { ...facts, operationId: existing.id };
       return {
-        answer: this.replay(existing, requestHash, caller.requestId, {
-          ...facts,
-          operationId: existing.id,
-        }),
+        answer:
+          caller.respondAsync && existing.requestHash === requestHash
+            ? accepted(existing, true, found)
+            : this.replay(existing, requestHash, caller.requestId, found),
       };
     }
     return {
@@ -157,12 +247,12 @@ export class OperationRunner {
    * Stores a failed attempt. The caller's answer does not depend on it: a failure is logged,
    * and the row stays `running` until its lease ends (then its key is freed).
    */
-  private async record(operationId: string, final: OperationFinal): Promise<void> {
+  private async record(op: { id: string; attempt: number }, final: OperationFinal): Promise<void> {
     try {
-      await this.operations.finish(operationId, final);
+      await this.operations.finish(op.id, final, undefined, op);
     } catch (error) {
       this.logger.error(
-        { err: error, operationId },
+        { err: error, operationId: op.id },
         'Could not record the outcome of an operation',
       );
     }
@@ -224,6 +314,34 @@ export function isAbandoned(operation: OperationEntity, now = Date.now()): boole
     operation.leaseExpiresAt !== null &&
     operation.leaseExpiresAt.getTime() < now
   );
+}
+
+/** What a call on an existing operation (replay, resolve) is audited as. */
+function factsOf(row: OperationEntity, action: 'replay' | 'resolve'): OperationFacts {
+  return {
+    kind: `operation.${action}`,
+    provider: row.provider ?? '',
+    reference: row.reference,
+    operationId: row.id,
+  };
+}
+
+/** 202: the operation is stored; its answer says where to follow it. */
+function accepted(
+  operation: OperationEntity,
+  replayed: boolean,
+  facts: OperationFacts,
+): OperationAnswer {
+  return {
+    status: 202,
+    body: operationView(operation),
+    headers: {
+      location: `/v1/operations/${operation.id}`,
+      'preference-applied': 'respond-async',
+    },
+    replayed,
+    facts,
+  };
 }
 
 function problemAnswer(

@@ -211,6 +211,11 @@ export interface BatchItemResult {
   interfaceStatus?: string;
   documentUrl?: string;
   errors: ItemError[];
+  /**
+   * The upstream failed this item transiently (it may succeed when sent again): the async
+   * worker re-sends only such items; a sync answer reports them `rejected` with their errors.
+   */
+  transient?: boolean;
 }
 
 export interface BatchResult {
@@ -278,6 +283,18 @@ export interface FinanceProvider {
   ): PreparedUpdate;
   /** The currency the ledger records for an invoice that names none (DMS: INR only). */
   readonly defaultCurrency?: string;
+
+  /**
+   * For an upstream that does not deduplicate creates (a create sent again is refused as a
+   * duplicate, and the first document cannot be read back): whether an error is that "already
+   * exists" answer. Absent when creates are safe to send again (DMS: by request_number).
+   */
+  isDuplicateCreate?(error: unknown): boolean;
+  /**
+   * Whether a failed create may still have reached the upstream's store (a timeout or reset
+   * after sending, a 5xx): a later duplicate answer is then the operation's own lost document.
+   */
+  createMayHaveLanded?(error: unknown): boolean;
 
   /** A cheap reachability probe for /health/upstreams. */
   ping(): Promise<ProbeResult>;

@@ -77,3 +77,14 @@ export async function auditRows(t: TestApp, requestId: string, direction?: 'inbo
     .expect(200);
   return res.body.items as Record<string, unknown>[];
 }
+
+/** An invoice status update (GEP SMART) with the fields every one needs. */
+export function statusItem(documentNumber: string, change: Record<string, unknown> = {}) {
+  return {
+    documentNumber,
+    status: 'ReadyForPayment',
+    invoiceDate: '2026-01-15T10:00:00.000Z',
+    partnerCode: 'PC-1',
+    ...change,
+  };
+}

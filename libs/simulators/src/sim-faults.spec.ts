@@ -213,6 +213,26 @@ describe('faults on demand (real HTTP)', () => {
     expect(next.status).toBe(400);
   });
 
+  it('mode "lose-answer" processes the request and drops its answer', async () => {
+    await post('/__sim/faults', { mode: 'lose-answer', path: '/api/invoices', count: 1 });
+    const invoice = {
+      request_number: 'REQ-LOST-1',
+      dealer_code: 'DLR001',
+      dealer_name: 'ABC Motors',
+      amount: 100,
+      description: 'lost answer',
+    };
+    await expect(post('/api/invoices/generate', invoice)).rejects.toThrow('fetch failed');
+    // DMS deduplicates by request_number: the same invoice comes back, so it was stored
+    const again = await post('/api/invoices/generate', invoice);
+    expect(again.status).toBe(200);
+    const log = (await (await fetch(`${running.url}/__sim/requests`)).json()) as {
+      requests: { status?: number; faultId?: number }[];
+    };
+    expect(log.requests.map((r) => r.status)).toEqual([200, 200]);
+    expect(log.requests[0].faultId).toBeDefined();
+  });
+
   it('mode "hang" never answers (client timeout), 503 with Retry-After answers', async () => {
     await post('/__sim/faults', { mode: 'hang', path: '/api/credit-notes', count: 1 });
     await expect(post('/api/credit-notes/generate', {}, 300)).rejects.toThrow(/timeout|aborted/i);

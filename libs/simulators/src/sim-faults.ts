@@ -3,7 +3,13 @@
  * requests (all of them until cleared when `count` is absent). The first queued fault that
  * matches a request wins; one fault per request.
  */
-export type FaultMode = 'reset' | 'hang';
+/**
+ * `reset` destroys the socket before processing; `hang` never answers; `lose-answer` processes
+ * the request as usual (a create is stored) and then destroys the socket instead of answering:
+ * the client cannot know the outcome.
+ */
+export type FaultMode = 'reset' | 'hang' | 'lose-answer';
+const FAULT_MODES: readonly FaultMode[] = ['reset', 'hang', 'lose-answer'];
 
 export interface FaultSpec {
   /** Exact path or path prefix (without query string); absent = every non-/__sim path. */
@@ -17,7 +23,10 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Delay before answering (or before normal processing when no status/mode is given). */
   latencyMs?: number;
-  /** `reset` destroys the socket; `hang` never answers (the socket is destroyed on stop). */
+  /**
+   * `reset` destroys the socket; `hang` never answers (the socket is destroyed on stop);
+   * `lose-answer` processes the request, then destroys the socket instead of answering.
+   */
   mode?: FaultMode;
   /** Number of matching requests to affect; absent = until cleared. */
   count?: number;
@@ -88,10 +97,12 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   spec.latencyMs = optionalInteger(input, 'latencyMs', 0, MAX_LATENCY_MS);
   spec.count = optionalInteger(input, 'count', 1, Number.MAX_SAFE_INTEGER);
   if (input.mode !== undefined) {
-    if (input.mode !== 'reset' && input.mode !== 'hang') {
-      throw new FaultSpecError('mode must be "reset" or "hang"');
+    if (!FAULT_MODES.includes(input.mode as FaultMode)) {
+      throw new FaultSpecError(
+        `mode must be one of ${FAULT_MODES.map((m) => `"${m}"`).join(', ')}`,
+      );
     }
-    spec.mode = input.mode;
+    spec.mode = input.mode as FaultMode;
   }
   if (input.body !== undefined) spec.body = input.body;
   if (spec.status === undefined && spec.mode === undefined && spec.latencyMs === undefined) {

@@ -58,6 +58,7 @@ export function buildSimulator(definition: SimulatorDefinition): Simulator {
   const tokens = new TokenStore(options.now, options.tokenTtlSeconds, definition.tokenFormat, id);
   const hanging = new Set<Socket>();
   const entries = new WeakMap<FastifyRequest, LoggedRequest>();
+  const answersToLose = new WeakSet<FastifyRequest>();
   const shutdown = new AbortController();
 
   registerBodyParsers(app);
@@ -82,6 +83,15 @@ export function buildSimulator(definition: SimulatorDefinition): Simulator {
   app.addHook('preHandler', async (request) => {
     const entry = entries.get(request);
     if (entry && request.body !== undefined) log.attachBody(entry, request.body);
+  });
+
+  // `lose-answer`: the request was processed; the connection dies instead of the answer
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!answersToLose.has(request)) return payload;
+    const entry = entries.get(request);
+    if (entry) entry.status = reply.statusCode;
+    request.raw.socket?.destroy();
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -112,6 +122,10 @@ export function buildSimulator(definition: SimulatorDefinition): Simulator {
         socket.once('close', () => hanging.delete(socket));
       }
       return reply;
+    }
+    if (fault.mode === 'lose-answer') {
+      answersToLose.add(request);
+      return undefined; // processed normally, answer dropped in onSend
     }
     if (fault.status === undefined) return undefined; // latency only: carry on normally
     if (fault.retryAfterSeconds !== undefined) {

@@ -20,6 +20,27 @@ export interface OperationAttempt {
   httpStatus?: number;
   code?: string;
   message?: string;
+  /**
+   * The upstream may hold what this attempt sent although no answer said so (a timeout or a
+   * reset after sending, a lost process): a later "already exists" is then no proof of anything.
+   */
+  outcomeUnknown?: boolean;
+  /** Batch items this attempt sent, and how many of them it settled. */
+  sent?: number;
+  settled?: number;
+}
+
+/** How a call was accepted: answered inline (sync) or with 202 and delivered by the worker. */
+export type OperationDelivery = 'sync' | 'async';
+
+export const CALLBACK_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+
+/** An operator's record of an outcome settled outside the gateway. */
+export interface OperationResolution {
+  by: string;
+  at: string;
+  note: string;
 }
 
 /** One mutating call: written before anything is sent upstream, updated after. */
@@ -30,6 +51,12 @@ export interface OperationAttempt {
 })
 @Index('ix_operations_status_next_attempt', ['status', 'nextAttemptAt'])
 @Index('ix_operations_provider_reference', ['provider', 'reference'])
+@Index('ix_operations_queued_due', ['provider', 'nextAttemptAt'], { where: "status = 'queued'" })
+@Index('ix_operations_running_lease', ['leaseExpiresAt'], { where: "status = 'running'" })
+@Index('ix_operations_callback_due', ['callbackNextAttemptAt'], {
+  where: "callback_status = 'pending'",
+})
+@Index('ix_operations_created', ['createdAt', 'id'])
 export class OperationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -90,8 +117,46 @@ export class OperationEntity {
   @Column({ type: 'jsonb', nullable: true })
   result!: unknown;
 
+  @Column({ type: 'varchar', length: 8, default: 'sync' })
+  delivery!: OperationDelivery;
+
+  /** Attempts since the operation was accepted or last replayed (ASYNC_MAX_ATTEMPTS counts these). */
+  @Column({ name: 'series_attempts', type: 'int', default: 0 })
+  seriesAttempts!: number;
+
+  /** When the operation was accepted or last replayed (ASYNC_MAX_AGE_HOURS counts from here). */
+  @Column({ name: 'series_started_at', type: 'timestamptz', default: () => 'now()' })
+  seriesStartedAt!: Date;
+
+  /**
+   * A batch's per-item fate across attempts, in input order: null for an item not settled yet,
+   * else its result with the attempt that settled it.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  progress!: unknown;
+
+  @Column({ type: 'jsonb', nullable: true })
+  resolution!: OperationResolution | null;
+
   @Column({ name: 'callback_url', type: 'text', nullable: true })
   callbackUrl!: string | null;
+
+  /** Null until the operation ends (or without a callback URL). */
+  @Column({ name: 'callback_status', type: 'varchar', length: 16, nullable: true })
+  callbackStatus!: CallbackStatus | null;
+
+  @Column({ name: 'callback_attempts', type: 'int', default: 0 })
+  callbackAttempts!: number;
+
+  @Column({ name: 'callback_last_http_status', type: 'int', nullable: true })
+  callbackLastHttpStatus!: number | null;
+
+  @Column({ name: 'callback_last_error', type: 'text', nullable: true })
+  callbackLastError!: string | null;
+
+  /** When a pending callback is due; while one is being sent, the end of its lease. */
+  @Column({ name: 'callback_next_attempt_at', type: 'timestamptz', nullable: true })
+  callbackNextAttemptAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import {
   OperationEntity,
   type OperationAttempt,
+  type OperationResolution,
   type OperationStatus,
 } from '../entities/operation.entity';
 
@@ -16,12 +17,13 @@ export interface NewOperation {
   requestId: string | null;
   /** Plain JSON (src/operations/commands.ts). */
   command: object;
+  callbackUrl: string | null;
   expiresAt: Date | null;
 }
 
 /** How an attempt ended, as stored on the operation row. */
 export interface OperationFinal {
-  status: Extract<OperationStatus, 'succeeded' | 'failed'>;
+  status: Extract<OperationStatus, 'succeeded' | 'failed' | 'dead'>;
   /** The HTTP status a sync call answers (and a replay repeats). */
   responseStatus: number;
   /** The answer body (the resource, the batch answer, or the problem). */
@@ -30,8 +32,55 @@ export interface OperationFinal {
   lastError: unknown;
   /** Frees the Idempotency-Key, so the caller may retry with it (transient failures). */
   releaseKey: boolean;
-  attempt: OperationAttempt;
+  /** The attempt appended to the history; null for an operator's resolution (no attempt). */
+  attempt: OperationAttempt | null;
+  /** A batch's per-item fate (kept for a replay that re-sends only unsettled items). */
+  progress?: unknown;
+  resolution?: OperationResolution;
 }
+
+/** Another attempt later: the row goes back to `queued`. */
+export interface OperationRetry {
+  delayMs: number;
+  lastError: unknown;
+  /** Null when nothing was attempted (an open circuit): the attempt is given back. */
+  attempt: OperationAttempt | null;
+  progress?: unknown;
+}
+
+/** The row a settle or a finish writes to: its id and the attempt that holds it. */
+export interface AttemptFence {
+  id: string;
+  /** The `attempts` value of the claim; a row claimed again since (lease lost) is not written. */
+  attempt: number;
+}
+
+export interface OperationListFilter {
+  clientId?: string;
+  status?: OperationStatus;
+  kind?: string;
+  provider?: string;
+  reference?: string;
+  limit: number;
+  /** Keyset position: rows strictly older than this one. */
+  before?: { createdAt: Date; id: string };
+}
+
+export interface QueueDepthRow {
+  provider: string;
+  status: string;
+  count: number;
+}
+
+/** Thrown inside a settle transaction when the attempt lost its claim: the ledger writes roll back. */
+export class LostLeaseError extends Error {
+  constructor(readonly operationId: string) {
+    super(`operation ${operationId} was claimed by another attempt`);
+    this.name = 'LostLeaseError';
+  }
+}
+
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /** The operation ledger's SQL: every mutating call has a row before anything is sent upstream. */
 @Injectable()
@@ -43,37 +92,76 @@ export class OperationsRepository {
   }
 
   /**
-   * Inserts a `running` operation (attempt 1) under a lease. With an idempotency key the insert
-   * is conditional on the (client, key) pair being free: undefined means another holds it.
+   * Inserts a `running` operation (attempt 1) under a lease: a sync call. With an idempotency
+   * key the insert is conditional on the (client, key) pair being free: undefined means another
+   * holds it.
    */
-  async insertRunning(init: NewOperation, leaseMs: number): Promise<OperationEntity | undefined> {
+  insertRunning(init: NewOperation, leaseMs: number): Promise<OperationEntity | undefined> {
     const startedAt = new Date();
-    const leaseExpiresAt = new Date(startedAt.getTime() + leaseMs);
+    return this.insert(init, {
+      status: 'running',
+      delivery: 'sync',
+      attempts: 1,
+      seriesAttempts: 1,
+      startedAt,
+      leaseExpiresAt: new Date(startedAt.getTime() + leaseMs),
+      nextAttemptAt: null,
+    });
+  }
+
+  /** Inserts a `queued` operation due now: an accepted async call (the 202 is sent after this commits). */
+  insertQueued(init: NewOperation): Promise<OperationEntity | undefined> {
+    return this.insert(init, {
+      status: 'queued',
+      delivery: 'async',
+      attempts: 0,
+      seriesAttempts: 0,
+      startedAt: null,
+      leaseExpiresAt: null,
+      nextAttemptAt: new Date(),
+    });
+  }
+
+  private async insert(
+    init: NewOperation,
+    state: Pick<
+      OperationEntity,
+      | 'status'
+      | 'delivery'
+      | 'attempts'
+      | 'seriesAttempts'
+      | 'startedAt'
+      | 'leaseExpiresAt'
+      | 'nextAttemptAt'
+    >,
+  ): Promise<OperationEntity | undefined> {
     const result = await this.repo
       .createQueryBuilder()
       .insert()
       .into(OperationEntity)
-      .values({ ...init, status: 'running', attempts: 1, startedAt, leaseExpiresAt })
+      .values({ ...init, ...state })
       .orIgnore()
       .returning(['id', 'createdAt'])
       .execute();
     const row = (result.raw as { id: string; created_at: Date }[])[0];
     if (!row) return undefined;
-    return Object.assign(new OperationEntity(), init, {
+    return Object.assign(new OperationEntity(), init, state, {
       id: row.id,
-      status: 'running' as const,
-      attempts: 1,
-      startedAt,
-      leaseExpiresAt,
       history: [],
       createdAt: row.created_at,
       updatedAt: row.created_at,
+      seriesStartedAt: row.created_at,
       completedAt: null,
-      nextAttemptAt: null,
       lastError: null,
       result: null,
       responseStatus: null,
-      callbackUrl: null,
+      progress: null,
+      resolution: null,
+      callbackStatus: null,
+      callbackAttempts: 0,
+      callbackLastHttpStatus: null,
+      callbackLastError: null,
+      callbackNextAttemptAt: null,
     });
   }
 
@@ -86,16 +174,64 @@ export class OperationsRepository {
   }
 
   /**
-   * Stores how an attempt ended: status, answer, error, the attempt appended to the history,
-   * lease dropped. Pass the transaction's manager to commit it with the ledger rows it produced.
+   * Claims up to `limit` due operations of a provider for this process: `queued` ones whose time
+   * has come, and `running` ones whose lease passed (their process died). Each claim is an
+   * attempt; a lost attempt is written to the history as abandoned, its outcome unknown.
+   * `FOR UPDATE SKIP LOCKED`: replicas claiming at once never get the same row.
    */
-  async finish(id: string, final: OperationFinal, em?: EntityManager): Promise<void> {
-    await (em ?? this.dataSource.manager).query(
+  async claimDue(provider: string, limit: number, leaseMs: number): Promise<OperationEntity[]> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE operations o SET
+         history = CASE WHEN o.status = 'running' THEN o.history || jsonb_build_array(jsonb_build_object(
+             'attempt', o.attempts, 'at', to_char(o.updated_at AT TIME ZONE 'UTC', ${ISO_UTC}),
+             'durationMs', GREATEST(0, (extract(epoch FROM o.lease_expires_at - o.updated_at) * 1000)::int),
+             'outcome', 'abandoned', 'outcomeUnknown', true,
+             'message', 'the process running this attempt stopped before recording an outcome'))
+           ELSE o.history END,
+         status = 'running', attempts = o.attempts + 1, series_attempts = o.series_attempts + 1,
+         lease_expires_at = now() + make_interval(secs => $3::double precision / 1000),
+         started_at = COALESCE(o.started_at, now()), next_attempt_at = NULL, updated_at = now()
+       FROM (
+         SELECT id FROM operations
+         WHERE provider = $1 AND command IS NOT NULL
+           AND ((status = 'queued' AND next_attempt_at <= now())
+             OR (status = 'running' AND lease_expires_at < now()))
+         ORDER BY COALESCE(next_attempt_at, lease_expires_at)
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ) due
+       WHERE o.id = due.id
+       RETURNING o.id`,
+      [provider, limit, leaseMs],
+    );
+    const ids = rowsOf(rows).map((r) => (r as { id: string }).id);
+    if (ids.length === 0) return [];
+    return this.repo.find({ where: { id: In(ids) } });
+  }
+
+  /**
+   * Stores how an attempt ended: status, answer, error, the attempt appended to the history,
+   * lease dropped, the callback (if any) due now. Pass the transaction's manager to commit it
+   * with the ledger rows it produced. With a fence, only the attempt holding the row writes;
+   * the answer says whether it did.
+   */
+  async finish(
+    id: string,
+    final: OperationFinal,
+    em?: EntityManager,
+    fence?: AttemptFence,
+  ): Promise<boolean> {
+    const rows: unknown[] = await (em ?? this.dataSource.manager).query(
       `UPDATE operations SET status = $2, response_status = $3, result = $4, last_error = $5,
          idempotency_key = CASE WHEN $6 THEN NULL ELSE idempotency_key END,
-         history = history || jsonb_build_array($7::jsonb),
+         history = CASE WHEN $7::jsonb IS NULL THEN history ELSE history || jsonb_build_array($7::jsonb) END,
+         progress = COALESCE($8::jsonb, progress), resolution = COALESCE($9::jsonb, resolution),
+         callback_status = CASE WHEN callback_url IS NOT NULL THEN 'pending' END,
+         callback_next_attempt_at = CASE WHEN callback_url IS NOT NULL THEN now() END,
+         callback_attempts = 0, callback_last_http_status = NULL, callback_last_error = NULL,
          completed_at = now(), updated_at = now(), next_attempt_at = NULL, lease_expires_at = NULL
-       WHERE id = $1`,
+       WHERE id = $1 AND ($10::int IS NULL OR (status = 'running' AND attempts = $10))
+       RETURNING id`,
       [
         id,
         final.status,
@@ -103,37 +239,124 @@ export class OperationsRepository {
         jsonParam(final.result),
         jsonParam(final.lastError),
         final.releaseKey,
-        JSON.stringify(final.attempt),
+        final.attempt ? JSON.stringify(final.attempt) : null,
+        jsonParam(final.progress),
+        jsonParam(final.resolution),
+        fence?.attempt ?? null,
       ],
     );
+    return rowsOf(rows).length === 1;
   }
 
   /**
    * Runs `work` and stores the operation's final state in one transaction: the ledger rows
-   * `work` writes on the manager it is given commit together with the outcome, or not at all.
+   * `work` writes on the manager it is given commit together with the outcome, or not at all
+   * (also when the attempt lost its claim meanwhile: LostLeaseError).
    */
   settle<T>(
-    id: string,
+    fence: AttemptFence,
     work: (em: EntityManager) => Promise<{ value: T; final: OperationFinal }>,
   ): Promise<T> {
     return this.dataSource.transaction(async (em) => {
       const { value, final } = await work(em);
+      if (!(await this.finish(fence.id, final, em, fence))) throw new LostLeaseError(fence.id);
+      return value;
+    });
+  }
+
+  /** Puts a claimed operation back in the queue for a later attempt. False when the claim was lost. */
+  async retryLater(fence: AttemptFence, retry: OperationRetry): Promise<boolean> {
+    const refund = retry.attempt === null;
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE operations SET status = 'queued', lease_expires_at = NULL, last_error = $3,
+         next_attempt_at = now() + make_interval(secs => $4::double precision / 1000),
+         history = CASE WHEN $5::jsonb IS NULL THEN history ELSE history || jsonb_build_array($5::jsonb) END,
+         attempts = attempts - CASE WHEN $6 THEN 1 ELSE 0 END,
+         series_attempts = series_attempts - CASE WHEN $6 THEN 1 ELSE 0 END,
+         progress = COALESCE($7::jsonb, progress), updated_at = now()
+       WHERE id = $1 AND status = 'running' AND attempts = $2
+       RETURNING id`,
+      [
+        fence.id,
+        fence.attempt,
+        jsonParam(retry.lastError),
+        Math.max(0, Math.round(retry.delayMs)),
+        retry.attempt ? JSON.stringify(retry.attempt) : null,
+        refund,
+        jsonParam(retry.progress),
+      ],
+    );
+    return rowsOf(rows).length === 1;
+  }
+
+  /**
+   * Queues a `failed` or `dead` operation again: a new attempt series (the history keeps the old
+   * attempts, a batch keeps its settled items). Undefined when the operation is in another state.
+   */
+  async requeue(id: string): Promise<OperationEntity | undefined> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE operations SET status = 'queued', delivery = 'async', next_attempt_at = now(),
+         series_attempts = 0, series_started_at = now(), completed_at = NULL,
+         response_status = NULL, result = NULL, callback_status = NULL, callback_attempts = 0,
+         callback_next_attempt_at = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('failed', 'dead') AND command IS NOT NULL
+       RETURNING id`,
+      [id],
+    );
+    if (rowsOf(rows).length === 0) return undefined;
+    return (await this.findById(id)) ?? undefined;
+  }
+
+  /**
+   * An operator's resolution in one transaction: the row is locked, `work` checks it and writes
+   * the ledger rows on `em`, and the final state commits with them. Undefined for an unknown id.
+   */
+  resolveWith<T>(
+    id: string,
+    work: (row: OperationEntity, em: EntityManager) => Promise<{ value: T; final: OperationFinal }>,
+  ): Promise<T | undefined> {
+    return this.dataSource.transaction(async (em) => {
+      const row = await em
+        .getRepository(OperationEntity)
+        .createQueryBuilder('o')
+        .setLock('pessimistic_write')
+        .where('o.id = :id', { id })
+        .getOne();
+      if (!row) return undefined;
+      const { value, final } = await work(row, em);
       await this.finish(id, final, em);
       return value;
     });
   }
 
   /**
-   * Ends a `running` operation whose lease has passed (its process died mid-call): `failed`,
-   * its key freed, the lost attempt in the history. False when it was not abandoned after all.
+   * True when an earlier attempt at this create (any operation with this provider, kind and
+   * reference) may have reached the upstream without the gateway learning its outcome.
+   */
+  async hadUnknownOutcome(provider: string, kind: string, reference: string): Promise<boolean> {
+    const rows: { found: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM operations
+         WHERE provider = $1 AND reference = $2 AND kind = $3
+           AND history @> '[{"outcomeUnknown": true}]'::jsonb
+       ) AS found`,
+      [provider, reference, kind],
+    );
+    return rows[0]?.found === true;
+  }
+
+  /**
+   * Ends a `running` operation whose lease has passed and that has no command to run again (a
+   * row older than commands): `failed`, its key freed, the lost attempt in the history.
    */
   async abandon(id: string, lastError: unknown): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `UPDATE operations SET status = 'failed', response_status = 500, last_error = $2,
          idempotency_key = NULL, completed_at = now(), updated_at = now(), lease_expires_at = NULL,
          history = history || jsonb_build_array(jsonb_build_object(
-           'attempt', attempts, 'at', to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'durationMs', (extract(epoch FROM now() - started_at) * 1000)::int, 'outcome', 'abandoned'))
+           'attempt', attempts, 'at', to_char(started_at AT TIME ZONE 'UTC', ${ISO_UTC}),
+           'durationMs', (extract(epoch FROM now() - started_at) * 1000)::int, 'outcome', 'abandoned',
+           'outcomeUnknown', true))
        WHERE id = $1 AND status = 'running' AND lease_expires_at < now()
        RETURNING id`,
       [id, jsonParam(lastError)],
@@ -151,12 +374,98 @@ export class OperationsRepository {
       .execute();
   }
 
-  list(filter: { clientId?: string; status?: OperationStatus; limit: number; before?: Date }) {
+  /** Newest first, by (createdAt to the millisecond, id); `limit + 1` rows so the caller knows whether more follow. */
+  list(filter: OperationListFilter): Promise<OperationEntity[]> {
     const qb = this.repo.createQueryBuilder('o');
     if (filter.clientId) qb.andWhere('o.client_id = :clientId', { clientId: filter.clientId });
     if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
-    if (filter.before) qb.andWhere('o.created_at < :before', { before: filter.before });
-    return qb.orderBy('o.created_at', 'DESC').limit(filter.limit).getMany();
+    if (filter.kind) qb.andWhere('o.kind = :kind', { kind: filter.kind });
+    if (filter.provider) qb.andWhere('o.provider = :provider', { provider: filter.provider });
+    if (filter.reference) qb.andWhere('o.reference = :reference', { reference: filter.reference });
+    // at the millisecond a cursor carries (a JS Date), so no row is skipped between pages
+    const at = "date_trunc('milliseconds', o.created_at)";
+    if (filter.before) {
+      qb.andWhere(`(${at}, o.id) < (:beforeAt, :beforeId)`, {
+        beforeAt: filter.before.createdAt,
+        beforeId: filter.before.id,
+      });
+    }
+    return qb
+      .orderBy(at, 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .limit(filter.limit + 1)
+      .getMany();
+  }
+
+  // ------------------------------------------------------------------ callbacks
+
+  /**
+   * Claims up to `limit` due callbacks: each claim is a delivery attempt, and its due time moves
+   * one lease ahead, so a process that dies mid-delivery leaves it to be claimed again.
+   */
+  async claimCallbacks(limit: number, leaseMs: number): Promise<OperationEntity[]> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE operations o SET callback_attempts = o.callback_attempts + 1,
+         callback_next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+       FROM (
+         SELECT id FROM operations
+         WHERE callback_status = 'pending' AND callback_next_attempt_at <= now()
+         ORDER BY callback_next_attempt_at
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       ) due
+       WHERE o.id = due.id
+       RETURNING o.id`,
+      [limit, leaseMs],
+    );
+    const ids = rowsOf(rows).map((r) => (r as { id: string }).id);
+    if (ids.length === 0) return [];
+    return this.repo.find({ where: { id: In(ids) } });
+  }
+
+  /**
+   * Records one callback delivery attempt: delivered, failed for good, or due again after
+   * `retryDelayMs`. Only the claim that made the attempt writes.
+   */
+  async recordCallback(
+    id: string,
+    attempt: number,
+    outcome: {
+      status: 'delivered' | 'failed' | 'pending';
+      httpStatus: number | null;
+      error: string | null;
+      retryDelayMs?: number;
+    },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE operations SET callback_status = $3::varchar, callback_last_http_status = $4,
+         callback_last_error = $5,
+         callback_next_attempt_at = CASE WHEN $3::varchar = 'pending'
+           THEN now() + make_interval(secs => $6::double precision / 1000) END
+       WHERE id = $1 AND callback_attempts = $2 AND callback_status = 'pending'`,
+      [id, attempt, outcome.status, outcome.httpStatus, outcome.error, outcome.retryDelayMs ?? 0],
+    );
+  }
+
+  // ------------------------------------------------------------------ metrics
+
+  /** Operations waiting or running, per provider and status. */
+  async queueDepth(): Promise<QueueDepthRow[]> {
+    const rows: { provider: string | null; status: string; count: number }[] =
+      await this.dataSource.query(
+        `SELECT provider, status, count(*)::int AS count FROM operations
+         WHERE status IN ('queued', 'running') GROUP BY provider, status`,
+      );
+    return rows.map((r) => ({ provider: r.provider ?? 'none', status: r.status, count: r.count }));
+  }
+
+  /** Seconds the oldest due `queued` operation of each provider has waited past its due time. */
+  async oldestDueAge(): Promise<{ provider: string; seconds: number }[]> {
+    const rows: { provider: string | null; seconds: number }[] = await this.dataSource.query(
+      `SELECT provider, extract(epoch FROM now() - min(next_attempt_at))::float8 AS seconds
+       FROM operations WHERE status = 'queued' AND next_attempt_at <= now() GROUP BY provider`,
+    );
+    return rows.map((r) => ({ provider: r.provider ?? 'none', seconds: Number(r.seconds) }));
   }
 }
 

@@ -20,6 +20,7 @@ import {
   IsAmount,
   MAX_AMOUNT,
 } from '../validation/validators';
+import { CallbackUrlProperty } from '../validation/callback-url';
 
 const ISO_DATE_OR_DATE_TIME = new RegExp(`^\\d{4}-\\d{2}-\\d{2}$|${ISO_WITH_ZONE.source}`);
 
@@ -132,6 +133,9 @@ export class CreditMemoStatusUpdateDto extends StatusUpdateBase {
 }
 
 export class InvoiceStatusBatchDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'gep-smart',
@@ -151,6 +155,9 @@ export class InvoiceStatusBatchDto {
 }
 
 export class CreditMemoStatusBatchDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'gep-smart',
@@ -249,6 +256,9 @@ export class RemittanceDto {
 }
 
 export class RemittanceBatchDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'gep-quantum',

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
 import { IsAmount, MAX_AMOUNT } from '../validation/validators';
+import { CallbackUrlProperty } from '../validation/callback-url';
 
 export class CreditNotePartyDto {
   @ApiProperty({ example: 'DLR001' }) @IsString() @IsNotEmpty() @MaxLength(50) code!: string;
@@ -23,6 +24,9 @@ export class CreditNotePartyDto {
 }
 
 export class CreateCreditNoteDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiPropertyOptional({
     enum: PROVIDER_IDS,
     example: 'dms',

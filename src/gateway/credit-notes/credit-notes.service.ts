@@ -25,7 +25,7 @@ export class CreditNotesService {
 
   create(caller: Caller, dto: CreateCreditNoteDto): Promise<OperationAnswer> {
     const provider = resolveProvider(this.registry, 'credit-note.create', dto.provider);
-    const { provider: _provider, party, ...rest } = dto;
+    const { provider: _provider, callbackUrl: _callbackUrl, party, ...rest } = dto;
     return this.runner.run(caller, {
       kind: 'credit-note.create',
       provider: provider.id,

@@ -7,13 +7,14 @@ import {
   type NestInterceptor,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { ProblemException } from '../../problem/problem';
 import { contextOf } from '../context/request-context';
-import { IDEMPOTENCY_HEADER } from '../swagger-examples';
+import { OperationDto } from '../operations/operation.dto';
+import { IDEMPOTENCY_HEADER, PREFER_HEADER } from '../swagger-examples';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -28,12 +29,25 @@ export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionCont
   const principal = contextOf(request).principal;
   if (!principal) throw new ProblemException('unauthorized');
   const key = idempotencyKeyOf(request);
+  // the body's form is validated by the route's DTO; only a string is taken here
+  const callbackUrl = (request.body as { callbackUrl?: unknown } | undefined)?.callbackUrl;
   return {
     clientId: principal.clientId,
     requestId: String(request.id),
     ...(key !== undefined ? { idempotencyKey: key } : {}),
+    ...(prefersAsync(request) ? { respondAsync: true } : {}),
+    ...(typeof callbackUrl === 'string' ? { callbackUrl } : {}),
   };
 });
+
+/** `Prefer: respond-async` (RFC 7240), among any other preferences. */
+function prefersAsync(request: FastifyRequest): boolean {
+  const raw = request.headers.prefer;
+  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return values.some((value) =>
+    value.split(',').some((pref) => pref.split(';')[0].trim().toLowerCase() === 'respond-async'),
+  );
+}
 
 @Injectable()
 export class OperationAnswerInterceptor implements NestInterceptor {
@@ -57,9 +71,30 @@ export class OperationAnswerInterceptor implements NestInterceptor {
   }
 }
 
-/** A mutating route: takes an Idempotency-Key and answers with an OperationAnswer. */
-export const OperationRoute = () =>
-  applyDecorators(UseInterceptors(OperationAnswerInterceptor), ApiHeader(IDEMPOTENCY_HEADER));
+/**
+ * A mutating route: takes an Idempotency-Key and answers with an OperationAnswer. The six
+ * business routes also take `Prefer: respond-async` (202 with the operation); the operation
+ * admin routes (replay, resolve) do not.
+ */
+export const OperationRoute = (options: { respondAsync?: boolean } = {}) =>
+  applyDecorators(
+    UseInterceptors(OperationAnswerInterceptor),
+    ApiHeader(IDEMPOTENCY_HEADER),
+    ...(options.respondAsync === false
+      ? []
+      : [
+          ApiHeader(PREFER_HEADER),
+          ApiAcceptedResponse({
+            type: OperationDto,
+            description:
+              'Prefer: respond-async: accepted durably; follow the operation at Location (Preference-Applied: respond-async)',
+            headers: {
+              Location: { description: '/v1/operations/{id}', schema: { type: 'string' } },
+              'Preference-Applied': { schema: { type: 'string', enum: ['respond-async'] } },
+            },
+          }),
+        ]),
+  );
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const raw = request.headers['idempotency-key'];

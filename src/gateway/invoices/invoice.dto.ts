@@ -26,6 +26,7 @@ import {
   IsAmount,
   MAX_AMOUNT,
 } from '../validation/validators';
+import { CallbackUrlProperty } from '../validation/callback-url';
 
 export class PartyDto {
   @ApiPropertyOptional({
@@ -243,6 +244,9 @@ export class LineDto {
 }
 
 export class CreateInvoiceDto {
+  @CallbackUrlProperty()
+  callbackUrl?: string;
+
   @ApiProperty({ enum: PROVIDER_IDS, example: 'dms', description: 'dms or delivery-solutions' })
   @IsIn(PROVIDER_IDS, {
     message: `provider must be one of ${PROVIDER_IDS.join(', ')}`,

@@ -26,12 +26,13 @@ export class InvoicesService {
   ) {}
 
   create(caller: Caller, dto: CreateInvoiceDto): Promise<OperationAnswer> {
-    const provider = resolveProvider(this.registry, 'invoice.create', dto.provider);
-    rejectInvalidDocument(provider.validateInvoice?.(dto) ?? []);
+    const { callbackUrl: _callbackUrl, ...invoice } = dto;
+    const provider = resolveProvider(this.registry, 'invoice.create', invoice.provider);
+    rejectInvalidDocument(provider.validateInvoice?.(invoice) ?? []);
     return this.runner.run(caller, {
       kind: 'invoice.create',
       provider: provider.id,
-      invoice: { ...dto, provider: provider.id },
+      invoice: { ...invoice, provider: provider.id },
     });
   }
 
@@ -42,13 +43,14 @@ export class InvoicesService {
       'invoice.update',
       existing.provider as ProviderId,
     );
-    checkInvoiceUpdate(provider, existing, dto);
+    const { callbackUrl: _callbackUrl, ...changes } = dto;
+    checkInvoiceUpdate(provider, existing, changes);
     return this.runner.run(caller, {
       kind: 'invoice.update',
       provider: provider.id,
       invoiceId: id,
       reference: existing.reference,
-      changes: { ...dto },
+      changes,
     });
   }
 

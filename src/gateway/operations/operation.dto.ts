@@ -1,31 +1,100 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  CALLBACK_STATUSES,
   OPERATION_STATUSES,
-  type OperationEntity,
+  type CallbackStatus,
   type OperationStatus,
 } from '../../database/entities/operation.entity';
+import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
+import { IsIsoDateTimeWithZone } from '../validation/validators';
+
+export class OperationAttemptDto {
+  @ApiProperty({ example: 1 }) attempt!: number;
+  @ApiProperty({ example: '2026-01-05T10:00:00.000Z' }) at!: string;
+  @ApiProperty({ example: 182 }) durationMs!: number;
+  @ApiProperty({ enum: ['succeeded', 'failed', 'abandoned'] }) outcome!: string;
+  @ApiPropertyOptional({ example: 503 }) httpStatus?: number;
+  @ApiPropertyOptional({ example: 'DMS_SERVICE_ERROR' }) code?: string;
+  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({
+    description: 'The upstream may hold what this attempt sent although no answer said so',
+  })
+  outcomeUnknown?: boolean;
+  @ApiPropertyOptional({ description: 'Batch items this attempt sent' }) sent?: number;
+}
+
+export class OperationCallbackDto {
+  @ApiProperty({ example: 'https://erp.example.com/hooks/invoice-gateway' }) url!: string;
+  @ApiProperty({ enum: CALLBACK_STATUSES }) status!: CallbackStatus;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 200 })
+  lastHttpStatus!: number | null;
+}
+
+export class OperationResolutionDto {
+  @ApiProperty({ example: 'finance-ops' }) by!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ example: 'Entered by hand in the DMS portal, ticket OPS-1234' }) note!: string;
+}
+
+export class OperationLinksDto {
+  @ApiProperty({ example: '/v1/operations/2b1c…' }) self!: string;
+  @ApiPropertyOptional({ description: 'Present for failed and dead operations' }) replay?: string;
+  @ApiPropertyOptional({ example: '/v1/invoices/7d0e…' }) resource?: string;
+}
 
 export class OperationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'invoice.create' }) kind!: string;
-  @ApiPropertyOptional({ example: 'dms', nullable: true }) provider!: string | null;
-  @ApiPropertyOptional({ example: 'REQ-2025-001234', nullable: true }) reference!: string | null;
+  @ApiProperty({ enum: CAPABILITIES, example: 'invoice.create' }) kind!: string;
+  @ApiPropertyOptional({ example: 'dms', nullable: true, type: String }) provider!: string | null;
+  @ApiPropertyOptional({ example: 'REQ-2025-001234', nullable: true, type: String })
+  reference!: string | null;
   @ApiProperty({ enum: OPERATION_STATUSES }) status!: OperationStatus;
   @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiPropertyOptional({ nullable: true }) idempotencyKey!: string | null;
-  @ApiPropertyOptional({ nullable: true }) requestId!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'HTTP status of the answer' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'When a queued operation is due',
+  })
+  nextAttemptAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) idempotencyKey!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) requestId!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: 'HTTP status a sync call answers',
+  })
   responseStatus!: number | null;
-  @ApiPropertyOptional({ description: 'The answer (for succeeded operations)' }) result!: unknown;
-  @ApiPropertyOptional({ description: 'The problem answered (for failed operations)' })
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'The body a sync call answers (invoice, credit note, batch answer), once succeeded',
+  })
+  result!: unknown;
+  @ApiPropertyOptional({ nullable: true, description: 'The problem of the last failure' })
   lastError!: unknown;
+  @ApiProperty({ type: [OperationAttemptDto] }) history!: OperationAttemptDto[];
+  @ApiPropertyOptional({ type: OperationCallbackDto, nullable: true })
+  callback!: OperationCallbackDto | null;
+  @ApiPropertyOptional({ type: OperationResolutionDto, nullable: true })
+  resolution!: OperationResolutionDto | null;
   @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true }) startedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) completedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Milliseconds from start to completion' })
+  @ApiPropertyOptional({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) completedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'From start to completion' })
   durationMs!: number | null;
+  @ApiProperty({ type: OperationLinksDto }) links!: OperationLinksDto;
 }
 
 export class OperationListQueryDto {
@@ -34,6 +103,22 @@ export class OperationListQueryDto {
   @IsIn(OPERATION_STATUSES)
   status?: OperationStatus;
 
+  @ApiPropertyOptional({ enum: CAPABILITIES })
+  @IsOptional()
+  @IsIn(CAPABILITIES)
+  kind?: string;
+
+  @ApiPropertyOptional({ enum: PROVIDER_IDS })
+  @IsOptional()
+  @IsIn(PROVIDER_IDS)
+  provider?: string;
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  reference?: string;
+
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
@@ -41,29 +126,57 @@ export class OperationListQueryDto {
   @Min(1)
   @Max(200)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }
 
 export class OperationListDto {
   @ApiProperty({ type: [OperationDto] }) items!: OperationDto[];
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Pass as cursor to get the next (older) page; null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
-export function toOperationDto(row: OperationEntity): OperationDto {
-  return {
-    id: row.id,
-    kind: row.kind,
-    provider: row.provider,
-    reference: row.reference,
-    status: row.status,
-    attempts: row.attempts,
-    idempotencyKey: row.idempotencyKey,
-    requestId: row.requestId,
-    responseStatus: row.responseStatus,
-    result: row.status === 'succeeded' ? row.result : undefined,
-    lastError: row.lastError,
-    createdAt: row.createdAt.toISOString(),
-    startedAt: row.startedAt?.toISOString() ?? null,
-    completedAt: row.completedAt?.toISOString() ?? null,
-    durationMs:
-      row.startedAt && row.completedAt ? row.completedAt.getTime() - row.startedAt.getTime() : null,
-  };
+export class ResolveOperationDto {
+  @ApiProperty({ example: 'Entered by hand in the DMS portal while it was down (ticket OPS-1234)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  note!: string;
+
+  @ApiPropertyOptional({ example: 'EINV-2025-001234', description: 'Required for invoice.create' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  providerInvoiceId?: string;
+
+  @ApiPropertyOptional({ example: 'DMS-2025-001234' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  providerDocumentNumber?: string;
+
+  @ApiPropertyOptional({
+    example: 'CN-2025-001234',
+    description: 'Required for credit-note.create',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  providerCreditNoteId?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-05T10:00:00Z' })
+  @IsOptional()
+  @IsIsoDateTimeWithZone()
+  issuedAt?: string;
 }

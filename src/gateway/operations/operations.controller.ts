@@ -1,18 +1,41 @@
 import {
+  Body,
   Controller,
   createParamDecorator,
   ExecutionContext,
   Get,
   Param,
+  Post,
   Query,
 } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { uuidParam } from '../problem/validation';
+import {
+  OperationRunner,
+  type Caller,
+  type OperationAnswer,
+} from '../../operations/operation-runner';
 import { Auth } from '../auth/auth.decorators';
 import { contextOf } from '../context/request-context';
+import { CallerOf, OperationRoute } from '../idempotency/operation-call';
 import { ProblemDetails } from '../problem/problem';
-import { OperationDto, OperationListDto, OperationListQueryDto } from './operation.dto';
+import { RESOLVE_EXAMPLES } from '../swagger-examples';
+import {
+  OperationDto,
+  OperationListDto,
+  OperationListQueryDto,
+  ResolveOperationDto,
+} from './operation.dto';
 import { OperationsService } from './operations.service';
 
 /** The client whose operations the caller may see; undefined for admin keys (all). */
@@ -25,15 +48,26 @@ const VisibleClient = createParamDecorator(
   },
 );
 
+/** The calling client's name (who resolved an operation). */
+const ClientName = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
+  const principal = contextOf(ctx.switchToHttp().getRequest<FastifyRequest>()).principal;
+  return principal?.clientName ?? principal?.clientId ?? 'unknown';
+});
+
 /** Operations of the calling client (an admin key sees every client's). */
 @ApiTags('operations')
 @Controller('v1/operations')
 export class OperationsController {
-  constructor(private readonly operations: OperationsService) {}
+  constructor(
+    private readonly operations: OperationsService,
+    private readonly runner: OperationRunner,
+  ) {}
 
   @Get(':id')
   @Auth('operations:read')
-  @ApiOperation({ summary: 'One operation: status, attempts, timings, last error, result' })
+  @ApiOperation({
+    summary: 'One operation: status, attempts, history, last error, result, callback, links',
+  })
   @ApiOkResponse({ type: OperationDto })
   @ApiNotFoundResponse({ type: ProblemDetails })
   get(
@@ -45,12 +79,61 @@ export class OperationsController {
 
   @Get()
   @Auth('operations:read')
-  @ApiOperation({ summary: 'Operations, newest first, filtered by status' })
+  @ApiOperation({
+    summary:
+      'Operations, newest first, filtered by status, kind, provider, reference; cursor paging',
+  })
   @ApiOkResponse({ type: OperationListDto })
   list(
     @VisibleClient() clientId: string | undefined,
     @Query() query: OperationListQueryDto,
   ): Promise<OperationListDto> {
     return this.operations.list(clientId, query);
+  }
+
+  @Post(':id/replay')
+  @Auth('operations:replay')
+  @ApiOperation({
+    summary:
+      'Queue a failed or dead operation again (a new attempt series; history kept; a batch re-sends only unsettled items)',
+  })
+  @OperationRoute({ respondAsync: false })
+  @ApiAcceptedResponse({ type: OperationDto, description: 'Queued again' })
+  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiConflictResponse({ type: ProblemDetails, description: 'The operation is not failed or dead' })
+  replay(
+    @CallerOf() caller: Caller,
+    @VisibleClient() clientId: string | undefined,
+    @Param('id', uuidParam()) id: string,
+  ): Promise<OperationAnswer> {
+    return this.runner.replayOperation(caller, id, clientId);
+  }
+
+  @Post(':id/resolve')
+  @Auth('operations:replay')
+  @ApiOperation({
+    summary:
+      'Record the outcome of a failed or dead create settled outside the gateway: the ledger row is written with the given identifiers, the operation ends succeeded',
+  })
+  @OperationRoute({ respondAsync: false })
+  @ApiBody({ type: ResolveOperationDto, examples: RESOLVE_EXAMPLES })
+  @ApiOkResponse({ type: OperationDto, description: 'Resolved: succeeded, with resolution' })
+  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiConflictResponse({
+    type: ProblemDetails,
+    description: 'Not failed or dead, or the ledger already holds the document',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDetails,
+    description: 'Not a create (unsupported_operation)',
+  })
+  resolve(
+    @CallerOf() caller: Caller,
+    @VisibleClient() clientId: string | undefined,
+    @ClientName() by: string,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: ResolveOperationDto,
+  ): Promise<OperationAnswer> {
+    return this.runner.resolveOperation(caller, id, { ...dto, by }, clientId);
   }
 }

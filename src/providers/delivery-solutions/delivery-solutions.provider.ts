@@ -1,4 +1,5 @@
 import { type Endpoint, type ProviderDeps, UpstreamProvider } from '../provider-definition';
+import { UpstreamError } from '@lib/upstream-http';
 import type {
   CallContext,
   CanonicalInvoice,
@@ -11,6 +12,7 @@ import type {
 } from '../provider.contract';
 import { DeliverySolutionsClient } from './delivery-solutions.client';
 import type { DeliverySolutionsSettings } from './delivery-solutions.definition';
+import { createWasNotProcessed, isDsDuplicateInvoice } from './delivery-solutions.errors';
 import {
   fromDsInvoiceAnswer,
   toDsCreateInvoiceRequest,
@@ -79,5 +81,18 @@ export class DeliverySolutionsProvider extends UpstreamProvider implements Finan
       ctx,
     );
     return fromDsInvoiceAnswer(answer);
+  }
+
+  /** Delivery Solutions keeps one invoice per orderExternalId and answers a second create 422. */
+  isDuplicateCreate(error: unknown): boolean {
+    return isDsDuplicateInvoice(error);
+  }
+
+  /** Anything but a refusal before processing (429, no connection, no token) or a 4xx rejection. */
+  createMayHaveLanded(error: unknown): boolean {
+    if (!(error instanceof UpstreamError)) return true;
+    if (error.kind === 'circuit_open') return false;
+    if (error.kind === 'rejected' && (error.httpStatus ?? 0) >= 400) return false;
+    return !createWasNotProcessed(error);
   }
 }

@@ -1,0 +1,319 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import type { OperationEntity } from '../database/entities/operation.entity';
+import {
+  type AttemptFence,
+  OperationsRepository,
+} from '../database/repositories/operations.repository';
+import { ShutdownState } from '../health/shutdown-state';
+import { MetricsService } from '../metrics/metrics.service';
+import { problemBody } from '../problem/problem';
+import type { FinanceProvider } from '../providers/provider.contract';
+import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
+import { retryDelayMs } from './backoff';
+import { sendCallback, type CallbackEvent } from './callbacks/callback-sender';
+import {
+  type BatchProgress,
+  CommandExecutor,
+  failedAttempt,
+  type FailedOutcome,
+  failedFinal,
+  type OperationRef,
+} from './command-executor';
+import type { Command } from './commands';
+import { operationView } from './operation-view';
+
+/** How often an idle worker looks for due operations (a local accept wakes it at once). */
+export const POLL_MS = 500;
+/** Callback deliveries at once per process. */
+const CALLBACK_CONCURRENCY = 4;
+/** A callback delivery's claim: longer than the sender's 10 s timeout. */
+const CALLBACK_LEASE_MS = 30_000;
+/** After the grace, how long aborted deliveries get to record their outcome. */
+const ABORT_SETTLE_MS = 2_000;
+
+export interface WorkerStatus {
+  claiming: boolean;
+  /** Deliveries running now, per provider. */
+  running: Record<string, number>;
+  callbacksRunning: number;
+  lastPollAt: string | null;
+  /** Why the last poll failed (the database, usually); absent when it worked. */
+  lastError?: string;
+}
+
+/**
+ * The queue worker, one in every gateway process. It claims due operations from the operations
+ * table (`FOR UPDATE SKIP LOCKED` under a lease: the row is the queue, so there is no second
+ * source of truth), at most ASYNC_CONCURRENCY per provider at once, skipping providers whose
+ * circuit is open, and runs each with the one CommandExecutor. After a failure: hard errors end
+ * `failed`; transient ones are queued again with full-jitter backoff (at least Retry-After)
+ * until ASYNC_MAX_ATTEMPTS or ASYNC_MAX_AGE_HOURS run out (`dead`); an open circuit defers
+ * without spending the attempt. Sync calls whose process died are taken over once their lease
+ * ends and finish as sync calls would. It also delivers callbacks.
+ *
+ * Shutdown: claiming stops as soon as shutdown begins; running deliveries get the shutdown
+ * grace to finish, then are aborted and recorded; anything left is reclaimed when its lease ends.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('DeliveryWorker');
+  private readonly running = new Map<string, number>();
+  private readonly deliveries = new Set<Promise<void>>();
+  private readonly aborts = new Set<AbortController>();
+  private callbacksRunning = 0;
+  private timer?: NodeJS.Timeout;
+  private started = false;
+  private stopped = false;
+  private polling = false;
+  private pollAgain = false;
+  private lastPollAt: Date | null = null;
+  private lastError?: string;
+
+  constructor(
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly operations: OperationsRepository,
+    private readonly executor: CommandExecutor,
+    private readonly shutdown: ShutdownState,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    metrics.setQueueSource({
+      depth: () => this.operations.queueDepth(),
+      oldestDue: () => this.operations.oldestDueAge(),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Something became due in this process (an accepted call, a freed slot): poll now. */
+  wake(): void {
+    if (this.claiming) this.schedule(0);
+  }
+
+  status(): WorkerStatus {
+    return {
+      claiming: this.claiming,
+      running: Object.fromEntries(this.running),
+      callbacksRunning: this.callbacksRunning,
+      lastPollAt: this.lastPollAt?.toISOString() ?? null,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Stops claiming, lets running deliveries finish within the grace, aborts the rest. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.deliveries.size === 0) return;
+    const graceMs = Math.max(this.config.shutdownGraceMs, 1000);
+    this.logger.log(`Waiting up to ${graceMs} ms for ${this.deliveries.size} running deliveries`);
+    if (!(await this.drain(graceMs))) {
+      this.logger.warn(
+        `Aborting ${this.aborts.size} deliveries still running; their leases hand them on`,
+      );
+      for (const controller of this.aborts) controller.abort();
+      await this.drain(ABORT_SETTLE_MS);
+    }
+  }
+
+  private get claiming(): boolean {
+    return this.started && !this.stopped && !this.shutdown.isShuttingDown;
+  }
+
+  private drain(ms: number): Promise<boolean> {
+    const all = Promise.allSettled([...this.deliveries]).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((done) => (timer = setTimeout(() => done(false), ms)));
+    return Promise.race([all, late]).finally(() => clearTimeout(timer));
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = true;
+    let claimed = 0;
+    try {
+      for (const provider of this.registry.all()) {
+        if (!this.claiming) break;
+        const free = this.config.async.concurrency - (this.running.get(provider.id) ?? 0);
+        // an open circuit: its operations wait for the half-open time without spending attempts
+        if (free <= 0 || provider.circuitState() === 'open') continue;
+        const rows = await this.operations.claimDue(provider.id, free, this.config.async.leaseMs);
+        claimed += rows.length;
+        for (const row of rows) this.track(this.deliver(provider, row));
+      }
+      const freeCallbacks = CALLBACK_CONCURRENCY - this.callbacksRunning;
+      if (this.claiming && freeCallbacks > 0) {
+        const rows = await this.operations.claimCallbacks(freeCallbacks, CALLBACK_LEASE_MS);
+        claimed += rows.length;
+        for (const row of rows) this.track(this.deliverCallback(row));
+      }
+      this.lastPollAt = new Date();
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error }, 'Polling the operation queue failed');
+    } finally {
+      this.polling = false;
+    }
+    if (!this.claiming) return;
+    const again = this.pollAgain || claimed > 0;
+    this.pollAgain = false;
+    this.schedule(again ? 0 : POLL_MS);
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.deliveries.add(delivery);
+    void delivery.finally(() => {
+      this.deliveries.delete(delivery);
+      this.wake();
+    });
+  }
+
+  private async deliver(provider: FinanceProvider, row: OperationEntity): Promise<void> {
+    this.running.set(provider.id, (this.running.get(provider.id) ?? 0) + 1);
+    const controller = new AbortController();
+    this.aborts.add(controller);
+    const op: OperationRef = {
+      id: row.id,
+      requestId: row.requestId,
+      attempt: row.attempts,
+      // a batch delivered by the worker keeps its per-item fate between attempts
+      ...(row.delivery === 'async'
+        ? { progress: (row.progress as BatchProgress | null) ?? null }
+        : {}),
+      signal: controller.signal,
+    };
+    try {
+      const outcome = await this.executor.execute(op, row.command as Command);
+      if (outcome.status === 'succeeded') {
+        this.metrics.recordDelivery(provider.id, 'succeeded', row.attempts);
+        return;
+      }
+      await this.afterFailure(provider, row, op, outcome);
+    } catch (error) {
+      this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+    } finally {
+      this.aborts.delete(controller);
+      this.running.set(provider.id, (this.running.get(provider.id) ?? 1) - 1);
+    }
+  }
+
+  private async afterFailure(
+    provider: FinanceProvider,
+    row: OperationEntity,
+    op: OperationRef,
+    outcome: FailedOutcome,
+  ): Promise<void> {
+    const fence: AttemptFence = { id: row.id, attempt: row.attempts };
+    const problem = outcome.problem;
+    const requestId = row.requestId ?? row.id;
+    const transient = problem.status >= 500;
+    let written: boolean;
+    if (row.delivery === 'sync') {
+      // a sync call taken over from a dead process ends as the sync call would have
+      written = await this.operations.finish(
+        row.id,
+        failedFinal(op, outcome, requestId, transient),
+        undefined,
+        fence,
+      );
+      this.metrics.recordDelivery(provider.id, transient ? 'released' : 'failed', row.attempts);
+    } else if (problem.init.upstream?.code === 'CIRCUIT_OPEN') {
+      written = await this.operations.retryLater(fence, {
+        delayMs: retryAfterMs(outcome) ?? this.config.async.retryBaseMs,
+        lastError: row.lastError,
+        attempt: null,
+      });
+      this.metrics.recordDelivery(provider.id, 'deferred');
+    } else if (!transient) {
+      written = await this.operations.finish(
+        row.id,
+        failedFinal(op, outcome, requestId, false),
+        undefined,
+        fence,
+      );
+      this.metrics.recordDelivery(provider.id, 'failed', row.attempts);
+    } else if (this.exhausted(row)) {
+      written = await this.operations.finish(
+        row.id,
+        failedFinal(op, outcome, requestId, false, 'dead'),
+        undefined,
+        fence,
+      );
+      this.metrics.recordDelivery(provider.id, 'dead', row.attempts);
+    } else {
+      const { retryBaseMs: baseMs, retryMaxDelayMs: maxMs } = this.config.async;
+      written = await this.operations.retryLater(fence, {
+        delayMs: retryDelayMs(row.seriesAttempts, { baseMs, maxMs }, retryAfterMs(outcome)),
+        lastError: problemBody(problem, requestId),
+        attempt: failedAttempt(op, outcome),
+        ...(outcome.progress ? { progress: outcome.progress } : {}),
+      });
+      this.metrics.recordDelivery(provider.id, 'retry');
+    }
+    if (!written) {
+      this.logger.warn(
+        { operationId: row.id, attempt: row.attempts },
+        'Operation was claimed by another attempt meanwhile (lease lost): this outcome is dropped',
+      );
+    }
+  }
+
+  private exhausted(row: OperationEntity): boolean {
+    const { maxAttempts, maxAgeMs } = this.config.async;
+    return (
+      row.seriesAttempts >= maxAttempts || Date.now() - row.seriesStartedAt.getTime() >= maxAgeMs
+    );
+  }
+
+  /** One callback attempt: delivered on a 2xx, else again with the same backoff, up to the limit. */
+  private async deliverCallback(row: OperationEntity): Promise<void> {
+    this.callbacksRunning += 1;
+    try {
+      const event = `operation.${row.status}` as CallbackEvent;
+      const body = JSON.stringify(operationView(row));
+      const sent = await sendCallback(row.callbackUrl!, event, body, this.config.callbacks);
+      const attempt = row.callbackAttempts;
+      const last = attempt >= this.config.callbacks.maxAttempts;
+      const { retryBaseMs: baseMs, retryMaxDelayMs: maxMs } = this.config.async;
+      await this.operations.recordCallback(row.id, attempt, {
+        status: sent.delivered ? 'delivered' : last ? 'failed' : 'pending',
+        httpStatus: sent.httpStatus ?? null,
+        error: sent.error ?? null,
+        retryDelayMs: retryDelayMs(attempt, { baseMs, maxMs }),
+      });
+      this.metrics.recordCallback(sent.delivered ? 'delivered' : last ? 'failed' : 'retry');
+    } catch (error) {
+      this.logger.error({ err: error, operationId: row.id }, 'Delivering a callback failed');
+    } finally {
+      this.callbacksRunning -= 1;
+    }
+  }
+}
+
+/** The upstream's (or the open circuit's) Retry-After, in milliseconds. */
+function retryAfterMs(outcome: FailedOutcome): number | undefined {
+  const header = outcome.problem.init.headers?.['retry-after'];
+  const seconds = header === undefined ? NaN : Number(header);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
