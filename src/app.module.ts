@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { ShutdownModule } from './health/shutdown.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -18,6 +19,7 @@ export class AppModule {
       imports: [
         ConfigModule.withConfig(config),
         LoggingModule,
+        ShutdownModule,
         DatabaseModule,
         MetricsModule,
         AuditModule,
