@@ -14,6 +14,7 @@ import { registerRequestHooks } from './gateway/context/request-hooks';
 import { ProblemDetails } from './gateway/problem/problem';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
+import { registerTracingHooks } from './tracing/request-tracing';
 
 /** Keep-alive longer than any load balancer's idle timeout (AWS ALB: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -62,6 +63,7 @@ export async function createApp(
       exceptionFactory: validationExceptionFactory,
     }),
   );
+  registerTracingHooks(app.getHttpAdapter().getInstance());
   registerRequestHooks(
     app.getHttpAdapter().getInstance(),
     app.get(AuditWriter),

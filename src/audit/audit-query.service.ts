@@ -21,6 +21,7 @@ export interface AuditLogView {
   id: string;
   at: string;
   requestId: string | null;
+  traceId: string | null;
   clientId: string | null;
   clientName: string | null;
   direction: string;
@@ -144,6 +145,7 @@ function toDto(row: ListedAuditRow): AuditLogView {
     id: row.id,
     at: new Date(row.at).toISOString(),
     requestId: row.requestId,
+    traceId: row.traceId ?? null,
     clientId: row.clientId,
     clientName: row.clientName,
     direction: row.direction,

@@ -1,10 +1,12 @@
 import { InitialSchema1795257251081 } from './1795257251081-InitialSchema';
 import { OperationCommands1795300000000 } from './1795300000000-OperationCommands';
 import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
+import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
   InitialSchema1795257251081,
   OperationCommands1795300000000,
   AuditHashChain1796116036836,
+  AuditTraceId1796200000000,
 ];
