@@ -13,7 +13,7 @@ const swcOptions = {
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions] },
   transformIgnorePatterns: [
-    'node_modules/(?!(?:.*/node_modules/)?(?:@nestjs|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit|content-disposition|cookie)/)',
+    'node_modules/(?!(?:.*/node_modules/)?(?:@nestjs|@opentelemetry/otlp-exporter-base|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit|content-disposition|cookie)/)',
   ],
   moduleNameMapper: {
     '^@lib/(auth-strategies|upstream-http|simulators|tracing)$': '<rootDir>/libs/$1/src/index.ts',

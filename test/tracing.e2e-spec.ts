@@ -1,0 +1,90 @@
+import request from 'supertest';
+import { TracingService } from '../src/tracing/tracing.service';
+import { auditRows, auth, dmsInvoice, simulatorUrl } from './support/api';
+import { type TestApp, startTestApp } from './support/test-app';
+import { hex, simRequests } from './support/tracing';
+
+describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
+  let t: TestApp;
+  let lines: string[];
+  let write: jest.SpyInstance;
+
+  beforeAll(async () => {
+    lines = [];
+    const original = process.stdout.write.bind(process.stdout);
+    write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      if (typeof chunk === 'string' && chunk.startsWith('{')) {
+        lines.push(chunk);
+        return true;
+      }
+      return original(chunk);
+    });
+    t = await startTestApp({ LOG_LEVEL: 'info' });
+  });
+  afterAll(async () => {
+    await t.close();
+    write.mockRestore();
+  });
+
+  const requestLine = async (requestId: string): Promise<Record<string, unknown>> => {
+    for (let i = 0; i < 50; i++) {
+      const found = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter(
+          (l) =>
+            (l.req as { requestId?: string } | undefined)?.requestId === requestId &&
+            (l.res as { statusCode?: number } | undefined)?.statusCode !== undefined,
+        );
+      if (found.length > 0) return found[0];
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no request line for ${requestId}`);
+  };
+
+  it.each([
+    ['no traceparent', undefined],
+    ['an invalid traceparent', '00-00000000000000000000000000000000-0000000000000000-01'],
+  ])(
+    'starts a new trace for %s: upstream, audit rows and the request line carry its id',
+    async (_label, traceparent) => {
+      expect(t.app.get(TracingService).exporting).toBe(false);
+      const sim = simulatorUrl(t, 'dms');
+      await request(sim).delete('/__sim/requests');
+      const call = request(t.url).post('/v1/invoices').set(auth);
+      if (traceparent) void call.set('traceparent', traceparent);
+      const res = await call.send(dmsInvoice()).expect(201);
+      const requestId = String(res.headers['x-request-id']);
+
+      const seen = await simRequests(sim, '/api/invoices/generate');
+      expect(seen).toHaveLength(1);
+      const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(seen[0].traceparent ?? '');
+      expect(match).not.toBeNull();
+      const traceId = (match as RegExpExecArray)[1];
+      expect(traceId).not.toBe('0'.repeat(32));
+
+      const inbound = await auditRows(t, requestId, 'inbound');
+      expect(inbound.map((r) => r.traceId)).toEqual([traceId]);
+      const outbound = await auditRows(t, requestId, 'outbound');
+      expect(outbound.map((r) => r.traceId)).toEqual([traceId]);
+      expect((await requestLine(requestId)).traceId).toBe(traceId);
+    },
+  );
+
+  it('continues a caller trace id into the upstream call even when nothing is exported', async () => {
+    const sim = simulatorUrl(t, 'dms');
+    await request(sim).delete('/__sim/requests');
+    const traceId = hex(16);
+    const res = await request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .set('traceparent', `00-${traceId}-${hex(8)}-01`)
+      .send(dmsInvoice())
+      .expect(201);
+    const seen = await simRequests(sim, '/api/invoices/generate');
+    expect(seen.map((r) => r.traceparent?.split('-')[1])).toEqual([traceId]);
+    expect((await requestLine(String(res.headers['x-request-id']))).traceId).toBe(traceId);
+    const rows = await auditRows(t, String(res.headers['x-request-id']));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.traceId === traceId)).toBe(true);
+  });
+});
