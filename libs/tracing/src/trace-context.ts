@@ -99,4 +99,29 @@ export async function withClientSpan<T>(
   return context.with(ctx, () => run(span));
 }
 
+/**
+ * Runs `run` inside the active trace, or, when there is none (a queued operation run by the
+ * worker, a CLI command), inside a new root span named `name`: every attempt of one call then
+ * shares one trace.
+ */
+export async function inTrace<T>(
+  name: string,
+  attributes: Attributes,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (traceIdOf() !== undefined) return run();
+  const span = startSpan(name, SpanKind.INTERNAL, attributes, context.active());
+  try {
+    const result = await context.with(trace.setSpan(context.active(), span), run);
+    endSpan(span);
+    return result;
+  } catch (err) {
+    endSpan(span, {
+      type: (err as { code?: string } | undefined)?.code ?? 'INTERNAL',
+      message: err instanceof Error ? err.message : undefined,
+    });
+    throw err;
+  }
+}
+
 export { SpanKind, type Span, type Context };

@@ -19,7 +19,7 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
-import { type Span, endSpan, traceIdOf, withClientSpan } from '@lib/tracing';
+import { type Span, endSpan, inTrace, traceIdOf, withClientSpan } from '@lib/tracing';
 import { sanitizeBody } from './audit-body';
 import { CONNECT_TIMEOUT_CODE, connectTimeoutTransport } from './connect-timeout.transport';
 import { isSecretKey, maskSecretValues, redactHeaders, redactUrl } from './redaction';
@@ -173,8 +173,19 @@ export class UpstreamHttpClient {
     return { dispose: () => this.stateListeners.delete(listener) };
   }
 
-  /** Sends one logical call (with retries) and returns the 2xx answer or throws UpstreamError. */
-  async request<T = unknown>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
+  /**
+   * Sends one logical call (with retries) and returns the 2xx answer or throws UpstreamError.
+   * Outside any trace (the queue worker), the call is the root span of a new one.
+   */
+  request<T = unknown>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
+    return inTrace(
+      `${this.provider} ${call.operation}`,
+      { 'upstream.provider': this.provider, 'upstream.operation': call.operation },
+      () => this.execute(call),
+    );
+  }
+
+  private async execute<T>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
     const started = Date.now();
     const deadlineMs = call.deadlineMs ?? this.deadlineMs;
     const deadline = new AbortController();
