@@ -1,29 +1,23 @@
 import request from 'supertest';
 import { TracingService } from '../src/tracing/tracing.service';
 import { auditRows, auth, dmsInvoice, simulatorUrl } from './support/api';
+import { type StdoutCapture, captureJsonStdout } from './support/log-capture';
 import { type TestApp, startTestApp } from './support/test-app';
 import { hex, simRequests } from './support/tracing';
 
 describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
   let t: TestApp;
   let lines: string[];
-  let write: jest.SpyInstance;
+  let capture: StdoutCapture;
 
   beforeAll(async () => {
-    lines = [];
-    const original = process.stdout.write.bind(process.stdout);
-    write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      if (typeof chunk === 'string' && chunk.startsWith('{')) {
-        lines.push(chunk);
-        return true;
-      }
-      return original(chunk);
-    });
+    capture = captureJsonStdout();
+    lines = capture.lines;
     t = await startTestApp({ LOG_LEVEL: 'info' });
   });
   afterAll(async () => {
     await t.close();
-    write.mockRestore();
+    capture.restore();
   });
 
   const requestLine = async (requestId: string): Promise<Record<string, unknown>> => {
