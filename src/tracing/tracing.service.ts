@@ -3,7 +3,12 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 
@@ -25,6 +30,8 @@ export class TracingService implements OnApplicationShutdown {
     if (endpoint === undefined) return;
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': config.tracing.serviceName }),
+      // fixed here, not from OTEL_TRACES_SAMPLER: record unless the caller's traceparent says not sampled
+      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
       spanProcessors: [
         new BatchSpanProcessor(
           new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, timeoutMillis: 10_000 }),
