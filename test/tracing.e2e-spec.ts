@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import request from 'supertest';
+import { verifyExport } from '../src/audit/chain/verify-export';
 import { TracingService } from '../src/tracing/tracing.service';
 import { auditRows, auth, dmsInvoice, simulatorUrl } from './support/api';
 import { type StdoutCapture, captureJsonStdout } from './support/log-capture';
@@ -80,5 +82,41 @@ describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
     const rows = await auditRows(t, String(res.headers['x-request-id']));
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.every((r) => r.traceId === traceId)).toBe(true);
+  });
+
+  it('hashes the trace id into the audit chain: the export verifies offline, and a changed trace id breaks it', async () => {
+    const traceId = hex(16);
+    const res = await request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .set('traceparent', `00-${traceId}-${hex(8)}-01`)
+      .send(dmsInvoice())
+      .expect(201);
+    await t.flushAudit();
+    const requestId = String(res.headers['x-request-id']);
+    const exported = await request(t.url)
+      .get(`/v1/audit-logs/export?requestId=${requestId}`)
+      .set(auth)
+      .buffer(true)
+      .parse((response, callback) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => callback(null, text));
+      })
+      .expect(200);
+    const lines = String(exported.body).split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(
+      lines.every((line) => (JSON.parse(line) as { traceId?: string }).traceId === traceId),
+    ).toBe(true);
+    expect(await verifyExport(Readable.from(lines))).toMatchObject({
+      ok: true,
+      rows: lines.length,
+    });
+    const tampered = lines.map((line, i) => (i === 0 ? line.replace(traceId, hex(16)) : line));
+    expect(await verifyExport(Readable.from(tampered))).toMatchObject({
+      ok: false,
+      firstBreak: { code: 'hash_mismatch' },
+    });
   });
 });
