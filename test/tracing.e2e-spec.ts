@@ -37,6 +37,15 @@ describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
     throw new Error(`no request line for ${requestId}`);
   };
 
+  /** A DMS invoice, with the caller's traceparent when given. */
+  const createInvoice = (traceparent?: string) =>
+    request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .set(traceparent ? { traceparent } : {})
+      .send(dmsInvoice())
+      .expect(201);
+
   it.each([
     ['no traceparent', undefined],
     ['an invalid traceparent', '00-00000000000000000000000000000000-0000000000000000-01'],
@@ -46,9 +55,7 @@ describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
       expect(t.app.get(TracingService).exporting).toBe(false);
       const sim = simulatorUrl(t, 'dms');
       await request(sim).delete('/__sim/requests');
-      const call = request(t.url).post('/v1/invoices').set(auth);
-      if (traceparent) void call.set('traceparent', traceparent);
-      const res = await call.send(dmsInvoice()).expect(201);
+      const res = await createInvoice(traceparent);
       const requestId = String(res.headers['x-request-id']);
 
       const seen = await simRequests(sim, '/api/invoices/generate');
@@ -70,12 +77,7 @@ describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
     const sim = simulatorUrl(t, 'dms');
     await request(sim).delete('/__sim/requests');
     const traceId = hex(16);
-    const res = await request(t.url)
-      .post('/v1/invoices')
-      .set(auth)
-      .set('traceparent', `00-${traceId}-${hex(8)}-01`)
-      .send(dmsInvoice())
-      .expect(201);
+    const res = await createInvoice(`00-${traceId}-${hex(8)}-01`);
     const seen = await simRequests(sim, '/api/invoices/generate');
     expect(seen.map((r) => r.traceparent?.split('-')[1])).toEqual([traceId]);
     expect((await requestLine(String(res.headers['x-request-id']))).traceId).toBe(traceId);
@@ -86,12 +88,7 @@ describe('tracing without an OTLP endpoint (e2e, real HTTP)', () => {
 
   it('hashes the trace id into the audit chain: the export verifies offline, and a changed trace id breaks it', async () => {
     const traceId = hex(16);
-    const res = await request(t.url)
-      .post('/v1/invoices')
-      .set(auth)
-      .set('traceparent', `00-${traceId}-${hex(8)}-01`)
-      .send(dmsInvoice())
-      .expect(201);
+    const res = await createInvoice(`00-${traceId}-${hex(8)}-01`);
     await t.flushAudit();
     const requestId = String(res.headers['x-request-id']);
     const exported = await request(t.url)
