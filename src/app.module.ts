@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { ShutdownModule } from './health/shutdown.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { TracingModule } from './tracing/tracing.module';
 
 export type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -18,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.withConfig(config),
+        TracingModule,
         LoggingModule,
         ShutdownModule,
         DatabaseModule,

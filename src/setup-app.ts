@@ -18,6 +18,7 @@ import { learnRouteMethods } from './gateway/problem/method-not-allowed';
 import { ProblemDetails } from './gateway/problem/problem';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
+import { registerTracingHooks } from './tracing/request-tracing';
 
 /** Keep-alive longer than any load balancer's idle timeout (AWS ALB: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -76,6 +77,7 @@ export async function createApp(
       exceptionFactory: validationExceptionFactory,
     }),
   );
+  registerTracingHooks(app.getHttpAdapter().getInstance());
   registerRequestHooks(
     app.getHttpAdapter().getInstance(),
     app.get(AuditWriter),

@@ -66,6 +66,7 @@ describe('migrations (database)', () => {
         expect.arrayContaining([
           'ix_audit_logs_at',
           'ix_audit_logs_request_id',
+          'ix_audit_logs_trace_id',
           'ix_audit_logs_provider_at',
           'ix_audit_logs_reference',
         ]),

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Auth } from '../src/gateway/auth/auth.decorators';
 import { auth, dmsInvoice } from './support/api';
+import { type StdoutCapture, captureJsonStdout } from './support/log-capture';
 import { TestApp, startTestApp } from './support/test-app';
 
 const SECRET_PARAMETER = 'hunter2-bound-parameter-SECRET';
@@ -35,23 +36,16 @@ interface LogLine {
 describe('logs and metrics (e2e, real HTTP)', () => {
   let t: TestApp;
   let lines: string[];
-  let write: jest.SpyInstance;
+  let capture: StdoutCapture;
 
   beforeAll(async () => {
-    lines = [];
-    const original = process.stdout.write.bind(process.stdout);
-    write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      if (typeof chunk === 'string' && chunk.startsWith('{')) {
-        lines.push(chunk);
-        return true;
-      }
-      return original(chunk);
-    });
+    capture = captureJsonStdout();
+    lines = capture.lines;
     t = await startTestApp({ LOG_LEVEL: 'info' }, { imports: [FailingQueryModule] });
   });
   afterAll(async () => {
     await t.close();
-    write.mockRestore();
+    capture.restore();
   });
 
   const parsed = (): LogLine[] => lines.map((line) => JSON.parse(line) as LogLine);

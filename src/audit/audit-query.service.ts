@@ -23,9 +23,10 @@ export interface AuditLogQuery extends AuditLogFilter {
  */
 export type AuditLogView = Omit<
   ChainedContent,
-  'chainId' | 'seq' | 'prevHash' | 'followsChainId' | 'followsSeq'
+  'chainId' | 'seq' | 'prevHash' | 'followsChainId' | 'followsSeq' | 'traceId'
 > & {
   id: string;
+  traceId: string | null;
   chainId: string | null;
   seq: number | null;
   prevHash: string | null;
@@ -133,6 +134,7 @@ function toDto(row: ListedAuditRow): AuditLogView {
     id: row.id,
     at: new Date(row.at).toISOString(),
     requestId: row.requestId,
+    traceId: row.traceId ?? null,
     clientId: row.clientId,
     clientName: row.clientName,
     direction: row.direction,

@@ -19,6 +19,8 @@ import { storableJson, storableString, storableText } from './storable';
 export interface AuditEntry {
   at?: Date;
   requestId?: string | null;
+  /** W3C trace id (32 lowercase hex digits); anything else is not stored. */
+  traceId?: string | null;
   clientId?: string | null;
   clientName?: string | null;
   direction: AuditDirection;
@@ -264,6 +266,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
     return {
       at: auditTimestamp(at),
       requestId: text(entry.requestId, 128),
+      traceId: traceId(entry.traceId),
       clientId: uuid(entry.clientId),
       clientName: text(entry.clientName, 100),
       direction: text(entry.direction, 8) ?? '',
@@ -345,4 +348,10 @@ export function inboundOutcome(status: number): string {
   if (status === 504) return 'timeout';
   if (status === 502 || status === 503) return 'unavailable';
   return 'error';
+}
+
+const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
+
+function traceId(value: unknown): string | null {
+  return typeof value === 'string' && TRACE_ID.test(value) ? value : null;
 }

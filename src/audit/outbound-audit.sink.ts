@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TokenRequestEvent } from '@lib/auth-strategies';
+import { traceIdOf } from '@lib/tracing';
 import type { AuditOutcome, OutboundAuditEntry, UpstreamAuditSink } from '@lib/upstream-http';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuditWriter } from './audit-writer.service';
@@ -23,6 +24,7 @@ export class OutboundAuditSink implements UpstreamAuditSink {
     this.writer.record({
       at: entry.at,
       requestId: entry.requestId,
+      traceId: entry.traceId,
       direction: 'outbound',
       provider: entry.provider,
       operation: entry.operation,
@@ -57,6 +59,8 @@ export class OutboundAuditSink implements UpstreamAuditSink {
       });
       this.writer.record({
         at,
+        // observed while the attempt that needed the token is the active span
+        traceId: traceIdOf(),
         direction: 'outbound',
         provider: event.provider,
         operation: TOKEN_OPERATION,

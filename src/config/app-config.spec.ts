@@ -20,6 +20,7 @@ describe('loadAppConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.nodeEnv).toBe('development');
     expect(config.audit.retentionDays).toBe(400);
+    expect(config.tracing).toEqual({ otlpEndpoint: undefined, serviceName: 'invoice-gateway' });
     expect(config.auth).toEqual({
       bootstrapApiKey: DEV_BOOTSTRAP_API_KEY,
       bootstrapIsDefault: true,
@@ -71,6 +72,18 @@ describe('loadAppConfig', () => {
       bootstrapApiKey: strong,
       bootstrapIsDefault: false,
     });
+  });
+
+  it('reads the OTLP endpoint and service name, refusing an endpoint that is not an http(s) URL', () => {
+    expect(
+      loadAppConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_SERVICE_NAME: 'gw-eu',
+      }).tracing,
+    ).toEqual({ otlpEndpoint: 'http://collector:4318', serviceName: 'gw-eu' });
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT is invalid: expected an absolute URL/),
+    ]);
   });
 
   it('treats blank values as unset', () => {

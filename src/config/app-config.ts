@@ -63,6 +63,12 @@ export interface AppConfig {
   /** Durable async delivery (`Prefer: respond-async`). */
   async: AsyncConfig;
   callbacks: CallbackConfig;
+  /** OpenTelemetry: spans are exported over OTLP/HTTP only when an endpoint is set. */
+  tracing: {
+    /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base URL (spans go to `/v1/traces`). */
+    otlpEndpoint?: string;
+    serviceName: string;
+  };
   audit: {
     retentionDays: number;
     retentionIntervalMs: number;
@@ -157,6 +163,10 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     },
     async: readAsyncConfig(r),
     callbacks: readCallbackConfig(r, production),
+    tracing: {
+      otlpEndpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT'),
+      serviceName: r.string('OTEL_SERVICE_NAME', 'invoice-gateway'),
+    },
     audit: {
       retentionDays: r.int('AUDIT_RETENTION_DAYS', 400, 1, 36500),
       retentionIntervalMs: r.int('AUDIT_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),

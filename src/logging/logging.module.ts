@@ -8,6 +8,8 @@ import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { isOperationalPath, rawRequestContext } from '../gateway/context/request-context';
+import { traceIdOf } from '@lib/tracing';
+import { requestTraceId } from '../tracing/request-tracing';
 import { scrubbingStdout } from './secret-values';
 
 /**
@@ -111,9 +113,11 @@ export function requestLogLevel(status: number, failed: boolean): Level {
 
 /** What the gateway learnt about a request while handling it: who called, and the outcome. */
 export function requestFacts(req: IncomingMessage): Record<string, unknown> {
+  const traceId = requestTraceId(req);
   const ctx = rawRequestContext(req);
-  if (!ctx) return {};
+  if (!ctx) return traceId ? { traceId } : {};
   const facts: Record<string, unknown> = {
+    traceId,
     clientId: ctx.principal?.clientId,
     clientName: ctx.principal?.clientName,
     problemCode: ctx.errorCode,
@@ -133,6 +137,12 @@ function isInventedError(error: Error, res: ServerResponse & { err?: unknown }):
   return res.err === undefined && error.message === `failed with status code ${res.statusCode}`;
 }
 
+/** `traceId` of the active span on every line logged while one is active. */
+export function traceMixin(): Record<string, unknown> {
+  const traceId = traceIdOf();
+  return traceId ? { traceId } : {};
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -142,6 +152,8 @@ function isInventedError(error: Error, res: ServerResponse & { err?: unknown }):
         pinoHttp: [
           {
             level: config.logLevel,
+            // the trace of the span active when the line is written (request, upstream attempt)
+            mixin: traceMixin,
             // Fastify's id, set on the raw request by genReqId: the log and the answer agree.
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
             // probes, scrapes and the docs would drown the request log

@@ -1,4 +1,5 @@
 import type { Agent as HttpsAgent } from 'node:https';
+import { endSpan, withClientSpan } from '@lib/tracing';
 import axios, { isAxiosError } from 'axios';
 
 export interface TokenHttpRequest {
@@ -34,8 +35,34 @@ export type TokenTransport = (req: TokenHttpRequest) => Promise<TokenHttpRespons
 
 const tokenAxios = axios.create({ maxRedirects: 0, proxy: false });
 
-/** The default transport: axios, with a hard total timeout (never hangs). */
-export const axiosTokenTransport: TokenTransport = async (req) => {
+/**
+ * The default transport: axios, with a hard total timeout (never hangs). Each token request is
+ * a client span (a child of the upstream attempt that needed the token), traceparent sent.
+ */
+export const axiosTokenTransport: TokenTransport = (req) => {
+  const headers = { ...req.headers };
+  return withClientSpan(
+    `${req.method} token`,
+    { 'upstream.operation': 'token', 'http.request.method': req.method },
+    headers,
+    async (span) => {
+      try {
+        const res = await sendTokenRequest({ ...req, headers });
+        span.setAttribute('http.response.status_code', res.status);
+        endSpan(span, res.status >= 400 ? { type: String(res.status) } : undefined);
+        return res;
+      } catch (err) {
+        endSpan(span, {
+          type: err instanceof TokenTransportError ? (err.code ?? 'TIMEOUT') : 'INTERNAL',
+          message: err instanceof Error ? err.message : undefined,
+        });
+        throw err;
+      }
+    },
+  );
+};
+
+async function sendTokenRequest(req: TokenHttpRequest): Promise<TokenHttpResponse> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -67,4 +94,4 @@ export const axiosTokenTransport: TokenTransport = async (req) => {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
   }
-};
+}

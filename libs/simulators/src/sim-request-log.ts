@@ -9,6 +9,9 @@ export interface LoggedRequest {
   query: Record<string, unknown>;
   headers: Record<string, unknown>;
   body?: unknown;
+  /** W3C Trace Context the caller sent (absent when it sent none). */
+  traceparent?: string;
+  tracestate?: string;
   /** Status answered, or absent while in flight / when no answer was sent (reset, hang). */
   status?: number;
   /** Id of the fault applied to this request, if any. */
@@ -37,6 +40,10 @@ export class RequestLog {
       query: redact(input.query),
       headers: redactHeaders(input.headers),
     };
+    const traceparent = headerText(input.headers.traceparent);
+    const tracestate = headerText(input.headers.tracestate);
+    if (traceparent !== undefined) entry.traceparent = traceparent;
+    if (tracestate !== undefined) entry.tracestate = tracestate;
     this.entries.push(entry);
     if (this.entries.length > this.size) this.entries.splice(0, this.entries.length - this.size);
     return entry;
@@ -55,4 +62,9 @@ export class RequestLog {
   clear(): void {
     this.entries = [];
   }
+}
+
+function headerText(value: unknown): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return typeof text === 'string' ? text : undefined;
 }

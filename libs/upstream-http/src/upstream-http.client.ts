@@ -19,6 +19,7 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
+import { type Span, endSpan, inTrace, traceIdOf, withClientSpan } from '@lib/tracing';
 import { sanitizeBody } from './audit-body';
 import { CONNECT_TIMEOUT_CODE, connectTimeoutTransport } from './connect-timeout.transport';
 import { isSecretKey, maskSecretValues, redactHeaders, redactUrl } from './redaction';
@@ -172,8 +173,19 @@ export class UpstreamHttpClient {
     return { dispose: () => this.stateListeners.delete(listener) };
   }
 
-  /** Sends one logical call (with retries) and returns the 2xx answer or throws UpstreamError. */
-  async request<T = unknown>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
+  /**
+   * Sends one logical call (with retries) and returns the 2xx answer or throws UpstreamError.
+   * Outside any trace (the queue worker), the call is the root span of a new one.
+   */
+  request<T = unknown>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
+    return inTrace(
+      `${this.provider} ${call.operation}`,
+      { 'upstream.provider': this.provider, 'upstream.operation': call.operation },
+      () => this.execute(call),
+    );
+  }
+
+  private async execute<T>(call: UpstreamRequest<T>): Promise<UpstreamResponse<T>> {
     const started = Date.now();
     const deadlineMs = call.deadlineMs ?? this.deadlineMs;
     const deadline = new AbortController();
@@ -289,6 +301,10 @@ export class UpstreamHttpClient {
     return true;
   }
 
+  /**
+   * One attempt: a client span (provider, operation, attempt, HTTP status) under the caller's
+   * trace, its W3C traceparent in the attempt's headers. The one seam for trace propagation.
+   */
   private async attempt<T>(
     call: UpstreamRequest<T>,
     signal: AbortSignal,
@@ -297,13 +313,56 @@ export class UpstreamHttpClient {
   ): Promise<UpstreamResponse<T>> {
     state.attempts += 1;
     const attempt = state.attempts;
+    const headers: Record<string, string> = { ...this.config.defaultHeaders, ...call.headers };
+    const attributes = {
+      'upstream.provider': this.provider,
+      'upstream.operation': call.operation,
+      'upstream.attempt': attempt,
+      'http.request.method': call.method,
+    };
+    const result = await withClientSpan(
+      `${call.method} ${this.provider} ${call.operation}`,
+      attributes,
+      headers,
+      (span) =>
+        this.send(call, signal, state, callStarted, attempt, headers, span).then(
+          (answer) => {
+            endSpan(
+              span,
+              answer === REAUTHENTICATE
+                ? { type: 'UNAUTHORIZED', message: 'upstream answered 401: re-authenticating' }
+                : undefined,
+            );
+            return answer;
+          },
+          (err: unknown) => {
+            endSpan(span, spanErrorOf(err));
+            throw err;
+          },
+        ),
+    );
+    // the re-authenticated attempt is a sibling of the refused one, not its child
+    if (result === REAUTHENTICATE) return this.attempt(call, signal, state, callStarted);
+    return result;
+  }
+
+  private async send<T>(
+    call: UpstreamRequest<T>,
+    signal: AbortSignal,
+    state: CallState,
+    callStarted: number,
+    attempt: number,
+    headers: Record<string, string>,
+    span: Span,
+  ): Promise<UpstreamResponse<T> | typeof REAUTHENTICATE> {
     const attemptStarted = Date.now();
     const out: OutgoingRequest = {
       method: call.method,
       url: this.buildUrl(call),
-      headers: { ...this.config.defaultHeaders, ...call.headers },
+      headers,
       body: call.body,
     };
+    span.setAttribute('url.full', this.mask(redactUrl(out.url), call));
     const audit = (
       outcome: AuditOutcome,
       extra: { status?: number; responseBody?: unknown; errorCode?: string },
@@ -338,11 +397,12 @@ export class UpstreamHttpClient {
     }
 
     const status = res.status;
-    const headers = plainHeaders(res);
+    span.setAttribute('http.response.status_code', status);
+    const answerHeaders = plainHeaders(res);
     if (status >= 200 && status < 300) {
       const response: UpstreamResponse<T> = {
         status,
-        headers,
+        headers: answerHeaders,
         data: res.data as T,
         attempts: attempt,
         durationMs: Date.now() - callStarted,
@@ -377,7 +437,7 @@ export class UpstreamHttpClient {
       return response;
     }
 
-    const error = this.statusError(status, res.data, headers, call);
+    const error = this.statusError(status, res.data, answerHeaders, call);
     audit(outcomeOf(error), { status, responseBody: res.data, errorCode: error.code });
     this.logAttempt(call, out, attempt, attemptStarted, status, error);
 
@@ -388,7 +448,7 @@ export class UpstreamHttpClient {
         { provider: this.provider, operation: call.operation, attempt },
         'upstream answered 401: token dropped, retrying once',
       );
-      return this.attempt(call, signal, state, callStarted);
+      return REAUTHENTICATE;
     }
     throw error;
   }
@@ -607,6 +667,8 @@ export class UpstreamHttpClient {
       }
       entry = {
         requestId: call.context?.requestId,
+        // the attempt's span is active here (the circuit-open entry has the caller's)
+        traceId: traceIdOf(),
         operationId: call.context?.operationId,
         reference: call.context?.reference,
         provider: this.provider,
@@ -671,6 +733,14 @@ export class UpstreamHttpClient {
     if (!error) this.logger.debug(fields, 'upstream call');
     else this.logger.warn({ ...fields, message: error.message }, 'upstream call failed');
   }
+}
+
+/** Returned by an attempt refused with 401 whose token was dropped: send once more. */
+const REAUTHENTICATE = Symbol('reauthenticate');
+
+function spanErrorOf(err: unknown): { type?: string; message?: string } {
+  if (err instanceof UpstreamError) return { type: err.code ?? err.kind, message: err.message };
+  return { type: 'INTERNAL', message: 'upstream attempt failed' };
 }
 
 function outcomeOf(error: UpstreamError): AuditOutcome {

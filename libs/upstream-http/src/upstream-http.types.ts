@@ -15,6 +15,8 @@ export type AuditOutcome = 'success' | 'rejected' | 'transient_error' | 'timeout
 /** One outbound attempt, redacted. */
 export interface OutboundAuditEntry {
   requestId?: string;
+  /** W3C trace id of the attempt's span. */
+  traceId?: string;
   operationId?: string;
   reference?: string;
   provider: string;

@@ -102,6 +102,7 @@ describe('rowHash', () => {
       followsSeq: 7,
       at: '2026-12-01T09:00:00.123001Z',
       requestId: 'req-2',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       clientId: '3b6a8f1e-6a3e-4a4b-9d36-1f6f3c1d2e10',
       clientName: 'other',
       direction: 'outbound',
@@ -123,6 +124,22 @@ describe('rowHash', () => {
     for (const [field, value] of Object.entries(changed)) {
       expect([field, rowHash(content({ [field]: value }))]).not.toEqual([field, base]);
     }
+  });
+
+  it('hashes a row without a trace id as chain version 1 did, and one with it over the trace id', () => {
+    const c = content();
+    const v1 = createHash('sha256')
+      .update(canonicalJson({ v: 1, ...c }), 'utf8')
+      .digest('hex');
+    expect(rowHash({ ...c, traceId: null })).toBe(v1);
+    expect(rowHash({ ...c, traceId: undefined })).toBe(v1);
+    const traced = { ...c, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' };
+    expect(rowHash(traced)).toBe(
+      createHash('sha256')
+        .update(canonicalJson({ v: 1, ...traced }), 'utf8')
+        .digest('hex'),
+    );
+    expect(rowHash(traced)).not.toBe(v1);
   });
 
   it('ignores what is not content (the database id, the stored hash)', () => {

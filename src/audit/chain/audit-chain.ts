@@ -22,6 +22,11 @@ export interface ChainedContent {
   /** UTC, microseconds: the full precision of timestamptz (see auditTimestamp). */
   at: string;
   requestId: string | null;
+  /**
+   * W3C trace id of the request or attempt. Hashed only when set (see OPTIONAL_FIELDS): rows
+   * written before the column existed hash exactly as before.
+   */
+  traceId?: string | null;
   clientId: string | null;
   clientName: string | null;
   direction: string;
@@ -83,6 +88,7 @@ export const CONTENT_FIELDS = [
   'followsSeq',
   'at',
   'requestId',
+  'traceId',
   'clientId',
   'clientName',
   'direction',
@@ -101,10 +107,21 @@ export const CONTENT_FIELDS = [
   'responseBody',
 ] as const satisfies readonly (keyof ChainedContent)[];
 
+/**
+ * Fields added after chain version 1: part of the hashed content when set, left out of it when
+ * null. A row without one hashes exactly as version 1 did (older rows keep verifying), and a
+ * value added, changed or removed afterwards changes the hash all the same.
+ */
+export const OPTIONAL_FIELDS: ReadonlySet<keyof ChainedContent> = new Set(['traceId']);
+
 /** SHA-256 (hex) over the canonical JSON of the row's content, prevHash included. */
 export function rowHash(content: ChainedContent): string {
   const hashed: Record<string, unknown> = { v: CHAIN_VERSION };
-  for (const field of CONTENT_FIELDS) hashed[field] = content[field] ?? null;
+  for (const field of CONTENT_FIELDS) {
+    const value = content[field] ?? null;
+    if (value === null && OPTIONAL_FIELDS.has(field)) continue;
+    hashed[field] = value;
+  }
   return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
 }
 

@@ -13,6 +13,7 @@ export type AuditDirection = 'inbound' | 'outbound';
 @Index('ix_audit_logs_unchained', ['id'], { where: 'chain_id IS NULL' })
 @Index('ix_audit_logs_at', ['at'])
 @Index('ix_audit_logs_request_id', ['requestId'])
+@Index('ix_audit_logs_trace_id', ['traceId'])
 @Index('ix_audit_logs_provider_at', ['provider', 'at'])
 @Index('ix_audit_logs_operation_at', ['operation', 'at'])
 @Index('ix_audit_logs_outcome_at', ['outcome', 'at'])
@@ -28,6 +29,10 @@ export class AuditLogEntity {
 
   @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
   requestId!: string | null;
+
+  /** W3C trace id (32 hex digits) of the request or attempt; hashed when set. */
+  @Column({ name: 'trace_id', type: 'varchar', length: 32, nullable: true })
+  traceId!: string | null;
 
   @Column({ name: 'client_id', type: 'uuid', nullable: true })
   clientId!: string | null;

@@ -2,6 +2,7 @@ import { InitialSchema1795257251081 } from './1795257251081-InitialSchema';
 import { OperationCommands1795300000000 } from './1795300000000-OperationCommands';
 import { AsyncDelivery1795400000000 } from './1795400000000-AsyncDelivery';
 import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
+import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   OperationCommands1795300000000,
   AsyncDelivery1795400000000,
   AuditHashChain1796116036836,
+  AuditTraceId1796200000000,
 ];

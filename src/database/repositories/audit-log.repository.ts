@@ -58,7 +58,7 @@ const CASTS: Partial<Record<(typeof FIELDS)[number], string>> = {
 const SELECT_ROW = `id::text AS id, chain_id AS "chainId", seq::text AS seq, prev_hash AS "prevHash",
   hash, follows_chain_id AS "followsChainId", follows_seq::text AS "followsSeq",
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
-  request_id AS "requestId", client_id AS "clientId", client_name AS "clientName", direction,
+  request_id AS "requestId", trace_id AS "traceId", client_id AS "clientId", client_name AS "clientName", direction,
   provider, operation, method, path, status, duration_ms AS "durationMs", attempt, outcome,
   error_code AS "errorCode", operation_id AS "operationId", reference,
   request_body AS "requestBody", response_body AS "responseBody"`;

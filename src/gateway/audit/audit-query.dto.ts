@@ -84,6 +84,13 @@ export class AuditLogDto {
   @ApiProperty({ example: '1042' }) id!: string;
   @ApiProperty() at!: string;
   @ApiPropertyOptional() requestId!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'W3C trace id (32 hex digits) of the request or upstream attempt',
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+  })
+  traceId!: string | null;
   @ApiPropertyOptional() clientId!: string | null;
   @ApiPropertyOptional() clientName!: string | null;
   @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditWriter, inboundOutcome } from '../../audit/audit-writer.service';
 import { MetricsService } from '../../metrics/metrics.service';
+import { requestTraceId } from '../../tracing/request-tracing';
 import { contextOf, isOperationalPath } from './request-context';
 
 /**
@@ -36,6 +37,7 @@ export function registerRequestHooks(
     const ctx = contextOf(request);
     audit.record({
       requestId: String(request.id),
+      traceId: requestTraceId(request.raw),
       clientId: ctx.principal?.clientId,
       clientName: ctx.principal?.clientName,
       direction: 'inbound',

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Attributes,
+  type Context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  isSpanContextValid,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/**
+ * W3C Trace Context for the gateway's inbound requests and outbound calls. Only the
+ * OpenTelemetry API is used here: when no tracer provider is registered (export off), the
+ * tracer is the API's no-op one, spans are non-recording and cost an object allocation; the
+ * trace id is still continued (or started) so that log lines, audit rows and the upstreams see it.
+ */
+const W3C = new W3CTraceContextPropagator();
+
+/** The tracer instrumentation scope of the gateway's spans. */
+export const TRACER_NAME = 'invoice-gateway';
+
+export function tracer() {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/** The caller's trace context (traceparent, tracestate), or the root context without one. */
+export function extractTraceContext(
+  headers: Record<string, string | string[] | undefined>,
+  parent: Context = context.active(),
+): Context {
+  return W3C.extract(parent, headers, defaultTextMapGetter);
+}
+
+/** Writes traceparent (and tracestate) of the span active in `ctx` into outbound headers. */
+export function injectTraceContext(ctx: Context, headers: Record<string, string>): void {
+  W3C.inject(ctx, headers, defaultTextMapSetter);
+}
+
+function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/**
+ * Starts a span under `parent`. With a registered SDK it records (its sampler decides); without
+ * one it is a non-recording span carrying the parent's ids, and, when there is no parent, new
+ * random ids (not sampled): a new trace is started even when nothing is exported.
+ */
+export function startSpan(
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  parent: Context,
+  startTime?: number,
+): Span {
+  const span = tracer().startSpan(name, { kind, attributes, startTime }, parent);
+  if (isSpanContextValid(span.spanContext())) return span;
+  return trace.wrapSpanContext({
+    traceId: randomHex(16),
+    spanId: randomHex(8),
+    traceFlags: TraceFlags.NONE,
+  });
+}
+
+/** The trace id of the span active in `ctx`, if any. */
+export function traceIdOf(ctx: Context = context.active()): string | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/** Ends a span; an error (or a message) marks it failed. */
+export function endSpan(span: Span, error?: { type?: string; message?: string }): void {
+  if (error) {
+    if (error.type) span.setAttribute('error.type', error.type);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  }
+  span.end();
+}
+
+/**
+ * One outbound HTTP attempt (an upstream call or a token request): a client span under the
+ * active context, its traceparent written into `headers`, and `run` called with the span active
+ * (so that a token request made while preparing the attempt is its child).
+ */
+export async function withClientSpan<T>(
+  name: string,
+  attributes: Attributes,
+  headers: Record<string, string>,
+  run: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = startSpan(name, SpanKind.CLIENT, attributes, context.active());
+  const ctx = trace.setSpan(context.active(), span);
+  injectTraceContext(ctx, headers);
+  return context.with(ctx, () => run(span));
+}
+
+/**
+ * Runs `run` inside the active trace, or, when there is none (a queued operation run by the
+ * worker, a CLI command), inside a new root span named `name`: every attempt of one call then
+ * shares one trace.
+ */
+export async function inTrace<T>(
+  name: string,
+  attributes: Attributes,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (traceIdOf() !== undefined) return run();
+  const span = startSpan(name, SpanKind.INTERNAL, attributes, context.active());
+  try {
+    const result = await context.with(trace.setSpan(context.active(), span), run);
+    endSpan(span);
+    return result;
+  } catch (err) {
+    endSpan(span, {
+      type: (err as { code?: string } | undefined)?.code ?? 'INTERNAL',
+      message: err instanceof Error ? err.message : undefined,
+    });
+    throw err;
+  }
+}
+
+export { SpanKind, type Span, type Context };
