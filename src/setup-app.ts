@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
@@ -11,7 +10,7 @@ import type { AppConfig } from './config/app-config';
 import { registerJsonBodyParser } from './gateway/context/json-body';
 import { saneRequestId } from './gateway/context/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
-import { ProblemDetails } from './gateway/problem/problem';
+import { setupSwagger } from './gateway/openapi/document';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -69,25 +68,4 @@ export async function createApp(
   );
   setupSwagger(app);
   return app;
-}
-
-function setupSwagger(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('invoice-gateway')
-      .setDescription(
-        'One API for invoices, credit notes, invoice and credit-memo statuses and payment remittances ' +
-          'across the dealer DMS, GEP SMART, GEP Quantum and Delivery Solutions. Errors are ' +
-          'application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <API key>`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Gateway API key' }, 'api-key')
-      .build(),
-    { extraModels: [ProblemDetails] },
-  );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
-  });
 }

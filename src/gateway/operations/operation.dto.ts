@@ -10,21 +10,35 @@ import {
 export class OperationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'invoice.create' }) kind!: string;
-  @ApiPropertyOptional({ example: 'dms', nullable: true }) provider!: string | null;
-  @ApiPropertyOptional({ example: 'REQ-2025-001234', nullable: true }) reference!: string | null;
+  @ApiProperty({ type: String, example: 'dms', nullable: true }) provider!: string | null;
+  @ApiProperty({ type: String, example: 'REQ-2025-001234', nullable: true })
+  reference!: string | null;
   @ApiProperty({ enum: OPERATION_STATUSES }) status!: OperationStatus;
-  @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiPropertyOptional({ nullable: true }) idempotencyKey!: string | null;
-  @ApiPropertyOptional({ nullable: true }) requestId!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'HTTP status of the answer' })
+  @ApiProperty({ type: 'integer', example: 1 }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) idempotencyKey!: string | null;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'HTTP status of the answer' })
   responseStatus!: number | null;
-  @ApiPropertyOptional({ description: 'The answer (for succeeded operations)' }) result!: unknown;
-  @ApiPropertyOptional({ description: 'The problem answered (for failed operations)' })
+  @ApiPropertyOptional({
+    description: 'The answer (for succeeded operations): any JSON value',
+    nullable: true,
+  })
+  result!: unknown;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The problem answered (for failed operations), else null',
+  })
   lastError!: unknown;
-  @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true }) startedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) completedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Milliseconds from start to completion' })
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Milliseconds from start to completion',
+  })
   durationMs!: number | null;
 }
 

@@ -6,12 +6,12 @@ import {
   Param,
   Query,
 } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
 import { contextOf } from '../context/request-context';
-import { ProblemDetails } from '../problem/problem';
+import { ApiProblems } from '../openapi/api-problems';
 import { OperationDto, OperationListDto, OperationListQueryDto } from './operation.dto';
 import { OperationsService } from './operations.service';
 
@@ -33,9 +33,12 @@ export class OperationsController {
 
   @Get(':id')
   @Auth('operations:read')
-  @ApiOperation({ summary: 'One operation: status, attempts, timings, last error, result' })
-  @ApiOkResponse({ type: OperationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiOperation({
+    operationId: 'getOperation',
+    summary: 'One operation: status, attempts, timings, last error, result',
+  })
+  @ApiOkResponse({ type: OperationDto, description: 'The operation' })
+  @ApiProblems(400, 404)
   get(
     @VisibleClient() clientId: string | undefined,
     @Param('id', uuidParam()) id: string,
@@ -45,8 +48,12 @@ export class OperationsController {
 
   @Get()
   @Auth('operations:read')
-  @ApiOperation({ summary: 'Operations, newest first, filtered by status' })
-  @ApiOkResponse({ type: OperationListDto })
+  @ApiOperation({
+    operationId: 'listOperations',
+    summary: 'Operations, newest first, filtered by status',
+  })
+  @ApiOkResponse({ type: OperationListDto, description: 'The matching operations' })
+  @ApiProblems(400)
   list(
     @VisibleClient() clientId: string | undefined,
     @Query() query: OperationListQueryDto,
