@@ -3,6 +3,17 @@ import { IsIsoDateTimeWithZone } from '../validation/validators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
+/** A property holding any JSON value (null included). */
+const ANY_JSON = {
+  oneOf: [
+    { type: 'object', additionalProperties: true, nullable: true },
+    { type: 'array', items: {} },
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+  ],
+};
+
 /** The filters of GET /v1/audit-logs, also those of its NDJSON export. */
 export class AuditLogFilterDto {
   @ApiPropertyOptional({
@@ -98,9 +109,9 @@ export class AuditLogDto {
   @ApiProperty({ type: String, nullable: true }) errorCode!: string | null;
   @ApiProperty({ type: String, nullable: true }) operationId!: string | null;
   @ApiProperty({ type: String, nullable: true }) reference!: string | null;
-  @ApiPropertyOptional({ description: 'Redacted request body: any JSON value', nullable: true })
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Redacted request body (any JSON value)' })
   requestBody!: unknown;
-  @ApiPropertyOptional({ description: 'Redacted response body: any JSON value', nullable: true })
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Redacted response body (any JSON value)' })
   responseBody!: unknown;
   @ApiProperty({
     type: String,

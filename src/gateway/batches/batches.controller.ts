@@ -17,6 +17,21 @@ import {
 } from './batch.dto';
 import { BatchesService } from './batches.service';
 
+/** What a batch route answers besides 200: the upstream is called once for the whole batch. */
+const BatchProblems = () =>
+  ApiProblems(
+    400,
+    'idempotency_key_in_flight',
+    413,
+    415,
+    'unsupported_operation',
+    'upstream_rejected',
+    'idempotency_key_reused',
+    502,
+    503,
+    504,
+  );
+
 const BATCH_ANSWER =
   'The upstream processed the batch; each item is accepted or rejected (items failing documented rules are rejected without being sent)';
 
@@ -35,18 +50,7 @@ export class BatchesController {
   @OperationRoute()
   @ApiBody({ type: InvoiceStatusBatchDto, examples: INVOICE_STATUS_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
-  @ApiProblems(
-    400,
-    'idempotency_key_in_flight',
-    413,
-    415,
-    'unsupported_operation',
-    'upstream_rejected',
-    'idempotency_key_reused',
-    502,
-    503,
-    504,
-  )
+  @BatchProblems()
   invoiceStatuses(
     @CallerOf() caller: Caller,
     @Body() dto: InvoiceStatusBatchDto,
@@ -64,18 +68,7 @@ export class BatchesController {
   @OperationRoute()
   @ApiBody({ type: CreditMemoStatusBatchDto, examples: CREDIT_MEMO_STATUS_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
-  @ApiProblems(
-    400,
-    'idempotency_key_in_flight',
-    413,
-    415,
-    'unsupported_operation',
-    'upstream_rejected',
-    'idempotency_key_reused',
-    502,
-    503,
-    504,
-  )
+  @BatchProblems()
   creditMemoStatuses(
     @CallerOf() caller: Caller,
     @Body() dto: CreditMemoStatusBatchDto,
@@ -93,18 +86,7 @@ export class BatchesController {
   @OperationRoute()
   @ApiBody({ type: RemittanceBatchDto, examples: REMITTANCE_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
-  @ApiProblems(
-    400,
-    'idempotency_key_in_flight',
-    413,
-    415,
-    'unsupported_operation',
-    'upstream_rejected',
-    'idempotency_key_reused',
-    502,
-    503,
-    504,
-  )
+  @BatchProblems()
   remittances(
     @CallerOf() caller: Caller,
     @Body() dto: RemittanceBatchDto,

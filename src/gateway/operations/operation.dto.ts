@@ -20,8 +20,10 @@ export class OperationDto {
   @ApiProperty({ type: 'integer', nullable: true, description: 'HTTP status of the answer' })
   responseStatus!: number | null;
   @ApiPropertyOptional({
-    description: 'The answer (for succeeded operations): any JSON value',
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
+    description: 'The answer body (for succeeded operations)',
   })
   result!: unknown;
   @ApiProperty({
