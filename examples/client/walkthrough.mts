@@ -21,17 +21,18 @@ function fail(step: string, status: number, problem: Problem | undefined): never
 }
 
 // 1. a DMS e-invoice (the spec's example), with an Idempotency-Key
+const invoiceBody: components['schemas']['CreateInvoiceDto'] = {
+  provider: 'dms',
+  reference: `REQ-${run}`,
+  party: { code: 'DLR001', name: 'ABC Motors' },
+  amount: 150000.0,
+  description: `E-Invoice for claim request REQ-${run}`,
+  internalOrderNumber: 'IO-2025-001',
+  taxes: { cgst: 0, sgst: 0, igst: 0, total: 0 },
+};
 const created = await client.POST('/v1/invoices', {
   params: { header: { 'Idempotency-Key': `demo-invoice-${run}` } },
-  body: {
-    provider: 'dms',
-    reference: `REQ-${run}`,
-    party: { code: 'DLR001', name: 'ABC Motors' },
-    amount: 150000.0,
-    description: `E-Invoice for claim request REQ-${run}`,
-    internalOrderNumber: 'IO-2025-001',
-    taxes: { cgst: 0, sgst: 0, igst: 0, total: 0 },
-  },
+  body: invoiceBody,
 });
 if (!created.data) fail('create invoice', created.response.status, created.error);
 const invoice: Invoice = created.data;
@@ -42,15 +43,7 @@ console.log(`1. invoice ${invoice.id}: ${created.response.status} ${providerInvo
 // the same request again: the stored answer, marked Idempotent-Replayed
 const replayed = await client.POST('/v1/invoices', {
   params: { header: { 'Idempotency-Key': `demo-invoice-${run}` } },
-  body: {
-    provider: 'dms',
-    reference: `REQ-${run}`,
-    party: { code: 'DLR001', name: 'ABC Motors' },
-    amount: 150000.0,
-    description: `E-Invoice for claim request REQ-${run}`,
-    internalOrderNumber: 'IO-2025-001',
-    taxes: { cgst: 0, sgst: 0, igst: 0, total: 0 },
-  },
+  body: invoiceBody,
 });
 if (
   replayed.response.headers.get('idempotent-replayed') !== 'true' ||
