@@ -114,6 +114,24 @@ describe('OpenAPI contract check of e2e answers', () => {
     expect(assertAnswersMatchDocument).not.toThrow();
   });
 
+  it('serves a document with readable operation ids, an opaque bearer key and public probes', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body;
+    expect(doc.components.securitySchemes['api-key']).toEqual({
+      type: 'http',
+      scheme: 'bearer',
+      description: expect.any(String),
+    });
+    expect(doc.paths['/v1/invoices'].post.operationId).toBe('createInvoice');
+    expect(
+      doc.paths['/v1/invoices/{id}'].patch.responses['422'].content['application/problem+json']
+        .examples.unsupported_operation.value.code,
+    ).toBe('unsupported_operation');
+    expect(doc.paths['/v1/invoices'].post.responses['429'].headers['Retry-After']).toBeDefined();
+    expect(doc.paths['/health/live'].get.security).toEqual([]);
+    expect(doc.paths['/v1/invoices'].post.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.tags.every((tag: { description?: string }) => tag.description)).toBe(true);
+  });
+
   it('refuses a required header that is missing and a body on a route declared without one', () => {
     const contract = new OpenApiContract({
       openapi: '3.0.0',

@@ -37,14 +37,12 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .setLicense('UNLICENSED', 'https://invoice-gateway.dev/license')
     .addServer('/', 'This gateway (the origin serving this document)')
-    .addBearerAuth(
-      {
-        type: 'http',
-        scheme: 'bearer',
-        description: 'A gateway API key (opaque; `npm run cli -- clients:create` issues one)',
-      },
-      'api-key',
-    );
+    // addSecurity, not addBearerAuth: that one declares `bearerFormat: JWT`, and keys are opaque
+    .addSecurity('api-key', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A gateway API key (opaque; `npm run cli -- clients:create` issues one)',
+    });
   for (const tag of TAGS) builder.addTag(tag.name, tag.description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     extraModels: [ProblemDetails],
