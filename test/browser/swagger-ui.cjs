@@ -140,6 +140,7 @@ async function main() {
     // POST /v1/invoices with the prefilled example
     const create = await openOperation(page, 'createInvoice');
     const created = await execute(create);
+    await create.locator('.live-responses-table').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, '1-create-invoice-201.png'), fullPage: false });
     expectStatus('POST /v1/invoices (prefilled example)', created, 201);
     const invoiceId = JSON.parse(created.body).id;
