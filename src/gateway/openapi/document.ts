@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger';
+import { PUBLIC_EXTENSION } from '../auth/auth.decorators';
 import { ProblemDetails } from '../problem/problem';
 import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from './headers';
 
@@ -52,8 +53,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /**
  * What decorators cannot say once per document: every answer carries X-Request-Id; every
- * answer of a route taking an Idempotency-Key may carry Idempotent-Replayed; a route without a
- * security requirement is public (`security: []`, not "inherits none").
+ * answer of a route taking an Idempotency-Key may carry Idempotent-Replayed; a route marked @Public() says
+ * so (`security: []`), any other needs a key (the guard is global), with or without @Auth().
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
@@ -66,7 +67,14 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const operation: OperationObject | undefined = item[method];
       if (!operation) continue;
-      if (!operation.security?.length) operation.security = [];
+      // the guard is global: a route is public only when marked @Public(), else it needs a key
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[PUBLIC_EXTENSION] === true) {
+        delete extensions[PUBLIC_EXTENSION];
+        operation.security = [];
+      } else if (!operation.security?.length) {
+        operation.security = [{ 'api-key': [] }];
+      }
       const idempotent = (operation.parameters ?? []).some(
         (p) => 'name' in p && p.name === 'Idempotency-Key',
       );
