@@ -32,6 +32,16 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // every answer a test receives through supertest is checked against /docs-json
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        '^supertest$': '<rootDir>/test/support/supertest.ts',
+      },
+      setupFilesAfterEnv: ['<rootDir>/test/support/contract-hooks.ts'],
+    },
   ],
 };

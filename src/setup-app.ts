@@ -4,7 +4,6 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyHttpOptions } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
@@ -15,7 +14,7 @@ import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
 import { learnRouteMethods } from './gateway/problem/method-not-allowed';
-import { ProblemDetails } from './gateway/problem/problem';
+import { setupSwagger } from './gateway/openapi/document';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
 import { registerTracingHooks } from './tracing/request-tracing';
@@ -88,25 +87,4 @@ export async function createApp(
   learnRouteMethods(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   return app;
-}
-
-function setupSwagger(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('invoice-gateway')
-      .setDescription(
-        'One API for invoices, credit notes, invoice and credit-memo statuses and payment remittances ' +
-          'across the dealer DMS, GEP SMART, GEP Quantum and Delivery Solutions. Errors are ' +
-          'application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <API key>`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Gateway API key' }, 'api-key')
-      .build(),
-    { extraModels: [ProblemDetails] },
-  );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
-  });
 }

@@ -5,7 +5,9 @@ import { Type } from 'class-transformer';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { runCli } from '../src/cli/cli';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Auth } from '../src/gateway/auth/auth.decorators';
+import { ApiProblems } from '../src/gateway/openapi/api-problems';
 import { ShutdownState } from '../src/health/shutdown-state';
 import { AuditRetentionService } from '../src/audit/audit-retention.service';
 import { AuditWriter } from '../src/audit/audit-writer.service';
@@ -20,17 +22,28 @@ class ProbeDto {
   @IsString() password!: string;
 }
 
-/** Routes that exist only in this suite, to reach the error paths. */
+/** Routes that exist only in this suite, to reach the error paths (documented like any route). */
 @Controller('v1/test-probe')
 class ProbeController {
   @Post()
   @Auth('invoices:write')
+  @ApiCreatedResponse({
+    description: 'The amount received',
+    schema: {
+      type: 'object',
+      required: ['received'],
+      properties: { received: { type: 'integer' } },
+    },
+  })
+  @ApiProblems(400, 413, 415)
   echo(@Body() body: ProbeDto) {
     return { received: body.amount };
   }
 
   @Get('boom')
   @Auth('invoices:write')
+  @ApiOkResponse({ description: 'Never: the route always fails' })
+  @ApiProblems(500)
   boom(): never {
     throw new Error('database password hunter2-very-secret leaked?');
   }

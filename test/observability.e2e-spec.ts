@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { Auth } from '../src/gateway/auth/auth.decorators';
+import { ApiProblems } from '../src/gateway/openapi/api-problems';
 import { auth, dmsInvoice } from './support/api';
 import { type StdoutCapture, captureJsonStdout } from './support/log-capture';
 import { TestApp, startTestApp } from './support/test-app';
@@ -17,6 +19,8 @@ class FailingQueryController {
 
   @Get('database-error')
   @Auth('invoices:write')
+  @ApiOkResponse({ description: 'Never: the query always fails' })
+  @ApiProblems(500)
   async databaseError(): Promise<unknown> {
     return this.dataSource.query('SELECT $1::integer AS n', [SECRET_PARAMETER]);
   }

@@ -1,10 +1,16 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../gateway/auth/auth.decorators';
 import { DeliveryWorker } from '../operations/delivery-worker';
+import { LiveDto, ReadinessDto } from './health.dto';
 import { ShutdownState } from './shutdown-state';
 
 const DB_PING_TIMEOUT_MS = 1000;
@@ -22,16 +28,25 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers. Checks no dependency.' })
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'Liveness: the process answers. Checks no dependency.',
+  })
+  @ApiOkResponse({ type: LiveDto, description: 'The process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({
+    operationId: 'getReadiness',
     summary: 'Readiness: database reachable (1 s), the queue worker polling, and not shutting down',
   })
-  @ApiServiceUnavailableResponse({ description: 'Not ready' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessDto,
+    description: 'Not ready: the checks that are down are in `error`',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.run(reply, [
       () =>

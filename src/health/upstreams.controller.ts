@@ -1,11 +1,20 @@
 import { Controller, Get, HttpStatus, Inject, Param, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems } from '../gateway/openapi/api-problems';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../gateway/auth/auth.decorators';
 import { ProblemException } from '../problem/problem';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../providers/provider.contract';
 import { ProviderHealth } from '../providers/provider-health';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
+import { OneUpstreamHealthDto, UpstreamHealthDto, UpstreamsHealthDto } from './health.dto';
 
 interface UpstreamHealth {
   status: 'up' | 'down';
@@ -22,6 +31,7 @@ interface UpstreamHealth {
  * provider is unreachable or its circuit is open. Mock providers are reported, not judged.
  */
 @ApiTags('health')
+@ApiExtraModels(UpstreamHealthDto)
 @Public()
 @Controller('health/upstreams')
 export class UpstreamsHealthController {
@@ -31,7 +41,15 @@ export class UpstreamsHealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every provider: mode, reachability, latency, circuit state' })
+  @ApiOperation({
+    operationId: 'getUpstreamsHealth',
+    summary: 'Every provider: mode, reachability, latency, circuit state',
+  })
+  @ApiOkResponse({ type: UpstreamsHealthDto, description: 'No live provider is down' })
+  @ApiServiceUnavailableResponse({
+    type: UpstreamsHealthDto,
+    description: 'A live provider is unreachable or its circuit is open',
+  })
   async all(@Res({ passthrough: true }) reply: FastifyReply) {
     const entries = await Promise.all(
       this.registry.all().map(async (p) => [p.id, await this.check(p.id)] as const),
@@ -43,8 +61,17 @@ export class UpstreamsHealthController {
   }
 
   @Get(':provider')
-  @ApiOperation({ summary: 'One provider: mode, reachability, latency, circuit state' })
+  @ApiOperation({
+    operationId: 'getUpstreamHealth',
+    summary: 'One provider: mode, reachability, latency, circuit state',
+  })
   @ApiParam({ name: 'provider', enum: PROVIDER_IDS })
+  @ApiOkResponse({ type: OneUpstreamHealthDto, description: 'Up, or a mock provider' })
+  @ApiServiceUnavailableResponse({
+    type: OneUpstreamHealthDto,
+    description: 'A live provider that is unreachable or whose circuit is open',
+  })
+  @ApiProblems(404)
   async one(@Param('provider') provider: string, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!isProviderId(provider)) {
       throw new ProblemException('not_found', {

@@ -1,3 +1,4 @@
+import { registerGateway } from './contract-recorder';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -61,5 +62,7 @@ export async function startGatewayProcess(
       fail(new Error(`gateway exited (${code}) before listening:\n${output}`));
     });
   });
-  return { child, url, startedInMs: Date.now() - began, output: () => output, exited };
+  const startedInMs = Date.now() - began;
+  await registerGateway(url);
+  return { child, url, startedInMs, output: () => output, exited };
 }

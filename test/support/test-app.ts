@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp, type CreateAppOptions } from '../../src/setup-app';
 import { AuditWriter } from '../../src/audit/audit-writer.service';
+import { registerGateway } from './contract-recorder';
 
 export const TEST_BOOTSTRAP_KEY = 'test-bootstrap-key-0123456789abcdef';
 
@@ -32,6 +33,7 @@ export async function startTestApp(
   const app = await createApp(config, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  await registerGateway(url);
   return {
     app,
     config,

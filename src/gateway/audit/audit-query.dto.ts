@@ -3,6 +3,17 @@ import { IsIsoDateTimeWithZone } from '../validation/validators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
+/** A property holding any JSON value (null included). */
+const ANY_JSON = {
+  oneOf: [
+    { type: 'object', additionalProperties: true, nullable: true },
+    { type: 'array', items: {} },
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+  ],
+};
+
 /** The filters of GET /v1/audit-logs, also those of its NDJSON export. */
 export class AuditLogFilterDto {
   @ApiPropertyOptional({
@@ -82,31 +93,33 @@ export class AuditLogQueryDto extends AuditLogFilterDto {
 
 export class AuditLogDto {
   @ApiProperty({ example: '1042' }) id!: string;
-  @ApiProperty() at!: string;
-  @ApiPropertyOptional() requestId!: string | null;
-  @ApiPropertyOptional({
-    nullable: true,
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({
     type: String,
+    nullable: true,
     description: 'W3C trace id (32 hex digits) of the request or upstream attempt',
     example: '4bf92f3577b34da6a3ce929d0e0e4736',
   })
   traceId!: string | null;
-  @ApiPropertyOptional() clientId!: string | null;
-  @ApiPropertyOptional() clientName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) clientId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) clientName!: string | null;
   @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;
-  @ApiPropertyOptional() provider!: string | null;
-  @ApiPropertyOptional() operation!: string | null;
+  @ApiProperty({ type: String, nullable: true }) provider!: string | null;
+  @ApiProperty({ type: String, nullable: true }) operation!: string | null;
   @ApiProperty() method!: string;
   @ApiProperty() path!: string;
-  @ApiPropertyOptional() status!: number | null;
-  @ApiPropertyOptional() durationMs!: number | null;
-  @ApiPropertyOptional() attempt!: number | null;
-  @ApiProperty() outcome!: string;
-  @ApiPropertyOptional() errorCode!: string | null;
-  @ApiPropertyOptional() operationId!: string | null;
-  @ApiPropertyOptional() reference!: string | null;
-  @ApiPropertyOptional({ description: 'Redacted request body' }) requestBody!: unknown;
-  @ApiPropertyOptional({ description: 'Redacted response body' }) responseBody!: unknown;
+  @ApiProperty({ type: 'integer', nullable: true }) status!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) durationMs!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) attempt!: number | null;
+  @ApiProperty({ example: 'success' }) outcome!: string;
+  @ApiProperty({ type: String, nullable: true }) errorCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) operationId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reference!: string | null;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Redacted request body (any JSON value)' })
+  requestBody!: unknown;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Redacted response body (any JSON value)' })
+  responseBody!: unknown;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -183,15 +196,17 @@ export class ChainBreakDto {
 
 export class AuditVerifyResultDto {
   @ApiProperty() ok!: boolean;
-  @ApiProperty({ description: 'Chains walked' }) chains!: number;
-  @ApiProperty({ description: 'Rows checked' }) rows!: number;
-  @ApiProperty({ description: 'Breaks found' }) breaks!: number;
+  @ApiProperty({ type: 'integer', description: 'Chains walked' }) chains!: number;
+  @ApiProperty({ type: 'integer', description: 'Rows checked' }) rows!: number;
+  @ApiProperty({ type: 'integer', description: 'Breaks found' }) breaks!: number;
   @ApiPropertyOptional({ type: ChainBreakDto }) firstBreak?: ChainBreakDto;
 }
 
 export class AuditLogPageDto {
   @ApiProperty({ type: [AuditLogDto] }) items!: AuditLogDto[];
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: String,
+    nullable: true,
     description: 'Pass as cursor to get the next (older) page; null on the last page',
   })
   nextCursor!: string | null;

@@ -1,13 +1,7 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorators';
-import { ProblemDetails } from '../problem/problem';
+import { ApiProblems } from '../openapi/api-problems';
 import {
   AuditLogFilterDto,
   AuditLogPageDto,
@@ -31,8 +25,12 @@ export class AuditController {
 
   @Get()
   @Auth('audit:read')
-  @ApiOperation({ summary: 'Audit rows, newest first, filtered, with cursor paging' })
-  @ApiOkResponse({ type: AuditLogPageDto })
+  @ApiOperation({
+    operationId: 'listAuditLogs',
+    summary: 'Audit rows, newest first, filtered, with cursor paging',
+  })
+  @ApiOkResponse({ type: AuditLogPageDto, description: 'One page of audit rows' })
+  @ApiProblems(400)
   list(@Query() query: AuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find(query);
   }
@@ -40,12 +38,13 @@ export class AuditController {
   @Get('verify')
   @Auth('audit:read')
   @ApiOperation({
+    operationId: 'verifyAuditLogs',
     summary: 'Walk the hash chains and report the first break',
     description:
       'Every row is checked against its hash and the row before it. With from/to, each chain is checked from its first row in range, whose prevHash is taken as given.',
   })
-  @ApiOkResponse({ type: AuditVerifyResultDto })
-  @ApiBadRequestResponse({ type: ProblemDetails, description: 'A bad filter, named in errors[]' })
+  @ApiOkResponse({ type: AuditVerifyResultDto, description: 'What the walk found' })
+  @ApiProblems(400)
   verify(@Query() query: AuditVerifyQueryDto): Promise<AuditVerifyResultDto> {
     return this.verifier.verify(timeRange(query.from, query.to));
   }
@@ -53,6 +52,7 @@ export class AuditController {
   @Get('export')
   @Auth('audit:read')
   @ApiOperation({
+    operationId: 'exportAuditLogs',
     summary: 'The filtered rows, oldest first, as NDJSON with their chain fields',
     description:
       'One JSON object per line, `at` with the stored microseconds. Verify offline with `node dist/src/audit/chain/verify-export.js <file>` (README: "Audit chain").',
@@ -62,7 +62,7 @@ export class AuditController {
     description: 'One audit row per line',
     content: { [NDJSON]: { schema: { type: 'string' } } },
   })
-  @ApiBadRequestResponse({ type: ProblemDetails, description: 'A bad filter, named in errors[]' })
+  @ApiProblems(400)
   async export(@Query() query: AuditLogFilterDto): Promise<StreamableFile> {
     timeRange(query.from, query.to);
     return new StreamableFile(await this.audit.openExport(query), {

@@ -3,6 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { Auth } from '../auth/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
+import { ApiProblems } from '../openapi/api-problems';
 import {
   CREDIT_MEMO_STATUS_EXAMPLES,
   INVOICE_STATUS_EXAMPLES,
@@ -16,6 +17,21 @@ import {
 } from './batch.dto';
 import { BatchesService } from './batches.service';
 
+/** What a batch route answers besides 200: the upstream is called once for the whole batch. */
+const BatchProblems = () =>
+  ApiProblems(
+    400,
+    'idempotency_key_in_flight',
+    413,
+    415,
+    'unsupported_operation',
+    'upstream_rejected',
+    'idempotency_key_reused',
+    502,
+    503,
+    504,
+  );
+
 const BATCH_ANSWER =
   'The upstream processed the batch; each item is accepted or rejected (items failing documented rules are rejected without being sent)';
 
@@ -27,10 +43,14 @@ export class BatchesController {
   @Post('invoice-status-updates')
   @HttpCode(200)
   @Auth('statuses:write')
-  @ApiOperation({ summary: 'Post a batch of invoice statuses (gep-smart)' })
+  @ApiOperation({
+    operationId: 'postInvoiceStatuses',
+    summary: 'Post a batch of invoice statuses (gep-smart)',
+  })
   @OperationRoute()
   @ApiBody({ type: InvoiceStatusBatchDto, examples: INVOICE_STATUS_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
+  @BatchProblems()
   invoiceStatuses(
     @CallerOf() caller: Caller,
     @Body() dto: InvoiceStatusBatchDto,
@@ -42,11 +62,13 @@ export class BatchesController {
   @HttpCode(200)
   @Auth('statuses:write')
   @ApiOperation({
+    operationId: 'postCreditMemoStatuses',
     summary: 'Post a batch of credit-memo statuses (gep-smart); the gateway adds the header block',
   })
   @OperationRoute()
   @ApiBody({ type: CreditMemoStatusBatchDto, examples: CREDIT_MEMO_STATUS_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
+  @BatchProblems()
   creditMemoStatuses(
     @CallerOf() caller: Caller,
     @Body() dto: CreditMemoStatusBatchDto,
@@ -57,10 +79,14 @@ export class BatchesController {
   @Post('remittances')
   @HttpCode(200)
   @Auth('remittances:write')
-  @ApiOperation({ summary: 'Post a batch of payment remittances (gep-quantum)' })
+  @ApiOperation({
+    operationId: 'postRemittances',
+    summary: 'Post a batch of payment remittances (gep-quantum)',
+  })
   @OperationRoute()
   @ApiBody({ type: RemittanceBatchDto, examples: REMITTANCE_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
+  @BatchProblems()
   remittances(
     @CallerOf() caller: Caller,
     @Body() dto: RemittanceBatchDto,

@@ -99,26 +99,30 @@ export class CreditNoteDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'dms' }) provider!: string;
   @ApiProperty({ example: 'REQ-2025-001234' }) reference!: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) invoiceId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) invoiceId!: string | null;
   @ApiProperty({ example: 'EINV-2025-001234' }) providerInvoiceId!: string;
-  @ApiPropertyOptional({ example: 'CN-2025-001234', nullable: true }) providerCreditNoteId!:
-    | string
-    | null;
+  @ApiProperty({ type: String, example: 'CN-2025-001234', nullable: true })
+  providerCreditNoteId!: string | null;
   @ApiProperty({ example: 'issued' }) status!: string;
-  @ApiPropertyOptional({ example: '2025-12-17T10:30:00.000Z', nullable: true }) issuedAt!:
-    | string
-    | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2025-12-17T10:30:00.000Z',
+    nullable: true,
+  })
+  issuedAt!: string | null;
   @ApiProperty({ example: 150000 }) amount!: number;
   @ApiProperty({ example: 'Claim settlement' }) reason!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
-  @ApiProperty({ type: CreditNotePartyDto }) party!: Record<string, unknown> | null;
-  @ApiPropertyOptional({
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty({ type: CreditNotePartyDto, nullable: true }) party!: Record<string, unknown> | null;
+  @ApiProperty({
+    type: String,
     example: 'https://dms.example.com/credit-notes/CN-2025-001234',
     nullable: true,
   })
   documentUrl!: string | null;
   @ApiProperty({ example: true }) mock!: boolean;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) operationId!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

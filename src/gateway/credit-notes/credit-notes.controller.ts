@@ -1,19 +1,10 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
-import { ProblemDetails } from '../problem/problem';
+import { ApiProblems } from '../openapi/api-problems';
 import { CREDIT_NOTE_EXAMPLES } from '../swagger-examples';
 import { CreateCreditNoteDto, CreditNoteDto } from './credit-note.dto';
 import { CreditNotesService } from './credit-notes.service';
@@ -25,29 +16,41 @@ export class CreditNotesController {
 
   @Post()
   @Auth('credit-notes:write')
-  @ApiOperation({ summary: 'Create a credit note against an invoice (dms)' })
+  @ApiOperation({
+    operationId: 'createCreditNote',
+    summary: 'Create a credit note against an invoice (dms)',
+  })
   @OperationRoute()
   @ApiBody({ type: CreateCreditNoteDto, examples: CREDIT_NOTE_EXAMPLES })
-  @ApiCreatedResponse({ type: CreditNoteDto })
+  @ApiCreatedResponse({ type: CreditNoteDto, description: 'Created' })
   @ApiOkResponse({ type: CreditNoteDto, description: 'The same credit note existed already' })
-  @ApiConflictResponse({
-    type: ProblemDetails,
-    description: 'The invoice has another credit note (CREDIT_NOTE_EXISTS)',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemDetails,
-    description:
-      'business_rule_violated (INVOICE_NOT_FOUND, DEALER_MISMATCH, INVALID_AMOUNT) or upstream_rejected',
-  })
+  @ApiProblems(
+    400,
+    404,
+    409,
+    'idempotency_key_in_flight',
+    413,
+    415,
+    'business_rule_violated',
+    'upstream_rejected',
+    'unsupported_operation',
+    'idempotency_key_reused',
+    502,
+    503,
+    504,
+  )
   create(@CallerOf() caller: Caller, @Body() dto: CreateCreditNoteDto): Promise<OperationAnswer> {
     return this.creditNotes.create(caller, dto);
   }
 
   @Get(':id')
   @Auth('credit-notes:write')
-  @ApiOperation({ summary: "A credit note from the gateway's ledger" })
-  @ApiOkResponse({ type: CreditNoteDto })
-  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiOperation({
+    operationId: 'getCreditNote',
+    summary: "A credit note from the gateway's ledger",
+  })
+  @ApiOkResponse({ type: CreditNoteDto, description: 'The credit note' })
+  @ApiProblems(400, 404)
   get(@Param('id', uuidParam()) id: string): Promise<CreditNoteDto> {
     return this.creditNotes.get(id);
   }

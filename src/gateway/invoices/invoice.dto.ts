@@ -136,7 +136,7 @@ export class OrderDto {
   @Min(0)
   tips?: number;
 
-  @ApiPropertyOptional({ example: '2025-12-17T10:30:00Z' })
+  @ApiPropertyOptional({ example: '2025-12-17T10:30:00Z', format: 'date-time' })
   @IsOptional()
   @IsIsoDateTimeWithZone()
   deliveredAt?: string;
@@ -324,7 +324,7 @@ export class CreateInvoiceDto {
   @MaxLength(100)
   location?: string;
 
-  @ApiPropertyOptional({ example: '2025-12-17T10:30:00Z' })
+  @ApiPropertyOptional({ example: '2025-12-17T10:30:00Z', format: 'date-time' })
   @IsOptional()
   @IsIsoDateTimeWithZone()
   issuedAt?: string;
@@ -375,28 +375,31 @@ export class InvoiceDto {
   @ApiProperty({ enum: PROVIDER_IDS, example: 'dms' }) provider!: string;
   @ApiProperty({ example: 'REQ-2025-001234' }) reference!: string;
   @ApiProperty({ example: 'issued' }) status!: string;
-  @ApiPropertyOptional({ example: 'EINV-2025-001234', nullable: true }) providerInvoiceId!:
-    | string
-    | null;
-  @ApiPropertyOptional({ example: 'DMS-2025-001234', nullable: true }) providerDocumentNumber!:
-    | string
-    | null;
-  @ApiPropertyOptional({ example: '2025-12-17T10:30:00.000Z', nullable: true }) issuedAt!:
-    | string
-    | null;
-  @ApiPropertyOptional({
+  @ApiProperty({ type: String, example: 'EINV-2025-001234', nullable: true })
+  providerInvoiceId!: string | null;
+  @ApiProperty({ type: String, example: 'DMS-2025-001234', nullable: true })
+  providerDocumentNumber!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2025-12-17T10:30:00.000Z',
+    nullable: true,
+  })
+  issuedAt!: string | null;
+  @ApiProperty({
+    type: String,
     example: 'https://dms.example.com/invoices/EINV-2025-001234',
     nullable: true,
   })
   documentUrl!: string | null;
   @ApiProperty({ example: 150000 }) amount!: number;
-  @ApiPropertyOptional({ example: 'INR', nullable: true }) currency!: string | null;
-  @ApiPropertyOptional({ type: PartyDto, nullable: true }) party!: Record<string, unknown> | null;
+  @ApiProperty({ type: String, example: 'INR', nullable: true }) currency!: string | null;
+  @ApiProperty({ type: PartyDto, nullable: true }) party!: Record<string, unknown> | null;
   @ApiProperty({ example: true, description: 'Created against a simulator (mock mode)' })
   mock!: boolean;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) operationId!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class InvoiceListQueryDto {

@@ -1,19 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../auth/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
-import { ProblemDetails } from '../problem/problem';
+import { ApiProblems } from '../openapi/api-problems';
 import {
   CreateInvoiceDto,
   InvoiceDto,
@@ -31,7 +22,10 @@ export class InvoicesController {
 
   @Post()
   @Auth('invoices:write')
-  @ApiOperation({ summary: 'Create an invoice (dms, delivery-solutions)' })
+  @ApiOperation({
+    operationId: 'createInvoice',
+    summary: 'Create an invoice (dms, delivery-solutions)',
+  })
   @OperationRoute()
   @ApiBody({ type: CreateInvoiceDto, examples: INVOICE_EXAMPLES })
   @ApiCreatedResponse({ type: InvoiceDto, description: 'Created' })
@@ -39,14 +33,20 @@ export class InvoicesController {
     type: InvoiceDto,
     description: 'The same invoice existed already (same provider, reference and content)',
   })
-  @ApiConflictResponse({
-    type: ProblemDetails,
-    description: 'Same provider and reference with other content',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemDetails,
-    description: 'upstream_rejected, unsupported_operation, idempotency_key_reused',
-  })
+  @ApiProblems(
+    400,
+    409,
+    'idempotency_key_in_flight',
+    413,
+    415,
+    'upstream_rejected',
+    'business_rule_violated',
+    'unsupported_operation',
+    'idempotency_key_reused',
+    502,
+    503,
+    504,
+  )
   create(@CallerOf() caller: Caller, @Body() dto: CreateInvoiceDto): Promise<OperationAnswer> {
     return this.invoices.create(caller, dto);
   }
@@ -54,11 +54,25 @@ export class InvoicesController {
   @Patch(':id')
   @Auth('invoices:write')
   @ApiOperation({
+    operationId: 'updateInvoice',
     summary: 'Update an invoice (delivery-solutions; dms answers 422 unsupported_operation)',
   })
   @OperationRoute()
-  @ApiOkResponse({ type: InvoiceDto })
-  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiOkResponse({ type: InvoiceDto, description: 'The invoice as updated' })
+  @ApiProblems(
+    400,
+    404,
+    'idempotency_key_in_flight',
+    413,
+    415,
+    'unsupported_operation',
+    'upstream_rejected',
+    'business_rule_violated',
+    'idempotency_key_reused',
+    502,
+    503,
+    504,
+  )
   update(
     @CallerOf() caller: Caller,
     @Param('id', uuidParam()) id: string,
@@ -69,17 +83,21 @@ export class InvoicesController {
 
   @Get(':id')
   @Auth('invoices:write')
-  @ApiOperation({ summary: "An invoice from the gateway's ledger" })
-  @ApiOkResponse({ type: InvoiceDto })
-  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiOperation({ operationId: 'getInvoice', summary: "An invoice from the gateway's ledger" })
+  @ApiOkResponse({ type: InvoiceDto, description: 'The invoice' })
+  @ApiProblems(400, 404)
   get(@Param('id', uuidParam()) id: string): Promise<InvoiceDto> {
     return this.invoices.get(id);
   }
 
   @Get()
   @Auth('invoices:write')
-  @ApiOperation({ summary: 'Invoices by provider and reference, newest first' })
-  @ApiOkResponse({ type: InvoiceListDto })
+  @ApiOperation({
+    operationId: 'listInvoices',
+    summary: 'Invoices by provider and reference, newest first',
+  })
+  @ApiOkResponse({ type: InvoiceListDto, description: 'The matching invoices' })
+  @ApiProblems(400)
   async list(@Query() query: InvoiceListQueryDto): Promise<InvoiceListDto> {
     return { items: await this.invoices.list(query) };
   }

@@ -20,31 +20,34 @@ import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 
 export class OperationAttemptDto {
-  @ApiProperty({ example: 1 }) attempt!: number;
-  @ApiProperty({ example: '2026-01-05T10:00:00.000Z' }) at!: string;
-  @ApiProperty({ example: 182 }) durationMs!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) attempt!: number;
+  @ApiProperty({ format: 'date-time', example: '2026-01-05T10:00:00.000Z' }) at!: string;
+  @ApiProperty({ type: 'integer', example: 182 }) durationMs!: number;
   @ApiProperty({ enum: ['succeeded', 'failed', 'abandoned'] }) outcome!: string;
-  @ApiPropertyOptional({ example: 503 }) httpStatus?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 503 }) httpStatus?: number;
   @ApiPropertyOptional({ example: 'DMS_SERVICE_ERROR' }) code?: string;
   @ApiPropertyOptional() message?: string;
   @ApiPropertyOptional({
     description: 'The upstream may hold what this attempt sent although no answer said so',
   })
   outcomeUnknown?: boolean;
-  @ApiPropertyOptional({ description: 'Batch items this attempt sent' }) sent?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Batch items this attempt sent' })
+  sent?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Batch items this attempt settled' })
+  settled?: number;
 }
 
 export class OperationCallbackDto {
   @ApiProperty({ example: 'https://erp.example.com/hooks/invoice-gateway' }) url!: string;
   @ApiProperty({ enum: CALLBACK_STATUSES }) status!: CallbackStatus;
-  @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiPropertyOptional({ nullable: true, type: Number, example: 200 })
+  @ApiProperty({ type: 'integer', example: 1 }) attempts!: number;
+  @ApiProperty({ type: 'integer', nullable: true, example: 200 })
   lastHttpStatus!: number | null;
 }
 
 export class OperationResolutionDto {
   @ApiProperty({ example: 'finance-ops' }) by!: string;
-  @ApiProperty() at!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ example: 'Entered by hand in the DMS portal, ticket OPS-1234' }) note!: string;
 }
 
@@ -57,42 +60,50 @@ export class OperationLinksDto {
 export class OperationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CAPABILITIES, example: 'invoice.create' }) kind!: string;
-  @ApiPropertyOptional({ example: 'dms', nullable: true, type: String }) provider!: string | null;
-  @ApiPropertyOptional({ example: 'REQ-2025-001234', nullable: true, type: String })
+  @ApiProperty({ type: String, example: 'dms', nullable: true }) provider!: string | null;
+  @ApiProperty({ type: String, example: 'REQ-2025-001234', nullable: true })
   reference!: string | null;
   @ApiProperty({ enum: OPERATION_STATUSES }) status!: OperationStatus;
-  @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiPropertyOptional({
-    nullable: true,
+  @ApiProperty({ type: 'integer', example: 1 }) attempts!: number;
+  @ApiProperty({
     type: String,
+    format: 'date-time',
+    nullable: true,
     description: 'When a queued operation is due',
   })
   nextAttemptAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) idempotencyKey!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) requestId!: string | null;
-  @ApiPropertyOptional({
-    nullable: true,
-    type: Number,
-    description: 'HTTP status a sync call answers',
-  })
+  @ApiProperty({ type: String, nullable: true }) idempotencyKey!: string | null;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'HTTP status a sync call answers' })
   responseStatus!: number | null;
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description:
       'The body a sync call answers (invoice, credit note, batch answer), once succeeded',
   })
   result!: unknown;
-  @ApiPropertyOptional({ nullable: true, description: 'The problem of the last failure' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The problem of the last failure, else null',
+  })
   lastError!: unknown;
   @ApiProperty({ type: [OperationAttemptDto] }) history!: OperationAttemptDto[];
-  @ApiPropertyOptional({ type: OperationCallbackDto, nullable: true })
+  @ApiProperty({ type: OperationCallbackDto, nullable: true })
   callback!: OperationCallbackDto | null;
-  @ApiPropertyOptional({ type: OperationResolutionDto, nullable: true })
+  @ApiProperty({ type: OperationResolutionDto, nullable: true })
   resolution!: OperationResolutionDto | null;
-  @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) startedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) completedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'From start to completion' })
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Milliseconds from start to completion',
+  })
   durationMs!: number | null;
   @ApiProperty({ type: OperationLinksDto }) links!: OperationLinksDto;
 }
@@ -136,7 +147,7 @@ export class OperationListQueryDto {
 
 export class OperationListDto {
   @ApiProperty({ type: [OperationDto] }) items!: OperationDto[];
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: String,
     description: 'Pass as cursor to get the next (older) page; null on the last page',

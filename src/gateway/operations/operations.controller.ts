@@ -11,12 +11,9 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBody,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { uuidParam } from '../problem/validation';
@@ -28,7 +25,7 @@ import {
 import { Auth } from '../auth/auth.decorators';
 import { contextOf } from '../context/request-context';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
-import { ProblemDetails } from '../problem/problem';
+import { ApiProblems } from '../openapi/api-problems';
 import { RESOLVE_EXAMPLES } from '../swagger-examples';
 import {
   OperationDto,
@@ -66,10 +63,11 @@ export class OperationsController {
   @Get(':id')
   @Auth('operations:read')
   @ApiOperation({
+    operationId: 'getOperation',
     summary: 'One operation: status, attempts, history, last error, result, callback, links',
   })
-  @ApiOkResponse({ type: OperationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiOkResponse({ type: OperationDto, description: 'The operation' })
+  @ApiProblems(400, 404)
   get(
     @VisibleClient() clientId: string | undefined,
     @Param('id', uuidParam()) id: string,
@@ -80,10 +78,12 @@ export class OperationsController {
   @Get()
   @Auth('operations:read')
   @ApiOperation({
+    operationId: 'listOperations',
     summary:
       'Operations, newest first, filtered by status, kind, provider, reference; cursor paging',
   })
-  @ApiOkResponse({ type: OperationListDto })
+  @ApiOkResponse({ type: OperationListDto, description: 'A page of operations' })
+  @ApiProblems(400)
   list(
     @VisibleClient() clientId: string | undefined,
     @Query() query: OperationListQueryDto,
@@ -94,13 +94,17 @@ export class OperationsController {
   @Post(':id/replay')
   @Auth('operations:replay')
   @ApiOperation({
+    operationId: 'replayOperation',
     summary:
       'Queue a failed or dead operation again (a new attempt series; history kept; a batch re-sends only unsettled items)',
   })
   @OperationRoute({ respondAsync: false })
-  @ApiAcceptedResponse({ type: OperationDto, description: 'Queued again' })
-  @ApiNotFoundResponse({ type: ProblemDetails })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'The operation is not failed or dead' })
+  @ApiAcceptedResponse({
+    type: OperationDto,
+    description: 'Queued again',
+    headers: { Location: { description: '/v1/operations/{id}', schema: { type: 'string' } } },
+  })
+  @ApiProblems(400, 404, 409)
   replay(
     @CallerOf() caller: Caller,
     @VisibleClient() clientId: string | undefined,
@@ -112,21 +116,14 @@ export class OperationsController {
   @Post(':id/resolve')
   @Auth('operations:replay')
   @ApiOperation({
+    operationId: 'resolveOperation',
     summary:
       'Record the outcome of a failed or dead create settled outside the gateway: the ledger row is written with the given identifiers, the operation ends succeeded',
   })
   @OperationRoute({ respondAsync: false })
   @ApiBody({ type: ResolveOperationDto, examples: RESOLVE_EXAMPLES })
   @ApiOkResponse({ type: OperationDto, description: 'Resolved: succeeded, with resolution' })
-  @ApiNotFoundResponse({ type: ProblemDetails })
-  @ApiConflictResponse({
-    type: ProblemDetails,
-    description: 'Not failed or dead, or the ledger already holds the document',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemDetails,
-    description: 'Not a create (unsupported_operation)',
-  })
+  @ApiProblems(400, 404, 409, 413, 415, 'unsupported_operation')
   resolve(
     @CallerOf() caller: Caller,
     @VisibleClient() clientId: string | undefined,

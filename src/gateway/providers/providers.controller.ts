@@ -13,9 +13,9 @@ import { Auth } from '../auth/auth.decorators';
 
 class ProbeDto {
   @ApiProperty() reachable!: boolean;
-  @ApiProperty() latencyMs!: number;
-  @ApiPropertyOptional() error?: string;
-  @ApiProperty() checkedAt!: string;
+  @ApiProperty({ example: 12 }) latencyMs!: number;
+  @ApiPropertyOptional({ example: 'connect ECONNREFUSED 127.0.0.1:4010' }) error?: string;
+  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
 }
 
 class ProviderDto {
@@ -24,7 +24,7 @@ class ProviderDto {
   @ApiProperty({ enum: ['live', 'mock'] }) mode!: string;
   @ApiProperty({ enum: CAPABILITIES, isArray: true }) capabilities!: string[];
   @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'] }) circuit!: string;
-  @ApiPropertyOptional({ type: ProbeDto, nullable: true }) lastHealth!: ProbeDto | null;
+  @ApiProperty({ type: ProbeDto, nullable: true }) lastHealth!: ProbeDto | null;
 }
 
 class ProviderListDto {
@@ -42,9 +42,10 @@ export class ProvidersController {
   @Get()
   @Auth()
   @ApiOperation({
+    operationId: 'listProviders',
     summary: 'Each provider: mode (live/mock), capabilities, circuit state, last health probe',
   })
-  @ApiOkResponse({ type: ProviderListDto })
+  @ApiOkResponse({ type: ProviderListDto, description: 'Every configured provider' })
   list(): ProviderListDto {
     return { items: this.registry.all().map((p) => this.health.status(p.id)) };
   }

@@ -1,0 +1,103 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { OperationObject, ResponseObject } from '@nestjs/swagger';
+import { PUBLIC_EXTENSION } from '../auth/auth.decorators';
+import { ProblemDetails } from '../problem/problem';
+import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from './headers';
+
+/** The tags of the document, in the order Swagger UI shows them. */
+export const TAGS = [
+  { name: 'invoices', description: 'Create, update and read invoices (dms, delivery-solutions)' },
+  { name: 'credit-notes', description: 'Credit notes against an invoice (dms)' },
+  {
+    name: 'statuses and remittances',
+    description:
+      'Batches of invoice and credit-memo statuses (gep-smart) and payment remittances (gep-quantum); each item is accepted or rejected',
+  },
+  {
+    name: 'operations',
+    description: 'Every mutating call is an operation: status, attempts, timings, result',
+  },
+  { name: 'providers', description: 'The configured providers, their mode and circuit state' },
+  { name: 'audit', description: 'The hash-chained audit log: query, verify, export' },
+  { name: 'health', description: 'Liveness, readiness and informational upstream health (public)' },
+  { name: 'metrics', description: 'Prometheus metrics (public)' },
+];
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** The OpenAPI document of the gateway, as /docs-json serves it. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('invoice-gateway')
+    .setDescription(
+      'One API for invoices, credit notes, invoice and credit-memo statuses and payment remittances ' +
+        'across the dealer DMS, GEP SMART, GEP Quantum and Delivery Solutions. Errors are ' +
+        'application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <API key>`.',
+    )
+    .setVersion('1')
+    .setLicense('UNLICENSED', 'https://invoice-gateway.dev/license')
+    .addServer('/', 'This gateway (the origin serving this document)')
+    // addSecurity, not addBearerAuth: that one declares `bearerFormat: JWT`, and keys are opaque
+    .addSecurity('api-key', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A gateway API key (opaque; `npm run cli -- clients:create` issues one)',
+    });
+  for (const tag of TAGS) builder.addTag(tag.name, tag.description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    extraModels: [ProblemDetails],
+  });
+  return finishDocument(document);
+}
+
+/**
+ * What decorators cannot say once per document: every answer carries X-Request-Id; every
+ * answer of a route taking an Idempotency-Key may carry Idempotent-Replayed; a route marked @Public() says
+ * so (`security: []`), any other needs a key (the guard is global), with or without @Auth().
+ */
+export function finishDocument(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  document.components.headers = {
+    ...(document.components.headers ?? {}),
+    'X-Request-Id': X_REQUEST_ID,
+    'Idempotent-Replayed': IDEMPOTENT_REPLAYED,
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation: OperationObject | undefined = item[method];
+      if (!operation) continue;
+      // the guard is global: a route is public only when marked @Public(), else it needs a key
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[PUBLIC_EXTENSION] === true) {
+        delete extensions[PUBLIC_EXTENSION];
+        operation.security = [];
+      } else if (!operation.security?.length) {
+        operation.security = [{ 'api-key': [] }];
+      }
+      const idempotent = (operation.parameters ?? []).some(
+        (p) => 'name' in p && p.name === 'Idempotency-Key',
+      );
+      for (const response of Object.values(operation.responses) as ResponseObject[]) {
+        response.headers = {
+          ...(response.headers ?? {}),
+          'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+          ...(idempotent
+            ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } }
+            : {}),
+        };
+      }
+    }
+  }
+  return document;
+}
+
+/** Mounts Swagger UI at /docs and the document at /docs-json. */
+export function setupSwagger(app: INestApplication): OpenAPIObject {
+  const document = createOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true, displayOperationId: true },
+  });
+  return document;
+}

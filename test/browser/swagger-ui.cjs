@@ -1,0 +1,193 @@
+/* global fetch, setTimeout, clearTimeout */
+/**
+ * Swagger UI in a real browser (npm run test:browser; .ci/run runs it): headless Debian
+ * Chromium driven by playwright-core against a gateway started from dist/ in mock mode on an in-memory database.
+ * Authorize with a key; Try it out on POST /v1/invoices with the prefilled example -> 201; a
+ * status batch -> 200; a bad body -> 400 shown as documented; GET the invoice by id -> 200.
+ * Screenshots go to test-output/browser/ (git-ignored). Bounded: fails after TIME_LIMIT_MS.
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, mkdirSync, rmSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { randomUUID } = require('node:crypto');
+const { chromium } = require('playwright-core');
+
+const ROOT = resolve(__dirname, '../..');
+const SHOTS = join(ROOT, 'test-output/browser');
+const TIME_LIMIT_MS = 120_000;
+const STEP_MS = 20_000;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+async function startGateway(key) {
+  const port = await freePort();
+  // a database of its own (in-memory embedded Postgres): the prefilled example creates the
+  // same invoice every run, so a kept database would answer 200 (existed already) the second time
+  const { DATABASE_URL: _kept, ...inherited } = process.env;
+  void _kept;
+  const env = {
+    ...inherited,
+    DATA_IN_MEMORY: 'true',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    GATEWAY_BOOTSTRAP_API_KEY: key,
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`gateway did not get ready:\n${output}`);
+}
+
+/** The live response Swagger UI shows under an operation: status code and body text. */
+async function liveResponse(operation) {
+  const row = operation.locator('.live-responses-table tbody tr.response').first();
+  await row.waitFor({ timeout: STEP_MS });
+  const status = (await row.locator('td.response-col_status').innerText()).trim();
+  const body = await row.locator('.response-col_description .microlight').first().innerText();
+  const description = await row.locator('td.response-col_description').innerText();
+  return { status, body, description };
+}
+
+async function openOperation(page, operationId) {
+  const operation = page.locator(`.opblock[id$="-${operationId}"]`);
+  await operation.locator('.opblock-summary').first().click();
+  const tryOut = operation.locator('button.try-out__btn');
+  if ((await tryOut.innerText()).trim() === 'Try it out') await tryOut.click();
+  return operation;
+}
+
+async function execute(operation) {
+  await operation.locator('button.execute').click();
+  return liveResponse(operation);
+}
+
+function expectStatus(step, response, expected) {
+  if (response.status !== String(expected)) {
+    throw new Error(
+      `${step}: Swagger UI shows ${response.status}, expected ${expected}\n${response.body}`,
+    );
+  }
+  console.log(`ok  ${step}: ${response.status}`);
+}
+
+async function main() {
+  const began = Date.now();
+  const timer = setTimeout(() => {
+    console.error(`browser test took longer than ${TIME_LIMIT_MS} ms`);
+    process.exit(1);
+  }, TIME_LIMIT_MS);
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  const key = `browser-test-key-${randomUUID()}`;
+  const gateway = await startGateway(key);
+  const profile = mkdtempSync(join(tmpdir(), 'igw-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(`${gateway.url}/docs`);
+    await page.locator('.swagger-ui .info .title').waitFor();
+
+    // Authorize with the key
+    await page.locator('button.authorize').first().click();
+    await page.locator('.modal-ux input').first().fill(key);
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+    await page.locator('.modal-ux button.btn-done').click();
+    console.log('ok  authorized');
+
+    // POST /v1/invoices with the prefilled example
+    const create = await openOperation(page, 'createInvoice');
+    const created = await execute(create);
+    await create.locator('.live-responses-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '1-create-invoice-201.png'), fullPage: false });
+    expectStatus('POST /v1/invoices (prefilled example)', created, 201);
+    const invoiceId = JSON.parse(created.body).id;
+
+    // a bad body: 400, shown with its documented description (not "Undocumented")
+    await create.locator('textarea.body-param__text').fill('{"provider": "dms", "amount": -1}');
+    const bad = await execute(create);
+    await create.locator('.live-responses-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '2-bad-body-400.png') });
+    expectStatus('POST /v1/invoices (bad body)', bad, 400);
+    if (/Undocumented/i.test(bad.description)) throw new Error('the 400 is shown as Undocumented');
+    if (JSON.parse(bad.body).code !== 'validation_failed') throw new Error(`400 body: ${bad.body}`);
+    const documented400 = create.locator(
+      '.responses-table:not(.live-responses-table) tr.response[data-code="400"]',
+    );
+    if ((await documented400.count()) !== 1)
+      throw new Error('400 is not in the documented responses');
+    console.log('ok  the 400 is documented (application/problem+json)');
+
+    // a status batch with its prefilled example
+    const batch = await openOperation(page, 'postInvoiceStatuses');
+    const batchAnswer = await execute(batch);
+    await batch.locator('.live-responses-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '3-status-batch-200.png') });
+    expectStatus('POST /v1/invoice-status-updates', batchAnswer, 200);
+
+    // GET the invoice by id
+    const get = await openOperation(page, 'getInvoice');
+    await get.locator('input[placeholder="id"]').fill(invoiceId);
+    const got = await execute(get);
+    await get.locator('.live-responses-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '4-get-invoice-200.png') });
+    expectStatus(`GET /v1/invoices/${invoiceId}`, got, 200);
+    if (JSON.parse(got.body).id !== invoiceId)
+      throw new Error(`GET answered another invoice: ${got.body}`);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    gateway.child.kill('SIGTERM');
+    clearTimeout(timer);
+  }
+  console.log(
+    `Swagger UI browser test passed in ${Date.now() - began} ms; screenshots in ${SHOTS}`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,167 @@
+import { Controller, Get, Header, Module } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
+import request from 'supertest';
+import { Public } from '../src/gateway/auth/auth.decorators';
+import { InvoiceDto } from '../src/gateway/invoices/invoice.dto';
+import { ApiProblems } from '../src/gateway/openapi/api-problems';
+import {
+  assertAnswersMatchDocument,
+  contractCounts,
+  takeContractFailures,
+} from './support/contract-recorder';
+import { OpenApiContract } from './support/openapi-contract';
+import { auth } from './support/api';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const invoice = {
+  id: '0b9e4a3c-1f6d-4c8e-9a51-2f3b7c6d8e90',
+  provider: 'dms',
+  reference: 'REQ-1',
+  status: 'issued',
+  providerInvoiceId: null,
+  providerDocumentNumber: null,
+  issuedAt: null,
+  documentUrl: null,
+  amount: 1,
+  currency: null,
+  party: null,
+  mock: true,
+  operationId: null,
+  createdAt: '2026-12-01T10:00:00.000Z',
+  updatedAt: '2026-12-01T10:00:00.000Z',
+};
+
+/** Routes whose answers break their own declarations, one way each. */
+@Public()
+@Controller('v1/contract-probe')
+class LyingController {
+  @Get('honest')
+  @ApiOkResponse({ type: InvoiceDto })
+  honest() {
+    return invoice;
+  }
+
+  @Get('wrong-type')
+  @ApiOkResponse({ type: InvoiceDto })
+  wrongType() {
+    return { ...invoice, amount: '1.00', createdAt: 'yesterday' };
+  }
+
+  @Get('undeclared-status')
+  @ApiOkResponse({ type: InvoiceDto })
+  @ApiProblems(404)
+  undeclaredStatus(): never {
+    throw new Error('a 500 this route does not declare');
+  }
+
+  @Get('wrong-content-type')
+  @Header('content-type', 'text/plain')
+  @ApiOkResponse({ type: InvoiceDto })
+  wrongContentType() {
+    return JSON.stringify(invoice);
+  }
+}
+@Module({ controllers: [LyingController] })
+class LyingModule {}
+
+describe('OpenAPI contract check of e2e answers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({}, { imports: [LyingModule] });
+  });
+  afterAll(() => t.close());
+
+  it('passes an answer that matches its declaration (nulls where the schema says nullable)', async () => {
+    const before = contractCounts().checked;
+    await request(t.url).get('/v1/contract-probe/honest').expect(200);
+    expect(takeContractFailures()).toEqual([]);
+    expect(contractCounts().checked).toBe(before + 1);
+  });
+
+  it('records a body that does not match the schema, naming the fields', async () => {
+    await request(t.url).get('/v1/contract-probe/wrong-type').expect(200);
+    const failures = takeContractFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('GET /v1/contract-probe/wrong-type -> 200');
+    expect(failures[0]).toContain('/amount must be number');
+    expect(failures[0]).toContain('/createdAt must match format "date-time"');
+  });
+
+  it('records a status the route does not declare', async () => {
+    await request(t.url).get('/v1/contract-probe/undeclared-status').expect(500);
+    const failures = takeContractFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('status 500 is not declared');
+  });
+
+  it('records a content type the status does not declare', async () => {
+    await request(t.url).get('/v1/contract-probe/wrong-content-type').expect(200);
+    const failures = takeContractFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('content type "text/plain" is not declared');
+  });
+
+  it('checks the gateway routes too: a problem declared application/problem+json', async () => {
+    await request(t.url).get('/v1/invoices/not-a-uuid').set(auth).expect(400);
+    await request(t.url).get('/v1/no-such-route').expect(404);
+    expect(takeContractFailures()).toEqual([]);
+  });
+
+  it('fails the test through the afterEach hook (a thrown error names the answer)', async () => {
+    // what contract-hooks.ts runs after each test, called here so this test can see it throw
+    await request(t.url).get('/v1/contract-probe/wrong-type').expect(200);
+    expect(assertAnswersMatchDocument).toThrow(/wrong-type -> 200: the body does not match/);
+    expect(assertAnswersMatchDocument).not.toThrow();
+  });
+
+  it('serves a document with readable operation ids, an opaque bearer key and public probes', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body;
+    expect(doc.components.securitySchemes['api-key']).toEqual({
+      type: 'http',
+      scheme: 'bearer',
+      description: expect.any(String),
+    });
+    expect(doc.paths['/v1/invoices'].post.operationId).toBe('createInvoice');
+    expect(
+      doc.paths['/v1/invoices/{id}'].patch.responses['422'].content['application/problem+json']
+        .examples.unsupported_operation.value.code,
+    ).toBe('unsupported_operation');
+    expect(doc.paths['/v1/invoices'].post.responses['429'].headers['Retry-After']).toBeDefined();
+    expect(doc.paths['/health/live'].get.security).toEqual([]);
+    expect(doc.paths['/v1/invoices'].post.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.tags.every((tag: { description?: string }) => tag.description)).toBe(true);
+  });
+
+  it('refuses a required header that is missing and a body on a route declared without one', () => {
+    const contract = new OpenApiContract({
+      openapi: '3.0.0',
+      paths: {
+        '/x/{id}': {
+          get: {
+            operationId: 'getX',
+            responses: {
+              '204': {
+                description: 'none',
+                headers: { 'X-Request-Id': { required: true, schema: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      },
+      components: { schemas: {} },
+    });
+    const answer = { method: 'GET', path: '/x/1', status: 204, text: '' };
+    expect(contract.check({ ...answer, headers: { 'x-request-id': 'r' } })).toEqual({
+      checked: true,
+    });
+    expect(() => contract.check({ ...answer, headers: {} })).toThrow(
+      'the declared required header X-Request-Id was not sent',
+    );
+    expect(() =>
+      contract.check({ ...answer, headers: { 'x-request-id': 'r' }, text: 'x' }),
+    ).toThrow('declared without a body');
+    expect(() =>
+      contract.check({ ...answer, path: '/y', status: 200, headers: { 'x-request-id': 'r' } }),
+    ).toThrow('no operation in the document');
+  });
+});
