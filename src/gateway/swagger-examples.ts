@@ -14,8 +14,9 @@ export const PREFER_HEADER: ApiHeaderOptions = {
   name: 'Prefer',
   required: false,
   description:
-    'respond-async: everything that needs no upstream is checked, the operation is stored, and the answer is 202 with the operation (Location: /v1/operations/{id}); the worker delivers it with retries.',
-  schema: { type: 'string', example: 'respond-async' },
+    'respond-async: everything that needs no upstream is checked, the operation is stored, and the answer is 202 with the operation (Location: /v1/operations/{id}); the worker delivers it with retries. Leave it empty for the synchronous answer.',
+  // an enum without an example: Swagger UI leaves it unset, so "Try it out" stays synchronous
+  schema: { type: 'string', enum: ['respond-async'] },
 };
 
 /** Request examples drawn from the upstream spec files. */
