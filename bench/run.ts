@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { Client } from 'pg';
 import { runningEmbeddedUrl } from '../src/database/database';
+import { CLUSTER_FOLDER, stopLeftoverServer } from '../src/database/embedded-postgres';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -123,6 +124,22 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
 
 function killAll(): void {
   for (const child of children) if (!exited(child)) child.kill('SIGKILL');
+}
+
+/** The gateway's embedded data folder, once made (removed at the end). */
+let embeddedDataDir: string | undefined;
+
+/**
+ * Stops everything at once and exits. A SIGKILLed gateway leaves its embedded postmaster
+ * running: stop it through postmaster.pid before the data folder goes.
+ */
+async function abort(code: number): Promise<never> {
+  killAll();
+  if (embeddedDataDir) {
+    await stopLeftoverServer(join(embeddedDataDir, CLUSTER_FOLDER)).catch(() => undefined);
+    rmSync(embeddedDataDir, { recursive: true, force: true });
+  }
+  process.exit(code);
 }
 
 function freePort(): Promise<number> {
@@ -432,14 +449,10 @@ async function main(): Promise<void> {
   const budgetMs = STARTUP_TIMEOUT_MS / 1000 + settings.scenarios.length * perScenarioS + 10;
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${budgetMs} s, stopping everything`);
-    killAll();
-    process.exit(2);
+    void abort(2);
   }, budgetMs * 1000);
   watchdog.unref();
-  process.once('SIGINT', () => {
-    killAll();
-    process.exit(130);
-  });
+  process.once('SIGINT', () => void abort(130));
 
   const secret = () => randomBytes(18).toString('base64url');
   const keys = {
@@ -458,6 +471,7 @@ async function main(): Promise<void> {
 
   const stoppers: (() => Promise<void>)[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'invoice-gateway-bench-'));
+  embeddedDataDir = dataDir;
   stoppers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const sims = await startSimulators(keys);
@@ -605,6 +619,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-  killAll();
-  process.exit(1);
+  void abort(1);
 });
