@@ -213,12 +213,9 @@ describe('OperationRunner (database)', () => {
 
   it('commits the ledger row with the final state or not at all', async () => {
     const command = create();
-    const finish = operations.finish.bind(operations);
     jest
-      .spyOn(operations, 'finish')
-      .mockImplementation((id, final, em) =>
-        em ? Promise.reject(new Error('crash before commit')) : finish(id, final, em),
-      );
+      .spyOn(operations, 'settleCreatedInvoice')
+      .mockRejectedValueOnce(new Error('crash before commit'));
     const answer = await runner.run(caller(), command);
     expect(answer.status).toBe(500);
     expect(answer.body).toMatchObject({ code: 'internal_error' });
@@ -228,4 +225,21 @@ describe('OperationRunner (database)', () => {
       idempotencyKey: null,
     });
   });
+
+  it('writes no ledger row for an attempt that lost its claim before its outcome', async () => {
+    const command = create();
+    const settle = operations.settleCreatedInvoice.bind(operations);
+    jest.spyOn(operations, 'settleCreatedInvoice').mockImplementationOnce(async (fence, ...rest) => {
+      // another process took the operation over meanwhile (its lease had passed)
+      await db.query('UPDATE operations SET attempts = attempts + 1 WHERE id = $1', [fence.id]);
+      return settle(fence, ...rest);
+    });
+    const answer = await runner.run(caller(), command);
+    expect(answer.status).toBe(500);
+    expect(await ledgerRows(command.invoice.reference)).toBe(0);
+    const op = await row(answer.facts.operationId!);
+    expect(op.status).toBe('running');
+    expect(op.result).toBeNull();
+  });
+
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import {
+  type SimulatorId,
   simulatorOptionsFromEnv,
   startAllSimulators,
   type RunningSimulators,
@@ -16,8 +17,10 @@ interface LoggedCreate {
 
 /**
  * Two replicas on one Postgres against one upstream (issue 11): the same create sent to both at
- * once makes one upstream call; the second caller gets the first one's document (200), never a
- * second call (Delivery Solutions would answer "Invoice already Exists" to it).
+ * once gives one document; the second caller gets the first one's (200). Delivery Solutions
+ * (which answers "Invoice already Exists" to a second create) gets one call: its creates are
+ * serialised across replicas. DMS deduplicates by request_number, so its creates take no
+ * cross-replica lock (issue 14): it may see the create twice, and answers the same document.
  */
 describe('two replicas, one create (e2e, live mode)', () => {
   let sims: RunningSimulators;
@@ -40,26 +43,46 @@ describe('two replicas, one create (e2e, live mode)', () => {
     return entries.filter((e) => e.method === 'POST' && e.path.startsWith(path));
   }
 
-  it.each([
-    ['delivery-solutions', '/returns/v1/invoices', () => dsInvoice(), 'orderExternalId'],
-    ['dms', '/api/invoices/generate', () => dmsInvoice(), 'request_number'],
-  ] as const)(
-    '%s: the same invoice sent to both replicas at once reaches the upstream once',
-    async (id, path, make, field) => {
-      const simulator = sims.get(id)!.url;
-      // the first upstream call is slow, so the second replica's request arrives while it runs
-      await injectFault(simulator, { path, method: 'POST', latencyMs: 400, count: 1 });
-      const body = make();
-      const [first, second] = await Promise.all([
-        request(a.url).post('/v1/invoices').set(auth).send(body),
-        request(b.url).post('/v1/invoices').set(auth).send(body),
-      ]);
-      expect([first.status, second.status].sort()).toEqual([200, 201]);
-      expect(first.body.id).toBe(second.body.id);
-      const sent = (await creates(simulator, path)).filter(
-        (e) => e.body?.[field] === body.reference,
-      );
-      expect(sent).toHaveLength(1);
-    },
-  );
+  it('delivery-solutions: the same invoice sent to both replicas at once reaches the upstream once', async () => {
+    const { first, second, sent } = await sameCreateTwice(
+      'delivery-solutions',
+      '/returns/v1/invoices',
+      dsInvoice(),
+      'orderExternalId',
+    );
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(first.body.id).toBe(second.body.id);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('dms: the same invoice sent to both replicas at once gives one document and one ledger row', async () => {
+    const { first, second, sent } = await sameCreateTwice(
+      'dms',
+      '/api/invoices/generate',
+      dmsInvoice(),
+      'request_number',
+    );
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(first.body.id).toBe(second.body.id);
+    expect(first.body.providerInvoiceId).toBe(second.body.providerInvoiceId);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent.length).toBeLessThanOrEqual(2);
+  });
+
+  async function sameCreateTwice(
+    id: SimulatorId,
+    path: string,
+    body: { reference: string },
+    field: 'orderExternalId' | 'request_number',
+  ) {
+    const simulator = sims.get(id)!.url;
+    // the first upstream call is slow, so the second replica's request arrives while it runs
+    await injectFault(simulator, { path, method: 'POST', latencyMs: 400, count: 1 });
+    const [first, second] = await Promise.all([
+      request(a.url).post('/v1/invoices').set(auth).send(body),
+      request(b.url).post('/v1/invoices').set(auth).send(body),
+    ]);
+    const sent = (await creates(simulator, path)).filter((e) => e.body?.[field] === body.reference);
+    return { first, second, sent };
+  }
 });

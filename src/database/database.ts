@@ -68,7 +68,8 @@ export class Database {
       embedded = await startEmbeddedPostgres({
         dataDir: settings.inMemory ? undefined : settings.dataDir,
         port: settings.embeddedPort,
-        maxConnections: settings.poolSize + SPARE_CONNECTIONS,
+        // the main pool, the key-lock pool (src/operations/keyed-lock.ts) of the same size, and spares
+        maxConnections: 2 * settings.poolSize + SPARE_CONNECTIONS,
       });
       url = embedded.url;
       if (!settings.inMemory) {

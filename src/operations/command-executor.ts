@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { InvoiceEntity } from '../database/entities/invoice.entity';
+import { InvoiceEntity } from '../database/entities/invoice.entity';
 import type { CreditNoteEntity } from '../database/entities/credit-note.entity';
 import { CreditNotesRepository } from '../database/repositories/credit-notes.repository';
 import { InvoicesRepository } from '../database/repositories/invoices.repository';
 import {
+  LostLeaseError,
   OperationsRepository,
   type OperationFinal,
 } from '../database/repositories/operations.repository';
@@ -47,6 +49,7 @@ import {
 } from './commands';
 import type { OperationAttempt, OperationEntity } from '../database/entities/operation.entity';
 import { KeyedLock } from './keyed-lock';
+import type { Queryable } from '../database/sql';
 import { rejectInvalidDocument, resolveProvider } from './provider-resolver';
 
 /** The operation a command runs under: its row id, correlation id and attempt number. */
@@ -59,6 +62,11 @@ export interface OperationRef {
   progress?: BatchProgress | null;
   /** Aborts the upstream call (the worker stopping at shutdown). */
   signal?: AbortSignal;
+  /**
+   * What the ledger held when the operation row was inserted (read in the same statement): an
+   * invoice create's row for its reference, or null. Absent: the executor reads it itself.
+   */
+  ledger?: { invoice: InvoiceEntity | null };
 }
 
 /** A batch item settled by an attempt: its result and that attempt's number. */
@@ -176,12 +184,26 @@ export class CommandExecutor {
     }
   }
 
+  /**
+   * An upstream that deduplicates creates (no isDuplicateCreate: DMS, by request_number) may
+   * receive the same create twice without harm, so its creates take no cross-replica lock and
+   * use the ledger row read with the operation's insert; the ledger insert decides a race (the
+   * loser answers from the winner's row). Other upstreams serialise creates per reference
+   * across replicas (KeyedLock) and read the ledger under the lock.
+   */
   private createInvoice(attempt: Attempt, command: InvoiceCreateCommand) {
     const provider = resolveProvider(this.registry, command.kind, command.provider);
     const invoice = command.invoice;
-    const hash = contentHash(invoice);
-    return this.lock.run(`invoice:${provider.id}:${invoice.reference}`, async () => {
-      const existing = await this.invoices.findByReference(provider.id, invoice.reference);
+    const key = `invoice:${provider.id}:${invoice.reference}`;
+    const create = async (
+      session: Queryable | undefined,
+      fresh = true,
+    ): Promise<ExecutionOutcome> => {
+      const hash = contentHash(invoice);
+      const known = fresh ? attempt.op.ledger : undefined;
+      const existing = known
+        ? known.invoice
+        : await this.invoices.findByReference(provider.id, invoice.reference, session);
       if (existing) return this.settle(attempt, async () => sameInvoiceOrConflict(existing, hash));
       const result = await attempt
         .send(provider, () =>
@@ -190,20 +212,40 @@ export class CommandExecutor {
         .catch(async (error: unknown) => {
           throw (await this.uncertainDuplicate(provider, command, error)) ?? error;
         });
-      const row = invoiceRow(
-        provider,
-        invoice,
-        hash,
-        attempt.op.id,
-        fromInvoiceResult(provider.id, result),
+      const createdAt = new Date();
+      const row = {
+        ...invoiceRow(
+          provider,
+          invoice,
+          hash,
+          attempt.op.id,
+          fromInvoiceResult(provider.id, result),
+        ),
+        id: randomUUID(),
+        createdAt,
+      };
+      const answer = toInvoiceAnswer(
+        Object.assign(new InvoiceEntity(), row, { updatedAt: createdAt }),
       );
-      return this.settle(attempt, async (em) => {
-        const saved = await this.invoices.insertOrExisting(row, em);
-        // a concurrent create with the same reference (another replica) won the race
-        if (!saved.inserted) return sameInvoiceOrConflict(saved.row, hash);
-        return { responseStatus: 201, result: toInvoiceAnswer(saved.row) };
-      });
-    });
+      const final = succeededFinal(attempt, 201, answer);
+      switch (await this.operations.settleCreatedInvoice(attempt.op, row, final, session)) {
+        case 'settled':
+          return { status: 'succeeded', responseStatus: 201, result: answer };
+        case 'lost':
+          throw new LostLeaseError(attempt.op.id);
+        case 'taken':
+          // a concurrent create with the same reference won the race: its row decides
+          return this.settle(attempt, async () => {
+            const holder = await this.invoices.findByReference(provider.id, invoice.reference);
+            if (!holder)
+              throw new Error(`invoice reference ${invoice.reference} is taken by no row`);
+            return sameInvoiceOrConflict(holder, hash);
+          });
+      }
+    };
+    return provider.isDuplicateCreate
+      ? this.lock.run(key, (session) => create(session, false))
+      : this.lock.inProcess(key, (waited) => create(undefined, !waited));
   }
 
   /**
@@ -521,15 +563,7 @@ export class CommandExecutor {
   ): Promise<ExecutionOutcome> {
     return this.operations.settle(attempt.op, async (em) => {
       const { responseStatus, result } = await work(em);
-      const final: OperationFinal = {
-        status: 'succeeded',
-        responseStatus,
-        result,
-        lastError: null,
-        releaseKey: false,
-        attempt: attempt.entry('succeeded', responseStatus),
-        ...(progress ? { progress } : {}),
-      };
+      const final = succeededFinal(attempt, responseStatus, result, progress);
       return { value: { status: 'succeeded' as const, responseStatus, result }, final };
     });
   }
@@ -622,6 +656,24 @@ export class Attempt {
 }
 
 export type FailedOutcome = Extract<ExecutionOutcome, { status: 'failed' }>;
+
+/** What a successful attempt stores: the answer, and its history entry. */
+function succeededFinal(
+  attempt: Attempt,
+  responseStatus: number,
+  result: InvoiceAnswer | CreditNoteAnswer | BatchAnswer,
+  progress?: BatchProgress,
+): OperationFinal {
+  return {
+    status: 'succeeded',
+    responseStatus,
+    result,
+    lastError: null,
+    releaseKey: false,
+    attempt: attempt.entry('succeeded', responseStatus),
+    ...(progress ? { progress } : {}),
+  };
+}
 
 /** The history entry of a failed attempt. */
 export function failedAttempt(op: OperationRef, outcome: FailedOutcome): OperationAttempt {

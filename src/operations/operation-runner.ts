@@ -14,7 +14,13 @@ import {
 } from '../problem/problem';
 import { CallbackRefused, checkCallbackUrl } from './callbacks/callback-policy';
 import { canonicalJson, sha256 } from './canonical-json';
-import { CommandExecutor, failedFinal, type ResolutionInput } from './command-executor';
+import type { InvoiceEntity } from '../database/entities/invoice.entity';
+import {
+  CommandExecutor,
+  failedFinal,
+  type OperationRef,
+  type ResolutionInput,
+} from './command-executor';
 import { type Command, commandIdentity, referenceOf } from './commands';
 import { DeliveryWorker } from './delivery-worker';
 import { operationView } from './operation-view';
@@ -86,14 +92,19 @@ export class OperationRunner {
     if (caller.respondAsync) await this.executor.check(command);
     const claim = await this.claim(caller, command, facts);
     if ('answer' in claim) return claim.answer;
-    const operation = claim.operation;
+    const { operation, invoice } = claim;
     facts.operationId = operation.id;
     if (operation.status === 'queued') {
       this.worker.wake();
       return accepted(operation, false, facts);
     }
 
-    const op = { id: operation.id, requestId: caller.requestId, attempt: operation.attempts };
+    const op: OperationRef = {
+      id: operation.id,
+      requestId: caller.requestId,
+      attempt: operation.attempts,
+      ...(invoice !== undefined ? { ledger: { invoice } } : {}),
+    };
     const outcome = await this.executor.execute(op, command);
     if (outcome.status === 'succeeded') {
       return {
@@ -183,7 +194,9 @@ export class OperationRunner {
     caller: Caller,
     command: Command,
     facts: OperationFacts,
-  ): Promise<{ operation: OperationEntity } | { answer: OperationAnswer }> {
+  ): Promise<
+    { operation: OperationEntity; invoice?: InvoiceEntity | null } | { answer: OperationAnswer }
+  > {
     const key = caller.idempotencyKey;
     const identity = commandIdentity(command);
     const requestHash = sha256(
@@ -203,11 +216,20 @@ export class OperationRunner {
       callbackUrl: caller.callbackUrl ?? null,
       expiresAt: key ? new Date(Date.now() + this.config.api.idempotencyTtlMs) : null,
     };
+    // a sync create reads the ledger row of its reference in the same statement
+    const readInvoice = command.kind === 'invoice.create';
     for (let tries = 0; tries < CLAIM_TRIES; tries++) {
-      const operation = caller.respondAsync
-        ? await this.operations.insertQueued(init)
-        : await this.operations.insertRunning(init, this.config.async.leaseMs);
-      if (operation) return { operation };
+      if (caller.respondAsync) {
+        const operation = await this.operations.insertQueued(init);
+        if (operation) return { operation };
+      } else {
+        const claimed = await this.operations.insertRunningReading(
+          init,
+          this.config.async.leaseMs,
+          readInvoice,
+        );
+        if (claimed) return claimed;
+      }
       const existing = key ? await this.operations.findByKey(caller.clientId, key) : null;
       if (!existing) continue; // released meanwhile: try again
       if (existing.expiresAt && existing.expiresAt.getTime() <= Date.now()) {

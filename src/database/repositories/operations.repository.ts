@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import { redact } from '@lib/upstream-http';
+import { execute, jsonParam, poolOf, type Queryable, statement } from '../sql';
+import { invoiceColumns, invoiceFromRow, type NewInvoice } from './invoices.repository';
+import type { InvoiceEntity } from '../entities/invoice.entity';
 import {
   OperationEntity,
   type OperationAttempt,
@@ -82,6 +86,59 @@ export class LostLeaseError extends Error {
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+const INSERT_VALUES = `INSERT INTO operations (client_id, kind, provider, reference,
+     idempotency_key, request_hash, request_id, command, callback_url, expires_at, status, delivery,
+     attempts, series_attempts, started_at, lease_expires_at, next_attempt_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+   ON CONFLICT DO NOTHING
+   RETURNING id, created_at`;
+
+const INSERT_OPERATION = statement('operation_insert', INSERT_VALUES);
+
+/**
+ * The insert of an invoice create, and in the same statement (one snapshot, one round trip) the
+ * ledger row that already holds its reference, if any: what the executor would read first.
+ */
+const INSERT_OPERATION_READING_INVOICE = statement(
+  'operation_insert_reading_invoice',
+  `WITH op AS (${INSERT_VALUES})
+   SELECT op.id AS "opId", op.created_at AS "opCreatedAt", ${invoiceColumns('i')}
+   FROM op LEFT JOIN invoices i ON i.provider = $3 AND i.reference = $4`,
+);
+
+/**
+ * The success of an attempt, as finish() writes it with `status = 'succeeded'` (the key kept,
+ * no progress or resolution), the callback (if any) due now.
+ */
+const SUCCEEDED_SET = `status = 'succeeded', response_status = $20, result = $21, last_error = NULL,
+  history = history || jsonb_build_array($22::jsonb),
+  callback_status = CASE WHEN callback_url IS NOT NULL THEN 'pending' END,
+  callback_next_attempt_at = CASE WHEN callback_url IS NOT NULL THEN now() END,
+  callback_attempts = 0, callback_last_http_status = NULL, callback_last_error = NULL,
+  completed_at = now(), updated_at = now(), next_attempt_at = NULL, lease_expires_at = NULL`;
+
+const SETTLE_CREATED_INVOICE = statement(
+  'operation_settle_created_invoice',
+  `WITH fence AS (
+     SELECT id FROM operations WHERE id = $1 AND status = 'running' AND attempts = $2 FOR UPDATE
+   ), ins AS (
+     INSERT INTO invoices (id, provider, reference, status, provider_invoice_id,
+       provider_document_number, issued_at, document_url, amount, currency, party, content_hash,
+       request, upstream_response, mock, operation_id, created_at, updated_at)
+     SELECT $3::uuid, $4::text, $5::text, $6::text, $7::text, $8::text, $9::timestamptz,
+       $10::text, $11::numeric, $12::text, $13::jsonb, $14::text, $15::jsonb, $16::jsonb,
+       $17::boolean, $18::uuid, $19::timestamptz, $19::timestamptz
+     FROM fence
+     ON CONFLICT DO NOTHING
+     RETURNING id
+   ), fin AS (
+     UPDATE operations SET ${SUCCEEDED_SET}
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)
+     RETURNING id
+   )
+   SELECT EXISTS (SELECT 1 FROM fence) AS fenced, EXISTS (SELECT 1 FROM fin) AS inserted`,
+);
+
 /** The operation ledger's SQL: every mutating call has a row before anything is sent upstream. */
 @Injectable()
 export class OperationsRepository {
@@ -97,8 +154,20 @@ export class OperationsRepository {
    * holds it.
    */
   insertRunning(init: NewOperation, leaseMs: number): Promise<OperationEntity | undefined> {
+    return this.insertRunningReading(init, leaseMs, false).then((claimed) => claimed?.operation);
+  }
+
+  /**
+   * insertRunning; with `readInvoice` (an invoice create: provider and reference set) it also
+   * answers, from the same snapshot, the ledger row holding the reference (null: none).
+   */
+  async insertRunningReading(
+    init: NewOperation,
+    leaseMs: number,
+    readInvoice: boolean,
+  ): Promise<{ operation: OperationEntity; invoice?: InvoiceEntity | null } | undefined> {
     const startedAt = new Date();
-    return this.insert(init, {
+    return this.insert(init, readInvoice, {
       status: 'running',
       delivery: 'sync',
       attempts: 1,
@@ -111,7 +180,7 @@ export class OperationsRepository {
 
   /** Inserts a `queued` operation due now: an accepted async call (the 202 is sent after this commits). */
   insertQueued(init: NewOperation): Promise<OperationEntity | undefined> {
-    return this.insert(init, {
+    return this.insert(init, false, {
       status: 'queued',
       delivery: 'async',
       attempts: 0,
@@ -119,11 +188,12 @@ export class OperationsRepository {
       startedAt: null,
       leaseExpiresAt: null,
       nextAttemptAt: new Date(),
-    });
+    }).then((claimed) => claimed?.operation);
   }
 
   private async insert(
     init: NewOperation,
+    readInvoice: boolean,
     state: Pick<
       OperationEntity,
       | 'status'
@@ -134,23 +204,40 @@ export class OperationsRepository {
       | 'leaseExpiresAt'
       | 'nextAttemptAt'
     >,
-  ): Promise<OperationEntity | undefined> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .insert()
-      .into(OperationEntity)
-      .values({ ...init, ...state })
-      .orIgnore()
-      .returning(['id', 'createdAt'])
-      .execute();
-    const row = (result.raw as { id: string; created_at: Date }[])[0];
+  ): Promise<{ operation: OperationEntity; invoice?: InvoiceEntity | null } | undefined> {
+    const rows = await execute<Record<string, unknown>>(
+      poolOf(this.dataSource),
+      readInvoice ? INSERT_OPERATION_READING_INVOICE : INSERT_OPERATION,
+      [
+        init.clientId,
+        init.kind,
+        init.provider,
+        init.reference,
+        init.idempotencyKey,
+        init.requestHash,
+        init.requestId,
+        JSON.stringify(init.command),
+        init.callbackUrl,
+        init.expiresAt,
+        state.status,
+        state.delivery,
+        state.attempts,
+        state.seriesAttempts,
+        state.startedAt,
+        state.leaseExpiresAt,
+        state.nextAttemptAt,
+      ],
+    );
+    const row = rows[0];
     if (!row) return undefined;
-    return Object.assign(new OperationEntity(), init, state, {
-      id: row.id,
+    const id = (readInvoice ? row.opId : row.id) as string;
+    const createdAt = (readInvoice ? row.opCreatedAt : row.created_at) as Date;
+    const operation = Object.assign(new OperationEntity(), init, state, {
+      id,
       history: [],
-      createdAt: row.created_at,
-      updatedAt: row.created_at,
-      seriesStartedAt: row.created_at,
+      createdAt,
+      updatedAt: createdAt,
+      seriesStartedAt: createdAt,
       completedAt: null,
       lastError: null,
       result: null,
@@ -163,6 +250,54 @@ export class OperationsRepository {
       callbackLastError: null,
       callbackNextAttemptAt: null,
     });
+    if (!readInvoice) return { operation };
+    return { operation, invoice: row.id === null ? null : invoiceFromRow(row) };
+  }
+
+  /**
+   * A created invoice's outcome in one statement (one round trip, one commit): the ledger row is
+   * inserted and the operation ends `succeeded` with `final`, only while the attempt still holds
+   * the row (the fence, locked for the statement), and only if the reference was free. Answers
+   * `lost` (nothing written: LostLeaseError for the caller), `taken` (a concurrent create holds
+   * the reference: nothing written, the caller settles against that row) or `settled`.
+   */
+  async settleCreatedInvoice(
+    fence: AttemptFence,
+    row: NewInvoice & { id: string; createdAt: Date },
+    final: OperationFinal,
+    session?: Queryable,
+  ): Promise<'settled' | 'taken' | 'lost'> {
+    const rows = await execute<{ fenced: boolean; inserted: boolean }>(
+      session ?? poolOf(this.dataSource),
+      SETTLE_CREATED_INVOICE,
+      [
+        fence.id,
+        fence.attempt,
+        row.id,
+        row.provider,
+        row.reference,
+        row.status,
+        row.providerInvoiceId,
+        row.providerDocumentNumber,
+        row.issuedAt,
+        row.documentUrl,
+        row.amount,
+        row.currency,
+        jsonParam(row.party),
+        row.contentHash,
+        jsonParam(row.request),
+        jsonParam(redact(row.upstreamResponse)),
+        row.mock,
+        row.operationId,
+        row.createdAt,
+        final.responseStatus,
+        jsonParam(final.result),
+        final.attempt ? JSON.stringify(final.attempt) : null,
+      ],
+    );
+    const outcome = rows[0];
+    if (!outcome?.fenced) return 'lost';
+    return outcome.inserted ? 'settled' : 'taken';
   }
 
   findByKey(clientId: string, idempotencyKey: string): Promise<OperationEntity | null> {
@@ -467,11 +602,6 @@ export class OperationsRepository {
     );
     return rows.map((r) => ({ provider: r.provider ?? 'none', seconds: Number(r.seconds) }));
   }
-}
-
-/** A value for a jsonb parameter (null stays SQL NULL). */
-function jsonParam(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
 /** `pg` answers an UPDATE ... RETURNING through TypeORM as [rows, count]. */
