@@ -229,11 +229,13 @@ describe('OperationRunner (database)', () => {
   it('writes no ledger row for an attempt that lost its claim before its outcome', async () => {
     const command = create();
     const settle = operations.settleCreatedInvoice.bind(operations);
-    jest.spyOn(operations, 'settleCreatedInvoice').mockImplementationOnce(async (fence, ...rest) => {
-      // another process took the operation over meanwhile (its lease had passed)
-      await db.query('UPDATE operations SET attempts = attempts + 1 WHERE id = $1', [fence.id]);
-      return settle(fence, ...rest);
-    });
+    jest
+      .spyOn(operations, 'settleCreatedInvoice')
+      .mockImplementationOnce(async (fence, ...rest) => {
+        // another process took the operation over meanwhile (its lease had passed)
+        await db.query('UPDATE operations SET attempts = attempts + 1 WHERE id = $1', [fence.id]);
+        return settle(fence, ...rest);
+      });
     const answer = await runner.run(caller(), command);
     expect(answer.status).toBe(500);
     expect(await ledgerRows(command.invoice.reference)).toBe(0);
@@ -241,5 +243,4 @@ describe('OperationRunner (database)', () => {
     expect(op.status).toBe('running');
     expect(op.result).toBeNull();
   });
-
 });

@@ -45,7 +45,7 @@ const BY_REFERENCE = statement(
 /** A row selected with INVOICE_COLUMNS as the entity (numeric amount as a number). */
 export function invoiceFromRow(raw: Record<string, unknown>): InvoiceEntity {
   const row = Object.assign(new InvoiceEntity(), raw);
-  row.amount = decimalTransformer.from(raw.amount as string | null) as number;
+  row.amount = decimalTransformer.from(raw.amount) as number;
   return row;
 }
 
