@@ -1,6 +1,6 @@
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
-import { redactLogObject, requestLogLevel, serializeError } from './logging.module';
+import { levelEnabled, redactLogObject, requestLogLevel, serializeError } from './logging.module';
 
 describe('redactLogObject', () => {
   it('masks secret keys at any depth with the shared redaction utility', () => {
@@ -142,5 +142,16 @@ describe('request lines', () => {
     expect(requestLogLevel(500, false)).toBe('error');
     expect(requestLogLevel(503, false)).toBe('error');
     expect(requestLogLevel(200, true)).toBe('error');
+  });
+});
+
+describe('levelEnabled', () => {
+  it('writes a request line at or above LOG_LEVEL and skips the rest', () => {
+    expect(levelEnabled('info', 'info')).toBe(true);
+    expect(levelEnabled('info', 'warn')).toBe(false);
+    expect(levelEnabled('warn', 'warn')).toBe(true);
+    expect(levelEnabled('error', 'warn')).toBe(true);
+    expect(levelEnabled('error', 'silent')).toBe(false);
+    expect(levelEnabled('debug', 'trace')).toBe(true);
   });
 });

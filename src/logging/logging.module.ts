@@ -111,6 +111,21 @@ export function requestLogLevel(status: number, failed: boolean): Level {
   return 'info';
 }
 
+const LEVEL_VALUES: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
+
+/** Whether a line at `level` is written under LOG_LEVEL `threshold`. */
+export function levelEnabled(level: Level, threshold: string): boolean {
+  return LEVEL_VALUES[level] >= (LEVEL_VALUES[threshold] ?? LEVEL_VALUES.info);
+}
+
 /** What the gateway learnt about a request while handling it: who called, and the outcome. */
 export function requestFacts(req: IncomingMessage): Record<string, unknown> {
   const traceId = requestTraceId(req);
@@ -159,8 +174,11 @@ export function traceMixin(): Record<string, unknown> {
             // probes, scrapes and the docs would drown the request log
             autoLogging: { ignore: (req: IncomingMessage) => isOperationalPath(requestPath(req)) },
             // `err` here is only ever a real failure of the response stream
-            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-              requestLogLevel(res.statusCode, err !== undefined),
+            // a line below LOG_LEVEL is not built at all (pino-http skips 'silent')
+            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => {
+              const level = requestLogLevel(res.statusCode, err !== undefined);
+              return levelEnabled(level, config.logLevel) ? level : 'silent';
+            },
             formatters: { log: redactLogObject },
             serializers: {
               req: (req: { id?: string; method?: string; url?: string }) => ({
