@@ -14,7 +14,7 @@ import {
   type ChainedRow,
   type ChainPosition,
 } from './chain/audit-chain';
-import { storableJson, storableString, storableText } from './storable';
+import { storableRedacted, storableString, storableText } from './storable';
 
 export interface AuditEntry {
   at?: Date;
@@ -291,7 +291,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
     if (value === undefined || value === null || value === '') return null;
     let safe: unknown;
     try {
-      safe = storableJson(redact(value));
+      safe = storableRedacted(value);
     } catch (error) {
       return unstoredBody(error);
     }

@@ -1,3 +1,4 @@
+import { isSecretKey, maskSecretPatterns, redact, REDACTED } from '@lib/upstream-http';
 /**
  * What Postgres stores exactly as given. text and jsonb refuse NUL characters, and an unpaired
  * UTF-16 surrogate is no character at all (jsonb refuses its escape; a text parameter would
@@ -46,4 +47,76 @@ export function storableJson(value: unknown): unknown {
     }
     return out;
   });
+}
+
+/** Raised inside storableRedacted's walk on a value that is not plain JSON data. */
+const NOT_PLAIN = Symbol('not plain JSON data');
+/** As in redact(): deeper objects are cut. */
+const MAX_DEPTH = 20;
+
+/**
+ * `storableJson(redact(value))` in one walk, for the plain JSON data audit bodies nearly always
+ * are (parsed request and answer bodies): secret-named keys masked, token-shaped text masked,
+ * every string and key storable, JSON.stringify's rules for undefined and non-finite numbers.
+ * Anything else in the tree (a Date, a Buffer, a class instance, a function) takes the two-step
+ * path, so the result is always exactly what that path gives.
+ */
+export function storableRedacted(value: unknown): unknown {
+  try {
+    const safe = plainWalk(value, 0, new WeakSet());
+    return safe === undefined ? null : safe;
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    return storableJson(redact(value));
+  }
+}
+
+function plainWalk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  switch (typeof value) {
+    case 'string':
+      return storableString(maskSecretPatterns(value));
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'object':
+      break;
+    default:
+      throw NOT_PLAIN;
+  }
+  if (value === null) return null;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const isArray = Array.isArray(value);
+  if (!isArray && proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+  if (depth > MAX_DEPTH) return storableString('[TRUNCATED]');
+  if (seen.has(value)) return storableString('[CIRCULAR]');
+  seen.add(value);
+  if (isArray) {
+    return (value as unknown[]).map((item) => {
+      const safe = plainWalk(item, depth + 1, seen);
+      return safe === undefined ? null : safe;
+    });
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
+    const safe =
+      isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
+        ? REDACTED
+        : plainWalk(inner, depth + 1, seen);
+    if (safe === undefined) continue;
+    const name = storableString(key);
+    if (name === '__proto__') {
+      Object.defineProperty(out, name, {
+        value: safe,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      out[name] = safe;
+    }
+  }
+  return out;
 }

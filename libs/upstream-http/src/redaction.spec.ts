@@ -169,4 +169,21 @@ describe('redaction', () => {
       }
     });
   });
+
+  it('keeps a key named __proto__ an own key of the copy, never its prototype', () => {
+    const copy = redact(JSON.parse('{"__proto__": {"token": "abcdefghijkl"}, "a": 1}')) as object;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({
+      token: '[REDACTED]',
+    });
+  });
+
+  it("leaves text with none of the patterns' key words as it is", () => {
+    const text = 'BENCH-MX4NBCC6-G62470 ABC Motors 1234.50';
+    expect(maskSecretPatterns(text)).toBe(text);
+    expect(maskSecretPatterns(`ref ${'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'}`)).toBe(
+      'ref [REDACTED]',
+    );
+  });
 });

@@ -52,10 +52,21 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    out[key] =
+    const safe =
       isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
         ? REDACTED
         : redactValue(inner, depth + 1, seen);
+    // a key named __proto__ (JSON.parse makes it an own key) stays one: never the copy's prototype
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value: safe,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      out[key] = safe;
+    }
   }
   return out;
 }
@@ -127,12 +138,18 @@ const NAMED_VALUE =
 const REDACTED_IN_URL = encodeURIComponent(REDACTED);
 
 /**
+ * What any pattern above needs somewhere in the text (a JWT starts `eyJ`; the named values need
+ * one of their key words): one linear test lets the text most strings are go untouched.
+ */
+const MAYBE_SECRET = /eyJ|bearer|basic|secret|passw|token|key|credential/i;
+
+/**
  * Masks credentials recognisable by their shape, wherever they appear in a text: bearer tokens,
  * Basic credentials, JWTs, and the values of secret-named keys written out in text (an upstream
  * answer that echoes `Authorization` or a token, a log line, an error message).
  */
 export function maskSecretPatterns(text: string): string {
-  if (text.length < 8) return text;
+  if (text.length < 8 || !MAYBE_SECRET.test(text)) return text;
   return text
     .replace(TOKEN_RUN, (run) => (JWT.test(run) ? REDACTED : run))
     .replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`)
