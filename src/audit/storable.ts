@@ -50,7 +50,8 @@ export function storableJson(value: unknown): unknown {
 }
 
 /** Raised inside storableRedacted's walk on a value that is not plain JSON data. */
-const NOT_PLAIN = Symbol('not plain JSON data');
+class NotPlain extends Error {}
+const NOT_PLAIN = new NotPlain('not plain JSON data');
 /** As in redact(): deeper objects are cut. */
 const MAX_DEPTH = 20;
 
@@ -82,7 +83,9 @@ function plainWalk(value: unknown, depth: number, seen: WeakSet<object>): unknow
       return value;
     case 'object':
       break;
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
       throw NOT_PLAIN;
   }
   if (value === null) return null;
