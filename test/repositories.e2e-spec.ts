@@ -6,6 +6,11 @@ import {
   InvoicesRepository,
   type NewInvoice,
 } from '../src/database/repositories/invoices.repository';
+import {
+  type NewOperation,
+  OperationsRepository,
+  type OperationFinal,
+} from '../src/database/repositories/operations.repository';
 
 /** The ledger repositories on the test database: redacted upstream answers, taken keys. */
 describe('ledger repositories (database)', () => {
@@ -75,5 +80,103 @@ describe('ledger repositories (database)', () => {
   it('finds no credit note for an invoice that has none', async () => {
     const notes = new CreditNotesRepository(ds);
     await expect(notes.findByInvoice('dms', `NONE-${randomUUID()}`)).resolves.toBeNull();
+  });
+
+  describe('the hot statements of an invoice create (plain SQL)', () => {
+    let operations: OperationsRepository;
+    beforeAll(() => {
+      operations = new OperationsRepository(ds);
+    });
+
+    const newOperation = (reference: string): NewOperation => ({
+      clientId: 'repo-test',
+      kind: 'invoice.create',
+      provider: 'dms',
+      reference,
+      idempotencyKey: null,
+      requestHash: 'b'.repeat(64),
+      requestId: null,
+      command: { kind: 'invoice.create', provider: 'dms', invoice: { reference } },
+      callbackUrl: null,
+      expiresAt: null,
+    });
+    const success = (result: unknown): OperationFinal => ({
+      status: 'succeeded',
+      responseStatus: 201,
+      result,
+      lastError: null,
+      releaseKey: false,
+      attempt: { attempt: 1, at: new Date().toISOString(), durationMs: 1, outcome: 'succeeded' },
+    });
+    const ledgerRow = (reference: string, operationId: string) => ({
+      ...row(reference, { token: 'abcdefghijklmnop', ok: 1 }),
+      operationId,
+      id: randomUUID(),
+      createdAt: new Date(),
+    });
+
+    it('reads the ledger row of the reference in the insert of the operation', async () => {
+      const reference = `HOT-${randomUUID()}`;
+      const first = await operations.insertRunningReading(newOperation(reference), 60_000, true);
+      expect(first?.invoice).toBeNull();
+      const saved = ledgerRow(reference, first!.operation.id);
+      await expect(
+        operations.settleCreatedInvoice(
+          { id: first!.operation.id, attempt: 1 },
+          saved,
+          success({ id: saved.id }),
+        ),
+      ).resolves.toBe('settled');
+      const second = await operations.insertRunningReading(newOperation(reference), 60_000, true);
+      expect(second?.invoice).toMatchObject({
+        id: saved.id,
+        reference,
+        amount: 10,
+        upstreamResponse: { token: '[REDACTED]', ok: 1 },
+      });
+      expect(second?.invoice?.createdAt.getTime()).toBe(saved.createdAt.getTime());
+      const op = await operations.findById(first!.operation.id);
+      expect(op).toMatchObject({
+        status: 'succeeded',
+        responseStatus: 201,
+        result: { id: saved.id },
+      });
+      expect(op?.history).toHaveLength(1);
+    });
+
+    it('writes nothing for a reference taken meanwhile, or for an attempt that lost its claim', async () => {
+      const reference = `HOT-${randomUUID()}`;
+      const a = (await operations.insertRunningReading(newOperation(reference), 60_000, true))!;
+      const b = (await operations.insertRunningReading(newOperation(reference), 60_000, true))!;
+      const winner = ledgerRow(reference, a.operation.id);
+      await operations.settleCreatedInvoice({ id: a.operation.id, attempt: 1 }, winner, success(1));
+      const loser = ledgerRow(reference, b.operation.id);
+      await expect(
+        operations.settleCreatedInvoice({ id: b.operation.id, attempt: 1 }, loser, success(2)),
+      ).resolves.toBe('taken');
+      expect((await operations.findById(b.operation.id))?.status).toBe('running');
+
+      const c = (await operations.insertRunningReading(
+        newOperation(`HOT-${randomUUID()}`),
+        60_000,
+        true,
+      ))!;
+      const stale = ledgerRow(c.operation.reference!, c.operation.id);
+      await expect(
+        operations.settleCreatedInvoice({ id: c.operation.id, attempt: 2 }, stale, success(3)),
+      ).resolves.toBe('lost');
+      expect(await invoices.findByReference('dms', c.operation.reference!)).toBeNull();
+    });
+
+    it('claims due operations as whole entities in one statement', async () => {
+      const queued = (await operations.insertQueued({
+        ...newOperation(`HOT-${randomUUID()}`),
+        provider: 'repo-test-provider',
+      }))!;
+      const claimed = await operations.claimDue('repo-test-provider', 5, 60_000);
+      expect(claimed).toHaveLength(1);
+      expect(claimed[0]).toEqual(await operations.findById(queued.id));
+      expect(claimed[0]).toMatchObject({ status: 'running', attempts: 1, command: queued.command });
+    });
   });
 });

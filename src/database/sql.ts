@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * A hot statement: plain SQL, prepared once per connection under its name (later executions
@@ -37,4 +37,31 @@ export function poolOf(dataSource: DataSource): Pool {
 /** A value for a jsonb parameter (null and undefined stay SQL NULL). */
 export function jsonParam(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/**
+ * Maps rows selected with `table.*` (or RETURNING *) to entities, from the entity's own column
+ * metadata (database names, value transformers), without a query builder round trip.
+ */
+export function entityMapper<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<T>,
+): (raw: Record<string, unknown>) => T {
+  const metadata = dataSource.getMetadata(target);
+  const columns = metadata.columns.map((column) => ({
+    from: column.databaseName,
+    to: column.propertyName,
+    transform: column.transformer,
+  }));
+  return (raw) => {
+    const entity = metadata.create() as T;
+    for (const column of columns) {
+      let value = raw[column.from];
+      if (value === undefined) continue;
+      if (column.transform && !Array.isArray(column.transform))
+        value = column.transform.from(value);
+      (entity as Record<string, unknown>)[column.to] = value;
+    }
+    return entity;
+  };
 }

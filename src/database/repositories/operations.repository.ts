@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { redact } from '@lib/upstream-http';
-import { execute, jsonParam, poolOf, type Queryable, statement } from '../sql';
+import { entityMapper, execute, jsonParam, poolOf, type Queryable, statement } from '../sql';
 import { invoiceColumns, invoiceFromRow, type NewInvoice } from './invoices.repository';
 import type { InvoiceEntity } from '../entities/invoice.entity';
 import {
@@ -143,9 +143,11 @@ const SETTLE_CREATED_INVOICE = statement(
 @Injectable()
 export class OperationsRepository {
   private readonly repo: Repository<OperationEntity>;
+  private readonly toEntity: (raw: Record<string, unknown>) => OperationEntity;
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(OperationEntity);
+    this.toEntity = entityMapper(dataSource, OperationEntity);
   }
 
   /**
@@ -336,12 +338,10 @@ export class OperationsRepository {
          FOR UPDATE SKIP LOCKED
        ) due
        WHERE o.id = due.id
-       RETURNING o.id`,
+       RETURNING o.*`,
       [provider, limit, leaseMs],
     );
-    const ids = rowsOf(rows).map((r) => (r as { id: string }).id);
-    if (ids.length === 0) return [];
-    return this.repo.find({ where: { id: In(ids) } });
+    return rowsOf(rows).map((r) => this.toEntity(r as Record<string, unknown>));
   }
 
   /**
@@ -550,12 +550,10 @@ export class OperationsRepository {
          FOR UPDATE SKIP LOCKED
        ) due
        WHERE o.id = due.id
-       RETURNING o.id`,
+       RETURNING o.*`,
       [limit, leaseMs],
     );
-    const ids = rowsOf(rows).map((r) => (r as { id: string }).id);
-    if (ids.length === 0) return [];
-    return this.repo.find({ where: { id: In(ids) } });
+    return rowsOf(rows).map((r) => this.toEntity(r as Record<string, unknown>));
   }
 
   /**
