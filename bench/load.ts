@@ -20,6 +20,8 @@ export interface LoadOptions {
   requestTimeoutMs: number;
   /** Next sequence number handed to `body()` (so warm-up and measurement never repeat one). */
   nextSeq: () => number;
+  /** Stop starting requests after this many (the queue top-up); unset: only the duration counts. */
+  maxRequests?: number;
 }
 
 export interface LoadResult {
@@ -125,8 +127,13 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   const started = performance.now();
   const deadline = started + options.durationMs;
 
+  let sent = 0;
+  const more = () =>
+    performance.now() < deadline &&
+    (options.maxRequests === undefined || sent < options.maxRequests);
   const worker = async () => {
-    while (performance.now() < deadline) {
+    while (more()) {
+      sent += 1;
       const outcome = await sendOne(
         agent,
         target,

@@ -1,138 +1,56 @@
 /**
- * `npm run bench`: the same business request sent straight to the upstream simulator and through
- * the gateway, in one run, with the same closed-loop load; prints throughput and p50/p90/p99
- * latency of each, and the gateway/direct ratios. Measured, never asserted (DESIGN.md section 9).
+ * `npm run bench`: the same business request sent straight to the upstream simulator, through a
+ * bare proxy and through the gateway, in one run, with the same closed-loop load; then the DMS
+ * create accepted asynchronously, and the queue it leaves delivered by two gateway processes.
+ * Prints throughput, latency, the gateway's CPU, memory and database work, and the ratios.
+ * Measured, never asserted (DESIGN.md section 9).
  *
- * Three processes on loopback: this one (load generator), the simulators (bench/simulator-process)
- * and the gateway (`node dist/src/main.js`, LIVE mode against the simulators, embedded Postgres in
- * memory). See bench/README.md.
+ * Processes on loopback: this one (load generator), the simulators (bench/simulator-process),
+ * the bare proxy, an embedded PostgreSQL 15 the bench starts (or BENCH_DATABASE_URL) and the
+ * gateways (`node dist/src/main.js`, LIVE mode against the simulators), one phase after the
+ * other. See bench/README.md.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
 import {
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { Client } from 'pg';
-import { runningEmbeddedUrl } from '../src/database/database';
-import { CLUSTER_FOLDER, stopLeftoverServer } from '../src/database/embedded-postgres';
-import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+  CLUSTER_FOLDER,
+  startEmbeddedPostgres,
+  stopLeftoverServer,
+} from '../src/database/embedded-postgres';
+import { DatabaseProbe, databaseUse, type DatabaseSample } from './db-probe';
+import { DRAIN_PROCESSES, drainQueue, topUpQueue, type DrainResult, type TopUp } from './drain';
 import { fetchJson, runLoad, type LoadTarget } from './load';
-import { buildScenario, SCENARIO_NAMES, type ScenarioName } from './scenarios';
-import type { SimulatorChildMessage, SimulatorParentMessage } from './simulator-process';
+import {
+  killAll,
+  RESULTS_DIR,
+  sampleProcess,
+  startBareProxy,
+  startGateway,
+  startSimulators,
+  type Gateway,
+  type ProcessSample,
+} from './processes';
+import {
+  buildScenario,
+  type BenchEndpoints,
+  type PairName,
+  type ScenarioName,
+  type ScenarioPair,
+} from './scenarios';
+import { readSettings, SYNC_SCENARIOS, watchdogBudgetS, type Settings } from './settings';
 import { compare, round, summarize, table, type Comparison, type ScenarioStats } from './stats';
 
-const DIST_ROOT = resolve(__dirname, '..');
-const REPO_ROOT = resolve(DIST_ROOT, '..');
-const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 const RESULTS_FILE = join(RESULTS_DIR, 'latest.json');
-/** Everything the gateway printed (LOG_LEVEL=warn by default: its warnings and errors). */
-const GATEWAY_LOG_FILE = join(RESULTS_DIR, 'gateway.log');
-const LOOPBACK = '127.0.0.1';
-const STARTUP_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
-const OUTPUT_TAIL_CHARS = 4_000;
+const EMBEDDED_LABEL = 'embedded PostgreSQL 15 (started by the bench, temporary folder, fsync on)';
+/** Connections a gateway may open beyond its pool (the lock pool, migrations), as `npm start` allows. */
+const SPARE_CONNECTIONS_PER_GATEWAY = 20;
 
-interface Settings {
-  durationS: number;
-  warmupS: number;
-  connections: number;
-  batchItems: number;
-  requestTimeoutMs: number;
-  scenarios: ScenarioName[];
-  /** Set: the gateway uses that Postgres instead of an embedded one in a temporary folder. */
-  databaseUrl?: string;
-  /** DATABASE_POOL_SIZE for the gateway (BENCH_DATABASE_POOL_SIZE); unset: the gateway default. */
-  databasePoolSize?: number;
-  gatewayLogLevel: string;
-  /** Extra node arguments for the gateway process, e.g. `--cpu-prof` (BENCH_GATEWAY_NODE_ARGS). */
-  gatewayNodeArgs: string[];
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new Error(`${name}=${raw}: expected an integer from 1 to ${max}`);
-  }
-  return value;
-}
-
-function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const scenarios = (env.BENCH_SCENARIOS?.trim() || SCENARIO_NAMES.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const name of scenarios) {
-    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
-      throw new Error(`BENCH_SCENARIOS lists "${name}": expected ${SCENARIO_NAMES.join(', ')}`);
-    }
-  }
-  return {
-    durationS: positiveInt(env, 'BENCH_DURATION_S', 5, 600),
-    warmupS: positiveInt(env, 'BENCH_WARMUP_S', 1, 60),
-    connections: positiveInt(env, 'BENCH_CONNECTIONS', 16, 1024),
-    batchItems: positiveInt(env, 'BENCH_BATCH_ITEMS', 10, 100),
-    requestTimeoutMs: positiveInt(env, 'BENCH_REQUEST_TIMEOUT_MS', 5_000, 60_000),
-    scenarios: scenarios as ScenarioName[],
-    databaseUrl: env.BENCH_DATABASE_URL?.trim() || undefined,
-    databasePoolSize: env.BENCH_DATABASE_POOL_SIZE?.trim()
-      ? positiveInt(env, 'BENCH_DATABASE_POOL_SIZE', 10, 200)
-      : undefined,
-    gatewayLogLevel: env.BENCH_GATEWAY_LOG_LEVEL?.trim() || 'warn',
-    gatewayNodeArgs: (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
-  };
-}
-
-/** Keeps the last characters a child printed, to show them if it fails. */
-class OutputTail {
-  private text = '';
-  append(chunk: Buffer): void {
-    this.text = (this.text + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  }
-  toString(): string {
-    return this.text.trim();
-  }
-}
-
-const children = new Set<ChildProcess>();
-
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-/** Waits for `child` to exit, SIGKILLing it after `timeoutMs`. */
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (exited(child)) return Promise.resolve();
-  return new Promise((resolveExit) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolveExit();
-    });
-  });
-}
-
-function killAll(): void {
-  for (const child of children) if (!exited(child)) child.kill('SIGKILL');
-}
-
-/** The gateway's embedded data folder, once made (removed at the end). */
+/** The bench's embedded data folder, once made (removed at the end). */
 let embeddedDataDir: string | undefined;
 
-/**
- * Stops everything at once and exits. A SIGKILLed gateway leaves its embedded postmaster
- * running: stop it through postmaster.pid before the data folder goes.
- */
+/** Stops everything at once and exits; the embedded postmaster is stopped through postmaster.pid. */
 async function abort(code: number): Promise<never> {
   killAll();
   if (embeddedDataDir) {
@@ -140,212 +58,6 @@ async function abort(code: number): Promise<never> {
     rmSync(embeddedDataDir, { recursive: true, force: true });
   }
   process.exit(code);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Simulators {
-  dmsUrl: string;
-  gepSmartUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startSimulators(keys: {
-  dmsApiKey: string;
-  gepAuthKey: string;
-  gepSharedSecret: string;
-}): Promise<Simulators> {
-  const tail = new OutputTail();
-  const child = fork(join(__dirname, 'simulator-process.js'), [], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
-  });
-  children.add(child);
-  child.stdout?.on('data', (chunk: Buffer) => tail.append(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => tail.append(chunk));
-  const ready = await new Promise<{ dmsUrl: string; gepSmartUrl: string }>((ok, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error('simulators did not start in time')),
-      STARTUP_TIMEOUT_MS,
-    );
-    child.on('message', (message: SimulatorChildMessage) => {
-      clearTimeout(timer);
-      if (message.type === 'ready') ok(message);
-      else fail(new Error(`simulators failed to start: ${message.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`simulator process exited (${code}) before it was ready\n${tail.toString()}`));
-    });
-    const start: SimulatorParentMessage = { type: 'start', ...keys };
-    child.send(start);
-  });
-  return {
-    ...ready,
-    stop: async () => {
-      if (exited(child)) return;
-      if (child.connected) child.send({ type: 'stop' } satisfies SimulatorParentMessage);
-      else child.kill('SIGTERM');
-      await waitForExit(child, STOP_TIMEOUT_MS);
-    },
-  };
-}
-
-interface Gateway {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** CPU time (user + system, ms) and memory (current and peak RSS, MB) of a process, from /proc. */
-interface ProcessSample {
-  cpuMs: number;
-  rssMb: number;
-  peakRssMb: number;
-}
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function sampleProcess(pid: number): ProcessSample | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) =>
-      Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-    return { cpuMs, rssMb: round(kb('VmRSS') / 1024, 1), peakRssMb: round(kb('VmHWM') / 1024, 1) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Commits and rows written in the gateway's database, from pg_stat_database. */
-interface DatabaseSample {
-  commits: number;
-  rowsWritten: number;
-}
-
-async function sampleDatabase(client: Client | undefined): Promise<DatabaseSample | undefined> {
-  if (!client) return undefined;
-  // the statistics collector publishes at most once a second: wait for the last window's counts
-  await sleep(1100);
-  const { rows } = await client.query<{ c: string; w: string }>(
-    `SELECT xact_commit AS c, tup_inserted + tup_updated + tup_deleted AS w
-       FROM pg_stat_database WHERE datname = current_database()`,
-  );
-  return { commits: Number(rows[0].c), rowsWritten: Number(rows[0].w) };
-}
-
-interface BareProxy {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startBareProxy(env: Record<string, string>): Promise<BareProxy> {
-  const tail = new OutputTail();
-  const child = spawn(process.execPath, [join(__dirname, 'bare-proxy.js')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  children.add(child);
-  child.stderr?.on('data', (chunk: Buffer) => tail.append(chunk));
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error('the bare proxy did not start in time')),
-      STARTUP_TIMEOUT_MS,
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      tail.append(chunk);
-      const match = /listening (http:\/\/\S+)/.exec(tail.toString());
-      if (match) {
-        clearTimeout(timer);
-        ok(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`the bare proxy exited (${code}):\n${tail.toString()}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (exited(child)) return;
-      child.kill('SIGTERM');
-      await waitForExit(child, STOP_TIMEOUT_MS);
-    },
-  };
-}
-
-async function startGateway(env: Record<string, string>, nodeArgs: string[]): Promise<Gateway> {
-  const port = await freePort();
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const tail = new OutputTail();
-  const child = spawn(process.execPath, [...nodeArgs, join(DIST_ROOT, 'src', 'main.js')], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', ...env, HOST: LOOPBACK, PORT: String(port) },
-  });
-  children.add(child);
-  const log = createWriteStream(GATEWAY_LOG_FILE);
-  const onOutput = (chunk: Buffer) => {
-    tail.append(chunk);
-    log.write(chunk);
-  };
-  child.stdout?.on('data', onOutput);
-  child.stderr?.on('data', onOutput);
-  child.once('exit', () => log.end());
-  const url = `http://${LOOPBACK}:${port}`;
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (exited(child)) {
-      throw new Error(
-        `the gateway exited (${child.exitCode ?? child.signalCode}):\n${tail.toString()}`,
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the gateway was not ready within ${STARTUP_TIMEOUT_MS} ms:\n${tail.toString()}`,
-      );
-    }
-    const answer = await fetchJson(url, 'GET', '/health/ready', {}, 1000).catch(() => undefined);
-    if (answer?.status === 200) break;
-    await sleep(100);
-  }
-  return {
-    url,
-    pid: child.pid!,
-    stop: async () => {
-      if (exited(child)) return;
-      child.kill('SIGTERM');
-      await waitForExit(child, STOP_TIMEOUT_MS);
-      if (child.exitCode !== 0) {
-        console.error(
-          `gateway stopped with ${child.exitCode ?? child.signalCode}:\n${tail.toString()}`,
-        );
-      }
-    },
-  };
 }
 
 async function fetchGepToken(gepSmartUrl: string, authKey: string): Promise<string> {
@@ -370,24 +82,113 @@ async function checkProvidersLive(gatewayUrl: string, key: string): Promise<void
   }
 }
 
+/** Everything one measurement needs besides its target. */
+interface Run {
+  settings: Settings;
+  nextSeq: () => number;
+  probe: DatabaseProbe;
+}
+
 async function measure(
   target: LoadTarget,
-  settings: Settings,
-  nextSeq: () => number,
+  run: Run,
   connections: number,
   afterWarmup: () => Promise<void> = () => Promise.resolve(),
 ): Promise<ReturnType<typeof runLoad>> {
   const common = {
     connections,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    nextSeq,
+    requestTimeoutMs: run.settings.requestTimeoutMs,
+    nextSeq: run.nextSeq,
   };
-  await runLoad(target, { ...common, durationMs: settings.warmupS * 1000 });
+  await runLoad(target, { ...common, durationMs: run.settings.warmupS * 1000 });
   await afterWarmup();
-  return runLoad(target, { ...common, durationMs: settings.durationS * 1000 });
+  return runLoad(target, { ...common, durationMs: run.settings.durationS * 1000 });
 }
 
-function report(stats: ScenarioStats[], comparisons: Comparison[]): void {
+interface Measured {
+  /** The paths measured here (without a reused baseline's). */
+  stats: ScenarioStats[];
+  comparison: Comparison;
+}
+
+/**
+ * One scenario: direct, proxy and gateway (or only the gateway, with the direct and proxy
+ * measurements of `baseline`), and the gateway process and database around its window.
+ */
+async function measureScenario(
+  pair: ScenarioPair,
+  gateway: Gateway,
+  run: Run,
+  baseline?: { direct: ScenarioStats; proxy: ScenarioStats },
+): Promise<Measured> {
+  const connections = pair.connections ?? run.settings.connections;
+  const paths = baseline ? (['gateway'] as const) : (['direct', 'proxy', 'gateway'] as const);
+  const measured: Partial<Record<'direct' | 'proxy' | 'gateway', ScenarioStats>> = {};
+  let before: { process?: ProcessSample; db?: DatabaseSample } = {};
+  for (const path of paths) {
+    process.stdout.write(`measuring ${pair.name} ${path} (${connections} connections)... `);
+    const result = await measure(pair[path].target, run, connections, async () => {
+      // sampled between warm-up and the measured window, with no request in flight
+      if (path === 'gateway')
+        before = { db: await run.probe.sample(), process: sampleProcess(gateway.pid) };
+    });
+    const summary = summarize(pair.name, path, pair[path].description, result);
+    console.log(
+      `${summary.throughput.toFixed(1)} req/s, p50 ${summary.p50Ms.toFixed(2)} ms` +
+        (summary.errors ? `, ${summary.errors} errors` : ''),
+    );
+    measured[path] = summary;
+  }
+  const afterProcess = sampleProcess(gateway.pid);
+  const afterDb = await run.probe.sample();
+  const gatewayStats = measured.gateway!;
+  const comparison = compare(
+    baseline?.direct ?? measured.direct!,
+    baseline?.proxy ?? measured.proxy!,
+    gatewayStats,
+  );
+  const served = gatewayStats.requests;
+  if (before.process && afterProcess && served > 0) {
+    comparison.gatewayCpuMsPerRequest = round(
+      (afterProcess.cpuMs - before.process.cpuMs) / served,
+      3,
+    );
+    comparison.gatewayRssMb = afterProcess.peakRssMb;
+  }
+  const use = before.db ? databaseUse(before.db, afterDb, served) : undefined;
+  if (use) {
+    comparison.commitsPerRequest = use.commitsPerOperation;
+    comparison.rowsWrittenPerRequest = use.rowsWrittenPerOperation;
+    comparison.statementsPerRequest = use.statementsPerOperation;
+    comparison.topStatements = use.topStatements;
+  }
+  return { stats: paths.map((p) => measured[p]!), comparison };
+}
+
+function formatted(value: number | undefined, digits: number, unavailable: string): string {
+  return value === undefined ? unavailable : value.toFixed(digits);
+}
+
+/** A heading, then each status with its count and, when there is one, a sample. */
+function printStatuses(
+  heading: string,
+  counts: Record<string, number>,
+  samples: Record<string, string>,
+): void {
+  console.log('');
+  console.log(heading);
+  for (const [status, count] of Object.entries(counts)) {
+    const sample = samples[status];
+    console.log(`  ${status}: ${count}${sample ? `  e.g. ${sample}` : ''}`);
+  }
+}
+
+/** The latency table and the gateway-vs table. */
+function printTables(
+  stats: ScenarioStats[],
+  comparisons: Comparison[],
+  stmts: (value: number | undefined) => string,
+): void {
   console.log('');
   console.log(
     table(
@@ -417,40 +218,104 @@ function report(stats: ScenarioStats[], comparisons: Comparison[]): void {
         'CPU ms/req',
         'RSS MB',
         'commits/req',
+        'stmts/req',
         'rows/req',
       ],
       comparisons.map((c) => [
-        c.scenario,
+        c.baseline ? `${c.scenario} (vs ${c.baseline})` : c.scenario,
         `${c.throughputRatio.toFixed(2)}x`,
         `${c.proxyThroughputRatio.toFixed(2)}x`,
         c.p50AddedMs.toFixed(2),
         c.p99AddedMs.toFixed(2),
-        c.gatewayCpuMsPerRequest?.toFixed(2) ?? '-',
-        c.gatewayRssMb?.toFixed(0) ?? '-',
-        c.commitsPerRequest?.toFixed(2) ?? '-',
-        c.rowsWrittenPerRequest?.toFixed(2) ?? '-',
+        formatted(c.gatewayCpuMsPerRequest, 2, '-'),
+        formatted(c.gatewayRssMb, 0, '-'),
+        formatted(c.commitsPerRequest, 2, '-'),
+        stmts(c.statementsPerRequest),
+        formatted(c.rowsWrittenPerRequest, 2, '-'),
       ]),
     ),
   );
-  for (const s of stats.filter((x) => x.errors > 0)) {
+}
+
+function report(
+  stats: ScenarioStats[],
+  comparisons: Comparison[],
+  drain: { result: DrainResult; topUp: TopUp } | undefined,
+  statementsUnavailable: string | undefined,
+): void {
+  const stmts = (value: number | undefined) =>
+    formatted(value, 2, statementsUnavailable ? 'n/a' : '-');
+  if (stats.length > 0) printTables(stats, comparisons, stmts);
+  if (drain) {
+    const d = drain.result;
     console.log('');
-    console.log(`${s.scenario} ${s.path}: ${s.errors} of ${s.requests} requests were not 2xx`);
-    for (const [status, count] of Object.entries(s.statusCounts)) {
-      const sample = s.errorSamples[status];
-      console.log(`  ${status}: ${count}${sample ? `  e.g. ${sample}` : ''}`);
-    }
+    console.log(
+      table(
+        [
+          'queue drain',
+          'operations',
+          'errors',
+          'deliveries/s',
+          'window s',
+          'CPU ms/delivery',
+          'RSS MB',
+          'commits/delivery',
+          'stmts/delivery',
+        ],
+        [
+          [
+            `${DRAIN_PROCESSES} gateways`,
+            d.operations,
+            d.errors,
+            d.deliveriesPerS.toFixed(1),
+            d.windowS.toFixed(2),
+            formatted(d.cpuMsPerDelivery, 2, '-'),
+            d.processes.map((p) => formatted(p.peakRssMb, 0, '-')).join('+'),
+            formatted(d.database?.commitsPerOperation, 2, '-'),
+            stmts(d.database?.statementsPerOperation),
+          ],
+        ],
+      ),
+    );
+  }
+  for (const s of stats.filter((x) => x.errors > 0)) {
+    printStatuses(
+      `${s.scenario} ${s.path}: ${s.errors} of ${s.requests} requests were not 2xx`,
+      s.statusCounts,
+      s.errorSamples,
+    );
+  }
+  const top = drain?.topUp;
+  if (top && Object.keys(top.failed).length > 0) {
+    printStatuses(
+      `queue top-up: ${top.requested - top.accepted} requests not accepted`,
+      top.failed,
+      top.errorSamples,
+    );
+  }
+  const drained = drain?.result;
+  if (drained && drained.errors > 0) {
+    const { succeeded: _, ...others } = drained.statusCounts;
+    printStatuses(
+      `queue drain: ${drained.errors} of ${drained.operations} operations did not end succeeded`,
+      others,
+      drained.errorSamples,
+    );
+  }
+  if (statementsUnavailable) {
+    console.log('');
+    console.log(`stmts: n/a, ${statementsUnavailable}`);
   }
 }
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  // three paths per scenario, plus the database statistics pauses (about 2 s)
-  const perScenarioS = 3 * (settings.warmupS + settings.durationS) + 5;
-  const budgetMs = STARTUP_TIMEOUT_MS / 1000 + settings.scenarios.length * perScenarioS + 10;
+  const has = (name: ScenarioName) => settings.scenarios.includes(name);
+  const budgetS = watchdogBudgetS(settings);
   const watchdog = setTimeout(() => {
-    console.error(`bench: still running after ${budgetMs} s, stopping everything`);
+    console.error(`bench: still running after ${budgetS} s, stopping everything`);
     void abort(2);
-  }, budgetMs * 1000);
+  }, budgetS * 1000);
   watchdog.unref();
   process.once('SIGINT', () => void abort(130));
 
@@ -470,12 +335,28 @@ async function main(): Promise<void> {
   );
 
   const stoppers: (() => Promise<void>)[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'invoice-gateway-bench-'));
-  embeddedDataDir = dataDir;
-  stoppers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   try {
+    let databaseUrl = settings.databaseUrl;
+    if (!databaseUrl) {
+      // the project's own embedded server, as `npm start` runs it (a data folder: fsync on),
+      // with room for two gateways at once and pg_stat_statements preloaded
+      const dataDir = mkdtempSync(join(tmpdir(), 'invoice-gateway-bench-'));
+      embeddedDataDir = dataDir;
+      stoppers.unshift(async () => rmSync(dataDir, { recursive: true, force: true }));
+      const embedded = await startEmbeddedPostgres({
+        dataDir,
+        maxConnections:
+          DRAIN_PROCESSES * ((settings.databasePoolSize ?? 10) + SPARE_CONNECTIONS_PER_GATEWAY) +
+          10,
+        extraSettings: { shared_preload_libraries: 'pg_stat_statements' },
+      });
+      stoppers.unshift(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const probe = await DatabaseProbe.open(databaseUrl);
+    stoppers.unshift(() => probe.end());
     const sims = await startSimulators(keys);
-    stoppers.push(() => sims.stop());
+    stoppers.unshift(() => sims.stop());
     const gatewayEnv: Record<string, string> = {
       NODE_ENV: 'production',
       LOG_LEVEL: settings.gatewayLogLevel,
@@ -491,19 +372,29 @@ async function main(): Promise<void> {
       GEP_SMART_SHARED_SECRET: keys.gepSharedSecret,
       // the two providers not measured run against the gateway's in-process simulators
       MOCK_PROVIDERS: 'gep-quantum,delivery-solutions',
-      // embedded: a data folder of its own (fsync on, as `npm start` runs), removed afterwards
-      ...(settings.databaseUrl ? { DATABASE_URL: settings.databaseUrl } : { DATA_DIR: dataDir }),
+      // every gateway of the run on the same database
+      DATABASE_URL: databaseUrl,
       ...(settings.databasePoolSize
         ? { DATABASE_POOL_SIZE: String(settings.databasePoolSize) }
         : {}),
+      ...(settings.asyncConcurrency
+        ? { ASYNC_CONCURRENCY: String(settings.asyncConcurrency) }
+        : {}),
     };
-    const started = Date.now();
-    const gateway = await startGateway(gatewayEnv, settings.gatewayNodeArgs);
-    stoppers.unshift(() => gateway.stop());
-    await checkProvidersLive(gateway.url, gatewayKey);
+    const launch = async (role: string, extraEnv: Record<string, string> = {}) => {
+      const gateway = await startGateway(
+        role,
+        { ...gatewayEnv, ...extraEnv },
+        settings.gatewayNodeArgs,
+      );
+      stoppers.unshift(() => gateway.stop());
+      await checkProvidersLive(gateway.url, gatewayKey);
+      console.log(`${role} gateway ${gateway.url} ready in ${gateway.readyMs} ms`);
+      return gateway;
+    };
     console.log(
-      `simulators: dms ${sims.dmsUrl}, gep-smart ${sims.gepSmartUrl}; gateway ${gateway.url} ` +
-        `(ready in ${Date.now() - started} ms, ${settings.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL 15 (temporary folder)'})`,
+      `simulators: dms ${sims.dmsUrl}, gep-smart ${sims.gepSmartUrl}; database: ` +
+        (settings.databaseUrl ? 'BENCH_DATABASE_URL' : EMBEDDED_LABEL),
     );
 
     const gepToken = await fetchGepToken(sims.gepSmartUrl, keys.gepAuthKey);
@@ -514,71 +405,83 @@ async function main(): Promise<void> {
       PROXY_GEP_TOKEN: gepToken,
     });
     stoppers.unshift(() => proxy.stop());
-    const dbUrl = settings.databaseUrl ?? (await runningEmbeddedUrl(dataDir));
-    const db = dbUrl ? new Client({ connectionString: dbUrl }) : undefined;
-    await db?.connect();
-    stoppers.unshift(async () => db?.end());
     let seq = 0;
-    const nextSeq = () => ++seq;
+    const run: Run = { settings, nextSeq: () => ++seq, probe };
+    const endpoints = (gateway: Gateway): BenchEndpoints => ({
+      runId,
+      dmsUrl: sims.dmsUrl,
+      dmsApiKey: keys.dmsApiKey,
+      gepSmartUrl: sims.gepSmartUrl,
+      gepToken,
+      gatewayUrl: gateway.url,
+      gatewayKey,
+      proxyUrl: proxy.url,
+      batchItems: settings.batchItems,
+    });
     const stats: ScenarioStats[] = [];
     const comparisons: Comparison[] = [];
-    for (const name of settings.scenarios) {
-      const pair = buildScenario(name, {
-        runId,
-        dmsUrl: sims.dmsUrl,
-        dmsApiKey: keys.dmsApiKey,
-        gepSmartUrl: sims.gepSmartUrl,
-        gepToken,
-        gatewayUrl: gateway.url,
-        gatewayKey,
-        proxyUrl: proxy.url,
-        batchItems: settings.batchItems,
-      });
-      const connections = pair.connections ?? settings.connections;
-      const results: ScenarioStats[] = [];
-      let before: { process?: ProcessSample; db?: DatabaseSample } = {};
-      for (const path of ['direct', 'proxy', 'gateway'] as const) {
-        process.stdout.write(`measuring ${pair.name} ${path} (${connections} connections)... `);
-        const result = await measure(
-          pair[path].target,
-          settings,
-          nextSeq,
-          connections,
-          async () => {
-            // sampled between warm-up and the measured window, with no request in flight
-            if (path === 'gateway')
-              before = { process: sampleProcess(gateway.pid), db: await sampleDatabase(db) };
-          },
-        );
-        const summary = summarize(pair.name, path, pair[path].description, result);
-        console.log(
-          `${summary.throughput.toFixed(1)} req/s, p50 ${summary.p50Ms.toFixed(2)} ms` +
-            (summary.errors ? `, ${summary.errors} errors` : ''),
-        );
-        results.push(summary);
-      }
-      const after = { process: sampleProcess(gateway.pid), db: await sampleDatabase(db) };
-      const comparison = compare(results[0], results[1], results[2]);
-      const served = results[2].requests;
-      if (before.process && after.process && served > 0) {
-        comparison.gatewayCpuMsPerRequest = round(
-          (after.process.cpuMs - before.process.cpuMs) / served,
-          3,
-        );
-        comparison.gatewayRssMb = after.process.peakRssMb;
-      }
-      if (before.db && after.db && served > 0) {
-        comparison.commitsPerRequest = round((after.db.commits - before.db.commits) / served, 2);
-        comparison.rowsWrittenPerRequest = round(
-          (after.db.rowsWritten - before.db.rowsWritten) / served,
-          2,
-        );
-      }
-      stats.push(...results);
-      comparisons.push(comparison);
+    const baselines = new Map<string, { direct: ScenarioStats; proxy: ScenarioStats }>();
+    const record = (m: Measured) => {
+      stats.push(...m.stats);
+      comparisons.push(m.comparison);
+      const direct = m.stats.find((s) => s.path === 'direct');
+      const proxied = m.stats.find((s) => s.path === 'proxy');
+      if (direct && proxied) baselines.set(direct.scenario, { direct, proxy: proxied });
+    };
+
+    // 1. the sync paths, against a gateway with its worker on (as deployed)
+    const sync = settings.scenarios.filter((name) => SYNC_SCENARIOS.includes(name)) as PairName[];
+    if (sync.length > 0) {
+      const gateway = await launch('sync');
+      for (const name of sync)
+        record(await measureScenario(buildScenario(name, endpoints(gateway)), gateway, run));
+      await gateway.stop();
     }
 
-    report(stats, comparisons);
+    // 2. the async accept, against a gateway whose worker is off: the accept alone
+    let drain: { result: DrainResult; topUp: TopUp } | undefined;
+    if (has('dms-async') || has('queue-drain')) {
+      const gateway = await launch('async', { ASYNC_WORKER_ENABLED: 'false' });
+      const pair = buildScenario('dms-async', endpoints(gateway));
+      if (has('dms-async')) {
+        record(await measureScenario(pair, gateway, run, baselines.get(pair.baseline!)));
+      }
+      let topUp: TopUp | undefined;
+      if (has('queue-drain')) {
+        topUp = await topUpQueue(probe, pair.gateway.target, settings.drainOperations, {
+          connections: settings.connections,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          nextSeq: run.nextSeq,
+          timeoutS: settings.drainTimeoutS,
+        });
+        console.log(
+          `queue: ${topUp.queuedBefore} operations queued by the async accept, ` +
+            `${topUp.accepted} of ${topUp.requested} more accepted through the API`,
+        );
+      }
+      await gateway.stop();
+
+      // 3. the queue drain: two gateways, workers on, every default
+      if (topUp) {
+        process.stdout.write(`draining the queue with ${DRAIN_PROCESSES} gateways... `);
+        const result = await drainQueue(
+          probe,
+          databaseUrl,
+          () =>
+            Promise.all(
+              Array.from({ length: DRAIN_PROCESSES }, (_, i) => launch(`drain-${i + 1}`)),
+            ),
+          settings.drainTimeoutS,
+        );
+        drain = { result, topUp };
+        console.log(
+          `${result.deliveriesPerS.toFixed(1)} deliveries/s` +
+            (result.errors ? `, ${result.errors} errors` : ''),
+        );
+      }
+    }
+
+    report(stats, comparisons, drain, probe.statementsUnavailable);
     writeFileSync(
       RESULTS_FILE,
       `${JSON.stringify(
@@ -592,21 +495,21 @@ async function main(): Promise<void> {
             node: process.version,
           },
           settings: { ...settings, databaseUrl: settings.databaseUrl ? '(set)' : undefined },
-          database: settings.databaseUrl
-            ? 'DATABASE_URL'
-            : 'embedded PostgreSQL 15 (temporary folder)',
+          database: settings.databaseUrl ? 'BENCH_DATABASE_URL' : EMBEDDED_LABEL,
+          statementsUnavailable: probe.statementsUnavailable,
           scenarios: stats,
           comparisons,
+          ...(drain ? { queueDrain: { ...drain.result, topUp: drain.topUp } } : {}),
         },
         null,
         2,
       )}\n`,
     );
     console.log(`\nresults written to ${relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
-    if (stats.some((s) => s.path === 'gateway' && s.errors > 0)) {
-      console.log(`the gateway's log: ${relative(process.cwd(), GATEWAY_LOG_FILE)}`);
+    if (stats.some((s) => s.path !== 'direct' && s.errors > 0) || (drain?.result.errors ?? 0) > 0) {
+      console.log(`the gateways' logs: ${relative(process.cwd(), RESULTS_DIR)}/gateway*.log`);
     }
-    if (stats.some((s) => s.ok === 0)) {
+    if (stats.some((s) => s.ok === 0) || (drain && drain.result.succeeded === 0)) {
       console.error('bench: a scenario had no successful request; its numbers mean nothing');
       process.exitCode = 1;
     }

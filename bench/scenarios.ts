@@ -24,6 +24,11 @@ export interface ScenarioPair {
   name: string;
   /** Connections for this scenario; unset: BENCH_CONNECTIONS. */
   connections?: number;
+  /**
+   * The scenario whose direct and proxy measurements this one's ratios use when it ran in the
+   * same run (the same upstream request at the same load); its own are measured otherwise.
+   */
+  baseline?: string;
   direct: { description: string; target: LoadTarget };
   proxy: { description: string; target: LoadTarget };
   gateway: { description: string; target: LoadTarget };
@@ -133,11 +138,39 @@ function withProxy(e: BenchEndpoints, pair: Omit<ScenarioPair, 'proxy'>): Scenar
   return { ...pair, proxy: viaProxy(e, pair.gateway) };
 }
 
-export const SCENARIO_NAMES = ['dms', 'gep-smart', 'dms-1conn'] as const;
+/** Every BENCH_SCENARIOS value, in the order they run. */
+export const SCENARIO_NAMES = [
+  'dms',
+  'gep-smart',
+  'dms-1conn',
+  'dms-async',
+  'queue-drain',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+/** The scenarios that are request pairs (the queue drain is not: it sends nothing itself). */
+export type PairName = Exclude<ScenarioName, 'queue-drain'>;
 
-export function buildScenario(name: ScenarioName, endpoints: BenchEndpoints): ScenarioPair {
+/** The DMS create with `Prefer: respond-async`: answered 202 once the operation is stored. */
+function dmsAsyncPair(e: BenchEndpoints): ScenarioPair {
+  const pair = dmsPair(e, 'dms-invoice-async', 'A');
+  return {
+    ...pair,
+    baseline: 'dms-invoice',
+    gateway: {
+      description:
+        'POST /v1/invoices {provider: dms}, Prefer: respond-async (202 once stored; worker off)',
+      target: {
+        ...pair.gateway.target,
+        headers: { ...pair.gateway.target.headers, prefer: 'respond-async' },
+      },
+    },
+  };
+}
+
+export function buildScenario(name: PairName, endpoints: BenchEndpoints): ScenarioPair {
   switch (name) {
+    case 'dms-async':
+      return dmsAsyncPair(endpoints);
     case 'dms':
       return dmsPair(endpoints);
     case 'gep-smart':

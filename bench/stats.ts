@@ -1,3 +1,4 @@
+import type { StatementUse } from './db-probe';
 import type { LoadResult } from './load';
 
 export interface ScenarioStats {
@@ -36,11 +37,17 @@ export interface Comparison {
   p99AddedMs: number;
   /** gateway throughput / bare proxy throughput (the target: >= 0.25). */
   proxyThroughputRatio: number;
+  /** Set when the direct and proxy measurements are those of that scenario, in the same run. */
+  baseline?: string;
   /** The gateway process during the measured window of this scenario. */
   gatewayCpuMsPerRequest?: number;
   gatewayRssMb?: number;
   commitsPerRequest?: number;
   rowsWrittenPerRequest?: number;
+  /** SQL statements per request (pg_stat_statements); unset when it is not available. */
+  statementsPerRequest?: number;
+  /** The statements with the most calls in the window (text truncated), with calls per request. */
+  topStatements?: StatementUse[];
 }
 
 /** Nearest-rank percentile of an ascending array (0 when empty). */
@@ -87,7 +94,8 @@ export function compare(
 ): Comparison {
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : 0);
   return {
-    scenario: direct.scenario,
+    scenario: gateway.scenario,
+    ...(direct.scenario !== gateway.scenario ? { baseline: direct.scenario } : {}),
     throughputRatio: ratio(gateway.throughput, direct.throughput),
     p50Ratio: ratio(gateway.p50Ms, direct.p50Ms),
     p99Ratio: ratio(gateway.p99Ms, direct.p99Ms),

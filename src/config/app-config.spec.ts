@@ -164,6 +164,7 @@ describe('async delivery and callback settings', () => {
   it('has the documented defaults: no callbacks allowed', () => {
     const config = loadAppConfig({});
     expect(config.async).toEqual({
+      workerEnabled: true,
       concurrency: 4,
       leaseMs: 60_000,
       retryBaseMs: 1000,
@@ -184,6 +185,7 @@ describe('async delivery and callback settings', () => {
       ASYNC_CONCURRENCY: '8',
       ASYNC_LEASE_MS: '30000',
       ASYNC_MAX_AGE_HOURS: '2',
+      ASYNC_WORKER_ENABLED: 'false',
       CALLBACK_ALLOWED_HOSTS: 'Hooks.Example.com, *.partner.example',
       CALLBACK_ALLOW_HTTP: 'true',
       CALLBACK_SECRET: 'short-but-fine-outside-production',
@@ -191,6 +193,7 @@ describe('async delivery and callback settings', () => {
     });
     expect(config.async.concurrency).toBe(8);
     expect(config.async.maxAgeMs).toBe(2 * 3_600_000);
+    expect(config.async.workerEnabled).toBe(false);
     expect(config.callbacks.allowedHosts).toEqual(['hooks.example.com', '*.partner.example']);
     expect(config.callbacks.allowHttp).toBe(true);
 
@@ -198,10 +201,14 @@ describe('async delivery and callback settings', () => {
       ASYNC_CONCURRENCY: '0',
       ASYNC_RETRY_BASE_MS: '5000',
       ASYNC_RETRY_MAX_DELAY_MS: '100',
+      ASYNC_WORKER_ENABLED: 'sometimes',
       CALLBACK_ALLOWED_HOSTS: 'ok.example, bad host/path',
     });
     expect(problems.join('\n')).toMatch(/ASYNC_CONCURRENCY/);
     expect(problems.join('\n')).toMatch(/ASYNC_RETRY_MAX_DELAY_MS must not be below/);
+    expect(problems).toContain(
+      'ASYNC_WORKER_ENABLED="sometimes" is invalid: expected true or false',
+    );
     expect(problems.join('\n')).toMatch(/CALLBACK_ALLOWED_HOSTS entry "bad host\/path"/);
     expect(problems.join('\n')).toMatch(/CALLBACK_SECRET is required/);
   });

@@ -2,6 +2,11 @@ import type { EnvReader } from './env-reader';
 
 /** Settings of durable async delivery (`Prefer: respond-async`) and of operation callbacks. */
 export interface AsyncConfig {
+  /**
+   * Whether this process's worker claims operations (ASYNC_WORKER_ENABLED). Off: the process
+   * accepts and serves (202s included) but never delivers; other processes must.
+   */
+  workerEnabled: boolean;
   /** Deliveries running at once per provider in one process. */
   concurrency: number;
   /** How long a claimed operation is this process's before another may take it over. */
@@ -31,6 +36,7 @@ const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/;
 
 export function readAsyncConfig(r: EnvReader): AsyncConfig {
   const config: AsyncConfig = {
+    workerEnabled: r.bool('ASYNC_WORKER_ENABLED', true),
     concurrency: r.int('ASYNC_CONCURRENCY', 4, 1, 256),
     leaseMs: r.int('ASYNC_LEASE_MS', 60_000, 1000, 3_600_000),
     retryBaseMs: r.int('ASYNC_RETRY_BASE_MS', 1000, 10, 3_600_000),

@@ -48,6 +48,12 @@ export interface EmbeddedPostgresOptions {
   maxConnections?: number;
   /** Receives the server's own log lines at start-up failures and notable events. */
   onLog?: (line: string) => void;
+  /**
+   * Further server settings (`-c name=value`), e.g. `{ shared_preload_libraries:
+   * 'pg_stat_statements' }` for the bench. Additions only: a setting this module already
+   * chooses (listening, connections, logging, durability) is refused.
+   */
+  extraSettings?: Readonly<Record<string, string>>;
 }
 
 /** Name of the cluster folder inside DATA_DIR; versioned so a major upgrade starts apart. */
@@ -76,7 +82,7 @@ export async function startEmbeddedPostgres(
     const password = await clusterPassword(baseDir, clusterDir);
     await ensureInitialised(baseDir, clusterDir, password);
     const owner = await serverUser();
-    const flags = serverFlags(options.maxConnections ?? 100, ephemeral);
+    const flags = serverFlags(options.maxConnections ?? 100, ephemeral, options.extraSettings);
     const server = await startServer(
       clusterDir,
       flags,
@@ -181,7 +187,16 @@ async function ensureInitialised(
   await writeFile(marker, `${new Date().toISOString()}\n`);
 }
 
-function serverFlags(maxConnections: number, ephemeral: boolean): string[] {
+/** Turned off for an ephemeral cluster; left at PostgreSQL's defaults (on) otherwise. */
+const DURABILITY_SETTINGS = ['fsync', 'synchronous_commit', 'full_page_writes'];
+const SETTING_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
+
+/** The server's `-c name=value` arguments (exported for its unit test). */
+export function serverFlags(
+  maxConnections: number,
+  ephemeral: boolean,
+  extraSettings: Readonly<Record<string, string>> = {},
+): string[] {
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: '',
@@ -191,9 +206,16 @@ function serverFlags(maxConnections: number, ephemeral: boolean): string[] {
   };
   if (ephemeral) {
     // the folder is removed at exit: crash safety buys nothing, so skip the disk flushes
-    settings.fsync = 'off';
-    settings.synchronous_commit = 'off';
-    settings.full_page_writes = 'off';
+    for (const name of DURABILITY_SETTINGS) settings[name] = 'off';
+  }
+  for (const [name, value] of Object.entries(extraSettings)) {
+    if (!SETTING_NAME.test(name) || /[\0\r\n]/.test(value)) {
+      throw new Error(`embedded Postgres: invalid extra setting ${JSON.stringify(name)}`);
+    }
+    if (Object.hasOwn(settings, name) || DURABILITY_SETTINGS.includes(name)) {
+      throw new Error(`embedded Postgres: ${name} is chosen by this module, not an extra setting`);
+    }
+    settings[name] = value;
   }
   return Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
 }

@@ -63,7 +63,9 @@ export class HealthController {
       () => {
         const status = this.worker.status();
         const details = { ...status };
-        return status.lastError === undefined && (status.claiming || this.shutdown.isShuttingDown)
+        // a worker switched off by configuration is not a fault: this process claims nothing
+        const working = !status.enabled || status.claiming || this.shutdown.isShuttingDown;
+        return status.lastError === undefined && working
           ? this.indicators.check('worker').up(details)
           : this.indicators.check('worker').down(details);
       },

@@ -40,6 +40,8 @@ const CALLBACK_LEASE_MS = 30_000;
 const ABORT_SETTLE_MS = 2_000;
 
 export interface WorkerStatus {
+  /** ASYNC_WORKER_ENABLED: false means this process never claims (others deliver). */
+  enabled: boolean;
   claiming: boolean;
   /** Deliveries running now, per provider. */
   running: Record<string, number>;
@@ -57,7 +59,8 @@ export interface WorkerStatus {
  * `failed`; transient ones are queued again with full-jitter backoff (at least Retry-After)
  * until ASYNC_MAX_ATTEMPTS or ASYNC_MAX_AGE_HOURS run out (`dead`); an open circuit defers
  * without spending the attempt. Sync calls whose process died are taken over once their lease
- * ends and finish as sync calls would. It also delivers callbacks.
+ * ends and finish as sync calls would. It also delivers callbacks. ASYNC_WORKER_ENABLED=false
+ * keeps it from starting at all: the process accepts and serves, other processes deliver.
  *
  * Shutdown: claiming stops as soon as shutdown begins; running deliveries get the shutdown
  * grace to finish, then are aborted and recorded; anything left is reclaimed when its lease ends.
@@ -92,6 +95,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    if (!this.config.async.workerEnabled) {
+      this.logger.log(
+        'Delivery worker off (ASYNC_WORKER_ENABLED=false): this process accepts operations but ' +
+          'claims none; another process must deliver them',
+      );
+      return;
+    }
     this.started = true;
     this.schedule(0);
   }
@@ -103,6 +113,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   status(): WorkerStatus {
     return {
+      enabled: this.config.async.workerEnabled,
       claiming: this.claiming,
       running: Object.fromEntries(this.running),
       callbacksRunning: this.callbacksRunning,
