@@ -112,7 +112,7 @@ export const PROBE_TIMEOUT_MS = 2000;
  * What the four provider classes share: their mode, the reachability probe (an unauthenticated
  * HEAD to the base URL; no upstream publishes a health route, and any HTTP answer means
  * reachable: no credentials, no circuit), the circuit state of their HTTP client, and closing
- * what the client holds (a client-certificate agent).
+ * what its auth strategies hold (the HTTP pools belong to the upstream-http factory).
  */
 export abstract class UpstreamProvider {
   readonly mode: ProviderMode;

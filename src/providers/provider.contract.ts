@@ -299,6 +299,6 @@ export interface FinanceProvider {
   /** A cheap reachability probe for /health/upstreams. */
   ping(): Promise<ProbeResult>;
   circuitState(): CircuitStateName;
-  /** Releases what the provider holds (agents), at shutdown. */
+  /** Releases what the provider holds (its auth strategies' resources), at shutdown. */
   close?(): void;
 }

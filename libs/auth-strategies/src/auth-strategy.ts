@@ -1,4 +1,4 @@
-import type { Agent as HttpsAgent } from 'node:https';
+import type { ClientTlsOptions } from './http-transport';
 
 /** The request an auth strategy prepares; strategies mutate it in place (never the caller's body). */
 export interface OutgoingRequest {
@@ -9,8 +9,11 @@ export interface OutgoingRequest {
   headers: Record<string, string>;
   /** JSON body. A strategy that changes the body replaces it with a copy. */
   body: unknown;
-  /** TLS agent to use for this request (client certificate). */
-  httpsAgent?: HttpsAgent;
+  /**
+   * Client certificate for this request (mutual TLS). Keep one object per configuration: the
+   * HTTP client makes one connection pool per distinct configuration, on first use.
+   */
+  tls?: ClientTlsOptions;
 }
 
 export interface AuthContext {
@@ -34,7 +37,7 @@ export interface AuthStrategy {
   invalidate?(rejected?: OutgoingRequest): void;
   /** Literal secret values this strategy sends (for masking logs, errors and audit rows). */
   secretValues?(): string[];
-  /** Releases resources (TLS agents). */
+  /** Releases what the strategy holds, if anything. */
   close?(): void;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Agent as HttpsAgent } from 'node:https';
 import type { AuthStrategy, OutgoingRequest } from './auth-strategy';
+import type { ClientTlsOptions } from './http-transport';
 
 export interface ClientCertificateOptions {
   /** Provider id, for error messages. */
@@ -15,16 +15,17 @@ export interface ClientCertificateOptions {
   passphrase?: string;
   /** Verify the server certificate (default true). */
   rejectUnauthorized?: boolean;
-  /** Largest number of sockets per host (default Infinity). */
-  maxSockets?: number;
 }
 
-/** Mutual TLS: a keep-alive `https.Agent` with the client certificate, key and CA from files. */
+/**
+ * Mutual TLS: the client certificate, key and CA read once from files into one TLS
+ * configuration, set on every request (the HTTP client keeps one keep-alive pool for it).
+ */
 export class ClientCertificateStrategy implements AuthStrategy {
   readonly name = 'client-certificate';
   readonly refreshable = false;
-  /** The agent; may also be given to a token strategy for its token requests. */
-  readonly agent: HttpsAgent;
+  /** The TLS configuration; may also be given to a token strategy for its token requests. */
+  readonly tls: Readonly<ClientTlsOptions>;
 
   constructor(private readonly options: ClientCertificateOptions) {
     const read = (file: string, what: string): Buffer => {
@@ -37,9 +38,7 @@ export class ClientCertificateStrategy implements AuthStrategy {
         );
       }
     };
-    this.agent = new HttpsAgent({
-      keepAlive: true,
-      maxSockets: options.maxSockets,
+    this.tls = Object.freeze({
       cert: read(options.certFile, 'certificate'),
       key: read(options.keyFile, 'key'),
       ca: options.caFile ? read(options.caFile, 'CA') : undefined,
@@ -49,14 +48,10 @@ export class ClientCertificateStrategy implements AuthStrategy {
   }
 
   async apply(req: OutgoingRequest): Promise<void> {
-    req.httpsAgent = this.agent;
+    req.tls = this.tls;
   }
 
   secretValues(): string[] {
     return this.options.passphrase ? [this.options.passphrase] : [];
-  }
-
-  close(): void {
-    this.agent.destroy();
   }
 }

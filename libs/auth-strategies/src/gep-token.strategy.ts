@@ -38,7 +38,7 @@ export class GepTokenStrategy extends TokenStrategy {
     ];
   }
 
-  protected buildRequest(): Omit<TokenHttpRequest, 'timeoutMs' | 'httpsAgent'> {
+  protected buildRequest(): Omit<TokenHttpRequest, 'timeoutMs' | 'tls'> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       ...this.options.extraHeaders,

@@ -1,5 +1,6 @@
 export * from './auth-strategy';
 export * from './token-acquisition.error';
+export * from './http-transport';
 export * from './token-transport';
 export * from './token-cache';
 export * from './token-strategy';

@@ -37,7 +37,7 @@ export class OAuth2ClientCredentialsStrategy extends TokenStrategy {
     return [this.options.clientSecret];
   }
 
-  protected buildRequest(): Omit<TokenHttpRequest, 'timeoutMs' | 'httpsAgent'> {
+  protected buildRequest(): Omit<TokenHttpRequest, 'timeoutMs' | 'tls'> {
     const { clientId, clientSecret, scope, extraFormFields } = this.options;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) form.set('scope', scope);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import axios from 'axios';
 import { type LocalServer, sendJson, startLocalServer } from '../test-support/local-server';
 import { ApiKeyHeadersStrategy } from './api-key-headers.strategy';
 import type { AuthStrategy, OutgoingRequest } from './auth-strategy';
 import { BasicAuthStrategy } from './basic.strategy';
 import { ClientCertificateStrategy } from './client-certificate.strategy';
 import { CompositeAuthStrategy, composeAuth } from './composite.strategy';
+import { TlsDispatchers, sendHttp } from './http-transport';
 import { SharedSecretEnvelopeStrategy } from './shared-secret-envelope.strategy';
 import { StaticBearerStrategy } from './static-bearer.strategy';
 
@@ -159,34 +159,46 @@ describe('ClientCertificateStrategy', () => {
   });
   afterAll(() => server.close());
 
-  it('builds a keep-alive agent from files and completes a mutual TLS handshake', async () => {
+  const pools = (): TlsDispatchers =>
+    new TlsDispatchers({ connections: 2, connectTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000 });
+
+  it('reads the files into one TLS configuration and completes a mutual TLS handshake', async () => {
     const auth = new ClientCertificateStrategy({
       provider: 'gep-smart',
       certFile: join(FIXTURES, 'client.pem'),
       keyFile: join(FIXTURES, 'client.key'),
       caFile: join(FIXTURES, 'ca.pem'),
     });
+    const dispatchers = pools();
     try {
       const req = outgoing();
       await auth.apply(req);
-      expect(req.httpsAgent).toBe(auth.agent);
-      expect(auth.agent.options.keepAlive).toBe(true);
-      const res = await axios.get<{ cn: string }>(`${server.url}/ping`, {
-        httpsAgent: req.httpsAgent,
+      expect(req.tls).toBe(auth.tls);
+      expect(Object.isFrozen(auth.tls)).toBe(true);
+      expect(auth.tls).toMatchObject({ rejectUnauthorized: true });
+      const res = await sendHttp(dispatchers.get(req.tls), {
+        method: 'GET',
+        url: `${server.url}/ping`,
+        headers: {},
       });
-      expect(res.data.cn).toBe('test-client');
+      expect(res.data).toEqual({ cn: 'test-client' });
     } finally {
-      auth.close();
+      await dispatchers.close();
     }
   });
 
   it('is refused by the server without the client certificate', async () => {
-    const { Agent } = await import('node:https');
-    const agent = new Agent({ ca: readFileSync(join(FIXTURES, 'ca.pem')) });
+    const dispatchers = pools();
     try {
-      await expect(axios.get(`${server.url}/ping`, { httpsAgent: agent })).rejects.toThrow();
+      await expect(
+        sendHttp(dispatchers.get({ ca: readFileSync(join(FIXTURES, 'ca.pem')) }), {
+          method: 'GET',
+          url: `${server.url}/ping`,
+          headers: {},
+        }),
+      ).rejects.toThrow();
     } finally {
-      agent.destroy();
+      await dispatchers.close();
     }
   });
 

@@ -1,4 +1,3 @@
-import type { Agent as HttpsAgent } from 'node:https';
 import {
   type AuthContext,
   type AuthStrategy,
@@ -8,6 +7,7 @@ import {
   setHeader,
   systemClock,
 } from './auth-strategy';
+import type { ClientTlsOptions } from './http-transport';
 import { safeExcerpt } from './mask';
 import { TokenAcquisitionError } from './token-acquisition.error';
 import { type CachedToken, TokenCache, type TokenGrant } from './token-cache';
@@ -16,7 +16,7 @@ import {
   type TokenHttpResponse,
   type TokenTransport,
   TokenTransportError,
-  axiosTokenTransport,
+  undiciTokenTransport,
 } from './token-transport';
 
 /** One token request as seen by an observer (never carries a secret). */
@@ -44,9 +44,9 @@ export interface TokenStrategyOptions {
   timeoutMs?: number;
   /** Lifetime assumed when the answer gives none, default 300 s. */
   defaultLifetimeSeconds?: number;
-  /** TLS agent for the token request (e.g. a client certificate). */
-  httpsAgent?: HttpsAgent;
-  /** Sends the token request; defaults to axios. */
+  /** Client certificate for the token request (e.g. `ClientCertificateStrategy.tls`). */
+  tls?: ClientTlsOptions;
+  /** Sends the token request; defaults to undici. */
   transport?: TokenTransport;
   /** Called after every token request (for audit or metrics). Must not throw. */
   onTokenRequest?: (event: TokenRequestEvent) => void;
@@ -74,7 +74,7 @@ export abstract class TokenStrategy implements AuthStrategy {
     this.clock = base.now ?? systemClock;
     this.timeoutMs = base.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
     this.defaultLifetimeMs = (base.defaultLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS) * 1000;
-    this.transport = base.transport ?? axiosTokenTransport;
+    this.transport = base.transport ?? undiciTokenTransport;
     this.cache = new TokenCache(() => this.fetchGrant(), {
       now: this.clock,
       minMarginMs: base.minMarginMs,
@@ -112,7 +112,7 @@ export abstract class TokenStrategy implements AuthStrategy {
   protected abstract credentialValues(): string[];
 
   /** Builds the token request. */
-  protected abstract buildRequest(): Omit<TokenHttpRequest, 'timeoutMs' | 'httpsAgent'>;
+  protected abstract buildRequest(): Omit<TokenHttpRequest, 'timeoutMs' | 'tls'>;
 
   /** Reads the token and lifetime from a 2xx answer; returns a reason when it cannot. */
   protected abstract parseGrant(data: unknown): TokenGrant | { invalid: string };
@@ -124,7 +124,7 @@ export abstract class TokenStrategy implements AuthStrategy {
     const request: TokenHttpRequest = {
       ...this.buildRequest(),
       timeoutMs: this.timeoutMs,
-      httpsAgent: this.base.httpsAgent,
+      tls: this.base.tls,
     };
     const started = Date.now();
     let response: TokenHttpResponse;

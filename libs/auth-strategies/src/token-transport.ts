@@ -1,6 +1,10 @@
-import type { Agent as HttpsAgent } from 'node:https';
 import { endSpan, withClientSpan } from '@lib/tracing';
-import axios, { isAxiosError } from 'axios';
+import {
+  type ClientTlsOptions,
+  TlsDispatchers,
+  networkErrorCode,
+  sendHttp,
+} from './http-transport';
 
 export interface TokenHttpRequest {
   method: 'GET' | 'POST';
@@ -9,7 +13,8 @@ export interface TokenHttpRequest {
   /** Already encoded body (form). */
   body?: string;
   timeoutMs: number;
-  httpsAgent?: HttpsAgent;
+  /** Client certificate for the token request (mutual TLS). */
+  tls?: ClientTlsOptions;
   signal?: AbortSignal;
 }
 
@@ -33,13 +38,23 @@ export class TokenTransportError extends Error {
 /** Sends one token request. Resolves with any HTTP answer; rejects only without one. */
 export type TokenTransport = (req: TokenHttpRequest) => Promise<TokenHttpResponse>;
 
-const tokenAxios = axios.create({ maxRedirects: 0, proxy: false });
+/**
+ * Token requests are rare (one per token lifetime per provider): a small keep-alive pool per
+ * TLS configuration, idle sockets closed after 4 s. The request's own timeout bounds the
+ * connect too.
+ */
+const tokenDispatchers = new TlsDispatchers({
+  connections: 4,
+  connectTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 4_000,
+});
 
 /**
- * The default transport: axios, with a hard total timeout (never hangs). Each token request is
- * a client span (a child of the upstream attempt that needed the token), traceparent sent.
+ * The default transport: undici, with a hard total timeout (never hangs), no redirects, no
+ * proxy. Each token request is a client span (a child of the upstream attempt that needed the
+ * token), traceparent sent.
  */
-export const axiosTokenTransport: TokenTransport = (req) => {
+export const undiciTokenTransport: TokenTransport = (req) => {
   const headers = { ...req.headers };
   return withClientSpan(
     `${req.method} token`,
@@ -73,21 +88,17 @@ async function sendTokenRequest(req: TokenHttpRequest): Promise<TokenHttpRespons
   const onAbort = () => controller.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const res = await tokenAxios.request<unknown>({
+    const res = await sendHttp(tokenDispatchers.get(req.tls), {
       method: req.method,
       url: req.url,
       headers: req.headers,
-      data: req.body,
-      httpsAgent: req.httpsAgent,
+      body: req.body,
       signal: controller.signal,
-      validateStatus: () => true,
-      responseType: 'json',
-      transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
     });
     return { status: res.status, data: res.data };
   } catch (err) {
     if (timedOut) throw new TokenTransportError(`no answer within ${req.timeoutMs} ms`, true);
-    const code = isAxiosError(err) ? err.code : undefined;
+    const code = networkErrorCode(err);
     // Only the error code is kept: a message may echo the URL or a header.
     throw new TokenTransportError(`network error${code ? ` (${code})` : ''}`, false, code);
   } finally {

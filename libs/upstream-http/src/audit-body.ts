@@ -1,4 +1,4 @@
-import { maskSecretValues, redact } from './redaction';
+import { maskSecretValues, redactTracked } from './redaction';
 
 /** What replaces a body over the size limit. */
 export interface TruncatedBody {
@@ -10,15 +10,23 @@ export interface TruncatedBody {
 /**
  * A copy of `value` fit for a log or an audit row: secret-named keys masked, then any literal
  * secret value masked wherever it appears, then cut to `maxBytes` when serialized larger.
+ * `serialized` is `JSON.stringify(value)` when the caller has it (the body as sent): it is
+ * reused when the redaction changed nothing, instead of serializing the copy again.
  */
 export function sanitizeBody(
   value: unknown,
   secrets: readonly string[],
   maxBytes: number,
+  serialized?: string,
 ): unknown {
   if (value === undefined) return undefined;
-  const redacted = redact(value);
-  const text = typeof redacted === 'string' ? redacted : JSON.stringify(redacted);
+  const { value: redacted, changed } = redactTracked(value);
+  const text =
+    typeof redacted === 'string'
+      ? redacted
+      : !changed && serialized !== undefined
+        ? serialized
+        : JSON.stringify(redacted);
   if (text === undefined) return undefined;
   const masked = maskSecretValues(text, secrets);
   const bytes = Buffer.byteLength(masked);

@@ -5,8 +5,10 @@ import {
   maskSecretValues,
   redact,
   redactHeaders,
+  redactTracked,
   redactUrl,
 } from './redaction';
+import { sanitizeBody } from './audit-body';
 
 describe('redaction', () => {
   it('masks the documented secret keys at any depth', () => {
@@ -185,5 +187,49 @@ describe('redaction', () => {
     expect(maskSecretPatterns(`ref ${'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'}`)).toBe(
       'ref [REDACTED]',
     );
+  });
+});
+
+describe('redactTracked and a body serialized once', () => {
+  it('reports no change for plain JSON data with nothing to mask: same serialization', () => {
+    const plain = {
+      invoice: { number: 'INV-1', at: new Date('2026-01-02T03:04:05Z'), lines: [{ n: 1 }, null] },
+      skipped: undefined,
+      empty: { token: '' },
+    };
+    const tracked = redactTracked(plain);
+    expect(tracked.changed).toBe(false);
+    expect(tracked.value).not.toBe(plain);
+    expect(JSON.stringify(tracked.value)).toBe(JSON.stringify(plain));
+  });
+
+  it('reports a change for a masked key or text, and for anything not plain JSON data', () => {
+    class Money {
+      constructor(readonly amount: number) {}
+    }
+    const cases: unknown[] = [
+      { header: { sharedSecret: 'x' } },
+      { note: 'Bearer abcdefgh12345678' },
+      { raw: Buffer.from('abc') },
+      { items: new Map([['a', 1]]) },
+      { total: new Money(3) },
+      { custom: { toJSON: () => 'other' } },
+    ];
+    for (const value of cases) expect(redactTracked(value).changed).toBe(true);
+  });
+
+  it('sanitizeBody reuses the serialized text only when the redaction changed nothing', () => {
+    const plain = { blob: 'x'.repeat(50) };
+    const text = JSON.stringify(plain);
+    // a different text proves which one was used: the preview of a truncated body shows it
+    expect(sanitizeBody(plain, [], 20, text.toUpperCase())).toMatchObject({
+      truncated: true,
+      preview: text.toUpperCase().slice(0, 20),
+    });
+    const secret = { password: 'hunter22', blob: 'x'.repeat(50) };
+    expect(sanitizeBody(secret, [], 20, JSON.stringify(secret))).toMatchObject({
+      truncated: true,
+      preview: JSON.stringify({ password: REDACTED }).slice(0, 20),
+    });
   });
 });

@@ -38,24 +38,58 @@ const MAX_DEPTH = 20;
 
 /** A deep copy of `value` with every secret-named key's value replaced by `[REDACTED]`. */
 export function redact<T>(value: T): T {
-  return redactValue(value, 0, new WeakSet()) as T;
+  return redactValue(value, 0, new WeakSet(), { changed: false }) as T;
 }
 
-function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return maskSecretPatterns(value);
+/**
+ * `redact`, also telling whether the copy serializes differently from `value`: `false` only
+ * for plain JSON data (objects, arrays, primitives) in which nothing was masked, so that
+ * `JSON.stringify(value)` is also the copy's serialization.
+ */
+export function redactTracked<T>(value: T): { value: T; changed: boolean } {
+  const track = { changed: false };
+  return { value: redactValue(value, 0, new WeakSet(), track) as T, changed: track.changed };
+}
+
+function redactValue(
+  value: unknown,
+  depth: number,
+  seen: WeakSet<object>,
+  track: { changed: boolean },
+): unknown {
+  if (typeof value === 'string') {
+    const masked = maskSecretPatterns(value);
+    if (masked !== value) track.changed = true;
+    return masked;
+  }
   if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_DEPTH) return '[TRUNCATED]';
-  if (seen.has(value)) return '[CIRCULAR]';
+  if (depth > MAX_DEPTH) {
+    track.changed = true;
+    return '[TRUNCATED]';
+  }
+  if (seen.has(value)) {
+    track.changed = true;
+    return '[CIRCULAR]';
+  }
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen, track));
   if (value instanceof Date) return value.toISOString();
-  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  if (Buffer.isBuffer(value)) {
+    track.changed = true;
+    return `[${value.length} bytes]`;
+  }
+  // class instances, boxed values, toJSON: their serialization is theirs, not the copy's
+  const proto: unknown = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) track.changed = true;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const safe =
-      isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
-        ? REDACTED
-        : redactValue(inner, depth + 1, seen);
+    let safe: unknown;
+    if (isSecretKey(key) && inner !== null && inner !== undefined && inner !== '') {
+      safe = REDACTED;
+      track.changed = true;
+    } else {
+      safe = redactValue(inner, depth + 1, seen, track);
+    }
     // a key named __proto__ (JSON.parse makes it an own key) stays one: never the copy's prototype
     if (key === '__proto__') {
       Object.defineProperty(out, key, {

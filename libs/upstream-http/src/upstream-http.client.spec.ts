@@ -14,6 +14,7 @@ import {
   startLocalServer,
 } from '../../auth-strategies/test-support/local-server';
 import { REDACTED } from './redaction';
+import { failure } from '../test-support/failure';
 import { UpstreamError } from './upstream-error';
 import { UpstreamHttpClient } from './upstream-http.client';
 import type {
@@ -64,15 +65,6 @@ function client(extra: Partial<UpstreamClientConfig> = {}): UpstreamHttpClient {
   return c;
 }
 
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const outcome = await promise.then(
-    () => new Error('expected the call to fail'),
-    (err: unknown) => err,
-  );
-  if (!(outcome instanceof UpstreamError)) throw outcome;
-  return outcome;
-}
-
 beforeAll(async () => {
   server = await startLocalServer(async (req, res) => {
     const path = req.url.split('?')[0];
@@ -91,7 +83,7 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  for (const c of clients) c.close();
+  await Promise.all(clients.map((c) => c.close()));
   await server.close();
   // No secret value anywhere in what was audited or logged during this file.
   const written = JSON.stringify({ audit, logs });

@@ -1,7 +1,12 @@
-import http from 'node:http';
-import https from 'node:https';
-import { type OutgoingRequest, TokenAcquisitionError } from '@lib/auth-strategies';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import {
+  type HttpAnswer,
+  type OutgoingRequest,
+  TlsDispatchers,
+  TokenAcquisitionError,
+  UNDICI_CONNECT_TIMEOUT_CODE,
+  networkErrorCode,
+  sendHttp,
+} from '@lib/auth-strategies';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -21,7 +26,6 @@ import {
 } from 'cockatiel';
 import { type Span, endSpan, inTrace, traceIdOf, withClientSpan } from '@lib/tracing';
 import { sanitizeBody } from './audit-body';
-import { CONNECT_TIMEOUT_CODE, connectTimeoutTransport } from './connect-timeout.transport';
 import { isSecretKey, maskSecretValues, redactHeaders, redactUrl } from './redaction';
 import { parseRetryAfter } from './retry-after';
 import { UpstreamError } from './upstream-error';
@@ -57,7 +61,13 @@ export const DEFAULT_BREAKER: BreakerSettings = {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_DEADLINE_MS = 25_000;
+export const DEFAULT_MAX_SOCKETS = 50;
+/** Idle keep-alive sockets are closed after this (or sooner, as the server's `Keep-Alive` says). */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_AUDIT_BODY_BYTES = 64 * 1024;
+/** What axios sent when the caller named no `Accept`: kept, so upstreams see the same request. */
+const DEFAULT_ACCEPT = 'application/json, text/plain, */*';
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 const NOOP_LOGGER: UpstreamLogger = {
   debug: () => undefined,
@@ -128,9 +138,8 @@ export class UpstreamHttpClient {
   private readonly retryable: ReadonlySet<number>;
   private readonly logger: UpstreamLogger;
   private readonly sink?: UpstreamAuditSink;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly axios: AxiosInstance;
+  /** Keep-alive pools: the plain one, and one per client-certificate configuration. */
+  private readonly dispatchers: TlsDispatchers;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly stateListeners = new Set<(state: CircuitStateName, provider: string) => void>();
   private openedAt = 0;
@@ -146,16 +155,10 @@ export class UpstreamHttpClient {
     this.retryable = new Set(this.retrySettings.retryableStatuses);
     this.logger = config.logger ?? NOOP_LOGGER;
     this.sink = config.auditSink;
-    const maxSockets = config.maxSockets ?? 50;
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
-    this.axios = axios.create({
-      proxy: false,
-      maxRedirects: 0,
-      transport: connectTimeoutTransport(config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
-      validateStatus: () => true,
-      responseType: 'json',
-      transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+    this.dispatchers = new TlsDispatchers({
+      connections: config.maxSockets ?? DEFAULT_MAX_SOCKETS,
+      connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     });
     this.breaker = this.createBreaker();
   }
@@ -221,11 +224,14 @@ export class UpstreamHttpClient {
     }
   }
 
-  /** Destroys the keep-alive agents. */
-  close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+  /**
+   * Closes the connection pools (idle sockets at once, busy ones after their answer or a
+   * short grace) and resolves when they are closed. Idempotent; a later call fails with a
+   * transport error.
+   */
+  close(): Promise<void> {
     this.stateListeners.clear();
+    return this.dispatchers.close();
   }
 
   private createBreaker(): CircuitBreakerPolicy {
@@ -363,10 +369,13 @@ export class UpstreamHttpClient {
       body: call.body,
     };
     span.setAttribute('url.full', this.mask(redactUrl(out.url), call));
+    /** The body as sent, serialized once for the wire and reused by the audit entry. */
+    let sent: { payload?: string | Buffer; json?: string } = {};
     const audit = (
       outcome: AuditOutcome,
       extra: { status?: number; responseBody?: unknown; errorCode?: string },
-    ): void => this.audit(call, out, attempt, Date.now() - attemptStarted, outcome, extra);
+    ): void =>
+      this.audit(call, out, attempt, Date.now() - attemptStarted, outcome, extra, sent.json);
 
     if (this.config.auth) {
       try {
@@ -378,16 +387,15 @@ export class UpstreamHttpClient {
       }
     }
 
-    let res: AxiosResponse<unknown>;
+    let res: HttpAnswer;
     try {
-      res = await this.axios.request<unknown>({
+      sent = encodeBody(out);
+      res = await sendHttp(this.dispatchers.get(out.tls), {
         method: call.method,
         url: out.url,
-        headers: out.headers,
-        data: out.body,
+        headers: wireHeaders(out.headers, out.method, sent.payload, sent.json !== undefined),
+        body: sent.payload,
         signal,
-        httpAgent: this.httpAgent,
-        httpsAgent: out.httpsAgent ?? this.httpsAgent,
       });
     } catch (err) {
       const error = this.transportError(err, signal, state, call);
@@ -398,7 +406,7 @@ export class UpstreamHttpClient {
 
     const status = res.status;
     span.setAttribute('http.response.status_code', status);
-    const answerHeaders = plainHeaders(res);
+    const answerHeaders = res.headers;
     if (status >= 200 && status < 300) {
       const response: UpstreamResponse<T> = {
         status,
@@ -511,8 +519,8 @@ export class UpstreamHttpClient {
         cause: err,
       });
     }
-    const code = isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === CONNECT_TIMEOUT_CODE) {
+    const code = networkErrorCode(err);
+    if (code === UNDICI_CONNECT_TIMEOUT_CODE) {
       return new UpstreamError({
         provider: this.provider,
         kind: 'timeout',
@@ -656,6 +664,7 @@ export class UpstreamHttpClient {
     durationMs: number,
     outcome: AuditOutcome,
     extra: { status?: number; responseBody?: unknown; errorCode?: string },
+    sentJson?: string,
   ): void {
     if (!this.sink) return;
     const secrets = this.secrets(call);
@@ -679,7 +688,7 @@ export class UpstreamHttpClient {
         durationMs,
         attempt,
         requestHeaders: headers,
-        requestBody: sanitizeBody(out.body, secrets, this.maxAuditBodyBytes),
+        requestBody: sanitizeBody(out.body, secrets, this.maxAuditBodyBytes, sentJson),
         responseBody: sanitizeBody(extra.responseBody, secrets, this.maxAuditBodyBytes),
         errorCode: extra.errorCode,
         outcome,
@@ -783,14 +792,48 @@ function stateName(state: CircuitState): CircuitStateName {
   }
 }
 
-function plainHeaders(res: AxiosResponse<unknown>): Record<string, string | string[] | undefined> {
-  const out: Record<string, string | string[] | undefined> = {};
-  for (const [key, value] of Object.entries(res.headers as Record<string, unknown>)) {
-    if (typeof value === 'string') out[key.toLowerCase()] = value;
-    else if (Array.isArray(value)) out[key.toLowerCase()] = value.map((v) => String(v));
-    else if (typeof value === 'number' || typeof value === 'boolean') {
-      out[key.toLowerCase()] = String(value);
-    }
+/**
+ * The body for the wire, as axios encoded it: a string or Buffer as is, anything else as JSON
+ * (serialized here once; `json` is that text, for the audit entry).
+ */
+function encodeBody(out: OutgoingRequest): { payload?: string | Buffer; json?: string } {
+  const body = out.body;
+  if (body === undefined || body === null) return {};
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return { payload: body };
+  const json = JSON.stringify(body);
+  return { payload: json, json };
+}
+
+/**
+ * The request headers with axios's defaults where the caller set none: `Accept`, and the
+ * content type of the body (`application/json` for JSON, a form for another body sent by
+ * POST, PUT or PATCH).
+ */
+function wireHeaders(
+  headers: Record<string, string>,
+  method: string,
+  payload: string | Buffer | undefined,
+  json: boolean,
+): Record<string, string> {
+  let accept = false;
+  let typed = false;
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'accept') accept = true;
+    else if (lower === 'content-type') typed = true;
   }
-  return out;
+  const contentType =
+    payload === undefined || typed
+      ? undefined
+      : json
+        ? 'application/json'
+        : BODY_METHODS.has(method.toUpperCase())
+          ? 'application/x-www-form-urlencoded'
+          : undefined;
+  if (accept && !contentType) return headers;
+  return {
+    ...headers,
+    ...(accept ? {} : { accept: DEFAULT_ACCEPT }),
+    ...(contentType ? { 'content-type': contentType } : {}),
+  };
 }

@@ -9,7 +9,7 @@ import type {
 
 /**
  * Builds one UpstreamHttpClient per provider, giving each the app's audit sink and logger
- * (unless the config brings its own), and closes their agents at shutdown.
+ * (unless the config brings its own), and closes their connection pools at shutdown.
  */
 @Injectable()
 export class UpstreamHttpFactory implements OnApplicationShutdown {
@@ -30,8 +30,17 @@ export class UpstreamHttpFactory implements OnApplicationShutdown {
     return client;
   }
 
+  /**
+   * Starts closing every client's connection pools (sync, as its callers expect: idle sockets
+   * close at once, busy ones after their answer or a short grace). `closeAll()` can be awaited.
+   */
   onApplicationShutdown(): void {
-    for (const client of this.created) client.close();
-    this.created.length = 0;
+    void this.closeAll();
+  }
+
+  /** Closes every client's connection pools; resolves when they are closed. */
+  async closeAll(): Promise<void> {
+    const clients = this.created.splice(0);
+    await Promise.all(clients.map((client) => client.close()));
   }
 }

@@ -38,7 +38,7 @@ describe('UpstreamHttpClient trace propagation', () => {
     });
   });
   afterAll(async () => {
-    client.close();
+    await client.close();
     await server.close();
     context.disable();
   });

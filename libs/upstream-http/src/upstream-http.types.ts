@@ -80,7 +80,7 @@ export interface UpstreamClientConfig {
   auth?: AuthStrategy;
   /** Headers sent on every call (e.g. `Accept`). */
   defaultHeaders?: Record<string, string>;
-  /** TCP connect timeout (default 2 000 ms). */
+  /** TCP connect plus TLS handshake (default 2 000 ms). */
   connectTimeoutMs?: number;
   /** Total time of one attempt (default 10 000 ms). */
   timeoutMs?: number;
@@ -93,8 +93,10 @@ export interface UpstreamClientConfig {
   logger?: UpstreamLogger;
   /** Largest serialized body kept in an audit entry (default 65 536 bytes). */
   maxAuditBodyBytes?: number;
-  /** Sockets per host for the keep-alive agents (default 50). */
+  /** Connections per origin of the keep-alive pool (default 50). */
   maxSockets?: number;
+  /** Idle time before a kept-alive connection is closed (default 30 000 ms; a server's hint may lower it). */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface UpstreamCallContext {

@@ -120,7 +120,7 @@ export function gepSmartAuth(
     tokenUrl: requiredSetting(GEP_SMART_PROVIDER, s, 'tokenUrl'),
     authKey: requiredSetting(GEP_SMART_PROVIDER, s, 'authKey'),
     expiresUnit: 'minutes',
-    httpsAgent: certificate?.agent,
+    tls: certificate?.tls,
     timeoutMs: endpoint.http.timeoutMs,
     onTokenRequest,
   });
@@ -181,7 +181,7 @@ export class GepSmartClient {
     return this.http.circuitState();
   }
 
-  /** Releases the client-certificate agent, if any. */
+  /** Releases what the auth strategies hold, if any. */
   close(): void {
     this.auth.close?.();
   }
