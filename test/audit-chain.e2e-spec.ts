@@ -276,6 +276,37 @@ describe('audit hash chain (database)', () => {
     return { state, ds: proxy };
   }
 
+  it('group-commits the rows of one AUDIT_FLUSH_MS window in one insert, without a flush', async () => {
+    let inserts = 0;
+    const counting = new Proxy(ds, {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        return (sql: string, params?: unknown[]) => {
+          if (sql.startsWith('INSERT INTO audit_logs')) inserts += 1;
+          return target.query(sql, params);
+        };
+      },
+    });
+    const writer = new AuditWriter(counting, {
+      ...config,
+      audit: { ...config.audit, flushMs: 150 },
+    });
+    for (let i = 0; i < 3; i++) {
+      writer.record(entry(i));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const count = async () =>
+      Number((await ds.query<{ n: string }[]>('SELECT count(*) AS n FROM audit_logs'))[0].n);
+    expect(await count()).toBe(0);
+    const deadline = Date.now() + 5000;
+    while ((await count()) < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await count()).toBe(3);
+    expect(inserts).toBe(1);
+    expect(await verifier.verify()).toMatchObject({ ok: true, rows: 3 });
+  });
+
   it('keeps rows while the database is unreachable and writes them, in order, once it is back', async () => {
     const { state, ds: unreliable } = flaky(ds);
     const writer = new AuditWriter(unreliable, config);

@@ -73,6 +73,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditWriter');
   private readonly repo: AuditLogRepository;
   private readonly maxBodyBytes: number;
+  private readonly flushMs: number;
   private pending: UnsealedRow[] = [];
   private flushing: Promise<void> | undefined;
   /** The last committed row of this chain; undefined until the chain's start is known. */
@@ -81,10 +82,12 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private closing = false;
   private dropped = 0;
   private wake: (() => void) | undefined;
+  private endWindow: (() => void) | undefined;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     this.repo = new AuditLogRepository(dataSource);
     this.maxBodyBytes = config.audit.maxBodyBytes;
+    this.flushMs = config.audit.flushMs;
   }
 
   record(entry: AuditEntry): void {
@@ -98,16 +101,19 @@ export class AuditWriter implements BeforeApplicationShutdown {
         );
     }
     this.pending.push(this.toRowSafely(entry));
+    if (this.pending.length >= MAX_BATCH) this.endWindow?.();
     this.flushing ??= this.drain();
   }
 
   /** Resolves when every entry recorded so far is stored (or, on shutdown, given up). */
   async flush(): Promise<void> {
+    this.endWindow?.();
     while (this.flushing) await this.flushing;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
+    this.endWindow?.();
     this.wake?.();
     await this.flush();
   }
@@ -115,6 +121,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private async drain(): Promise<void> {
     let failures = 0;
     try {
+      // the group commit window: rows recorded meanwhile share the first insert
+      if (this.flushMs > 0 && !this.closing) await this.window(this.flushMs);
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
         try {
@@ -144,6 +152,18 @@ export class AuditWriter implements BeforeApplicationShutdown {
     } finally {
       this.flushing = undefined;
     }
+  }
+
+  /** The group commit window; cut short by a full batch, flush() or shutdown. */
+  private window(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.endWindow = () => {
+        this.endWindow = undefined;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private pause(ms: number): Promise<void> {

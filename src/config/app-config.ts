@@ -74,6 +74,12 @@ export interface AppConfig {
     retentionIntervalMs: number;
     /** Largest serialized body kept in an audit row; larger ones are truncated. */
     maxBodyBytes: number;
+    /**
+     * Group commit window: a row waits at most this long for others to share its insert (0:
+     * inserted as soon as no insert is running). Rows recorded in the last window before a
+     * kill -9 are lost; a graceful shutdown flushes them.
+     */
+    flushMs: number;
   };
 }
 
@@ -171,6 +177,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       retentionDays: r.int('AUDIT_RETENTION_DAYS', 400, 1, 36500),
       retentionIntervalMs: r.int('AUDIT_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
       maxBodyBytes: r.int('AUDIT_MAX_BODY_BYTES', 64 * 1024, 256, 10 * 1024 * 1024),
+      flushMs: r.int('AUDIT_FLUSH_MS', 10, 0, 1000),
     },
   };
   checkLeaseOutlastsDeadlines(r, config);

@@ -209,7 +209,12 @@ export class UpstreamHttpClient {
       handleWhen((err) => this.shouldRetry(err, state, call)),
       { maxAttempts: maxRetries, backoff: new DelegateBackoff(() => state.nextDelayMs) },
     );
-    const attemptTimeout = timeout(call.timeoutMs ?? this.timeoutMs, TimeoutStrategy.Cooperative);
+    // the answer is read in full before an attempt returns: nothing is left to abort then, and an
+    // abort per attempt (cockatiel's default) costs an AbortSignal event and a DOMException
+    const attemptTimeout = timeout(call.timeoutMs ?? this.timeoutMs, {
+      strategy: TimeoutStrategy.Cooperative,
+      abortOnReturn: false,
+    });
     const policy = wrap(retryPolicy, this.breaker, attemptTimeout);
     try {
       const response = await policy.execute((ctx: AttemptContext) => {
