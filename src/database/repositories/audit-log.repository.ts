@@ -41,15 +41,39 @@ export interface AuditFilters {
 /** The inserted fields: the hashed content and the hash. */
 const FIELDS = [...CONTENT_FIELDS, 'hash'] as const;
 const COLUMNS = FIELDS.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
-const CASTS: Partial<Record<(typeof FIELDS)[number], string>> = {
+
+const ARRAY_TYPES: Record<(typeof FIELDS)[number], string> = {
   chainId: 'uuid',
+  seq: 'bigint',
+  prevHash: 'text',
   followsChainId: 'uuid',
+  followsSeq: 'bigint',
   at: 'timestamptz',
+  requestId: 'text',
+  traceId: 'text',
   clientId: 'uuid',
+  clientName: 'text',
+  direction: 'text',
+  provider: 'text',
+  operation: 'text',
+  method: 'text',
+  path: 'text',
+  status: 'int',
+  durationMs: 'int',
+  attempt: 'int',
+  outcome: 'text',
+  errorCode: 'text',
   operationId: 'uuid',
+  reference: 'text',
   requestBody: 'jsonb',
   responseBody: 'jsonb',
+  hash: 'text',
 };
+const JSONB_FIELDS = new Set<string>(['requestBody', 'responseBody']);
+
+/** A batch of rows, each column an array parameter (unnest keeps them aligned row by row). */
+const INSERT_ROWS = `INSERT INTO audit_logs (${COLUMNS.join(', ')})
+  SELECT * FROM unnest(${FIELDS.map((field, i) => `$${i + 1}::${ARRAY_TYPES[field]}[]`).join(', ')})`;
 
 /**
  * Every column of a row, `at` with the microseconds timestamptz keeps (what the chain hashes).
@@ -91,21 +115,15 @@ export class AuditLogRepository {
   /** Inserts rows in one statement, in the given order. */
   async insert(rows: ChainedRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const params: unknown[] = [];
-    const tuples = rows.map((row) => {
-      const placeholders = FIELDS.map((field) => {
+    // one array per column: the same short statement for any batch size
+    const params = FIELDS.map((field) =>
+      rows.map((row) => {
         const value = row[field];
-        // a jsonb parameter goes as its JSON text (a JS string alone would be sent as is)
-        params.push(CASTS[field] === 'jsonb' && value !== null ? JSON.stringify(value) : value);
-        const cast = CASTS[field];
-        return cast ? `$${params.length}::${cast}` : `$${params.length}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    await this.dataSource.query(
-      `INSERT INTO audit_logs (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
-      params,
+        // a jsonb value goes as its JSON text (a JS string alone would be sent as is)
+        return JSONB_FIELDS.has(field) && value !== null ? JSON.stringify(value) : value;
+      }),
     );
+    await this.dataSource.query(INSERT_ROWS, params);
   }
 
   /** The newest chained row of the whole log (what a new chain follows), if any. */
