@@ -30,6 +30,9 @@ import {
 import type { Command } from './commands';
 import { operationView } from './operation-view';
 
+/** The callbacks' queue, in a wake's scope (no provider has this id). */
+const CALLBACKS = '(callbacks)';
+
 /** How often an idle worker looks for due operations (a local accept wakes it at once). */
 export const POLL_MS = 500;
 /** Callback deliveries at once per process. */
@@ -77,6 +80,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private polling = false;
   private pollAgain = false;
+  /**
+   * What the next poll claims for: every provider and the callbacks ('all': the timer's poll,
+   * at least every POLL_MS), or only what woke it (a provider whose operation was accepted or
+   * whose slot was freed; CALLBACKS when a finished operation has a callback due).
+   */
+  private woken: Set<string> | 'all' = 'all';
+  private lastFullPollAt = 0;
   private lastPollAt: Date | null = null;
   private lastError?: string;
 
@@ -106,9 +116,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.schedule(0);
   }
 
-  /** Something became due in this process (an accepted call, a freed slot): poll now. */
-  wake(): void {
-    if (this.claiming) this.schedule(0);
+  /**
+   * Something became due in this process: poll now. With a provider (an accepted call, a freed
+   * slot) only that provider's queue is claimed from (and the callbacks, with `callbacks`);
+   * without, everything.
+   */
+  wake(scope?: { provider?: string | null; callbacks?: boolean }): void {
+    if (!this.claiming) return;
+    if (!scope?.provider) this.woken = 'all';
+    else if (this.woken !== 'all') {
+      this.woken.add(scope.provider);
+      if (scope.callbacks) this.woken.add(CALLBACKS);
+    }
+    this.schedule(0);
   }
 
   status(): WorkerStatus {
@@ -161,22 +181,34 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.polling = true;
-    let claimed = 0;
+    const now = Date.now();
+    const scope = now - this.lastFullPollAt >= POLL_MS ? 'all' : this.woken;
+    this.woken = new Set();
+    if (scope === 'all') this.lastFullPollAt = now;
     try {
       for (const provider of this.registry.all()) {
         if (!this.claiming) break;
+        if (scope !== 'all' && !scope.has(provider.id)) continue;
         const free = this.config.async.concurrency - (this.running.get(provider.id) ?? 0);
         // an open circuit: its operations wait for the half-open time without spending attempts
         if (free <= 0 || provider.circuitState() === 'open') continue;
         const rows = await this.operations.claimDue(provider.id, free, this.config.async.leaseMs);
-        claimed += rows.length;
-        for (const row of rows) this.track(this.deliver(provider, row));
+        // a full claim: there may be more; the next poll looks again
+        if (rows.length === free) this.lookAgain(provider.id);
+        for (const row of rows) {
+          this.track(this.deliver(provider, row), {
+            provider: provider.id,
+            callbacks: row.callbackUrl !== null,
+          });
+        }
       }
       const freeCallbacks = CALLBACK_CONCURRENCY - this.callbacksRunning;
-      if (this.claiming && freeCallbacks > 0) {
+      if (this.claiming && freeCallbacks > 0 && (scope === 'all' || scope.has(CALLBACKS))) {
         const rows = await this.operations.claimCallbacks(freeCallbacks, CALLBACK_LEASE_MS);
-        claimed += rows.length;
-        for (const row of rows) this.track(this.deliverCallback(row));
+        if (rows.length === freeCallbacks) this.lookAgain(CALLBACKS);
+        for (const row of rows) {
+          this.track(this.deliverCallback(row), { provider: CALLBACKS, callbacks: true });
+        }
       }
       this.lastPollAt = new Date();
       this.lastError = undefined;
@@ -187,16 +219,28 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.polling = false;
     }
     if (!this.claiming) return;
-    const again = this.pollAgain || claimed > 0;
+    // something woke it meanwhile, or a claim was full: look again now
+    const again = this.pollAgain || this.wokenFor();
     this.pollAgain = false;
     this.schedule(again ? 0 : POLL_MS);
   }
 
-  private track(delivery: Promise<void>): void {
+  /** The next poll also claims for `id`. */
+  private lookAgain(id: string): void {
+    if (this.woken !== 'all') this.woken.add(id);
+  }
+
+  /** Whether anything waits for the next poll. */
+  private wokenFor(): boolean {
+    return this.woken === 'all' || this.woken.size > 0;
+  }
+
+  /** When a delivery ends, its slot is free (and its callback, if any, may be due). */
+  private track(delivery: Promise<void>, scope: { provider: string; callbacks: boolean }): void {
     this.deliveries.add(delivery);
     void delivery.finally(() => {
       this.deliveries.delete(delivery);
-      this.wake();
+      this.wake(scope);
     });
   }
 

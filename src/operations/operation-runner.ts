@@ -95,7 +95,7 @@ export class OperationRunner {
     const { operation, invoice } = claim;
     facts.operationId = operation.id;
     if (operation.status === 'queued') {
-      this.worker.wake();
+      this.worker.wake({ provider: operation.provider });
       return accepted(operation, false, facts);
     }
 
