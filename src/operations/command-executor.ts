@@ -545,7 +545,12 @@ export class CommandExecutor {
       results: merged,
       operationId: attempt.op.id,
     };
-    return this.settle(attempt, async () => ({ responseStatus: 200, result: answer }), progress);
+    // no ledger row: the outcome is one fenced statement, no transaction around it
+    const final = succeededFinal(attempt, 200, answer, progress);
+    if (!(await this.operations.finish(attempt.op.id, final, undefined, attempt.op))) {
+      throw new LostLeaseError(attempt.op.id);
+    }
+    return { status: 'succeeded' as const, responseStatus: 200, result: answer };
   }
 
   /**

@@ -117,6 +117,20 @@ const SUCCEEDED_SET = `status = 'succeeded', response_status = $20, result = $21
   callback_attempts = 0, callback_last_http_status = NULL, callback_last_error = NULL,
   completed_at = now(), updated_at = now(), next_attempt_at = NULL, lease_expires_at = NULL`;
 
+const FINISH = statement(
+  'operation_finish',
+  `UPDATE operations SET status = $2, response_status = $3, result = $4, last_error = $5,
+         idempotency_key = CASE WHEN $6 THEN NULL ELSE idempotency_key END,
+         history = CASE WHEN $7::jsonb IS NULL THEN history ELSE history || jsonb_build_array($7::jsonb) END,
+         progress = COALESCE($8::jsonb, progress), resolution = COALESCE($9::jsonb, resolution),
+         callback_status = CASE WHEN callback_url IS NOT NULL THEN 'pending' END,
+         callback_next_attempt_at = CASE WHEN callback_url IS NOT NULL THEN now() END,
+         callback_attempts = 0, callback_last_http_status = NULL, callback_last_error = NULL,
+         completed_at = now(), updated_at = now(), next_attempt_at = NULL, lease_expires_at = NULL
+       WHERE id = $1 AND ($10::int IS NULL OR (status = 'running' AND attempts = $10))
+       RETURNING id`,
+);
+
 const SETTLE_CREATED_INVOICE = statement(
   'operation_settle_created_invoice',
   `WITH fence AS (
@@ -365,30 +379,21 @@ export class OperationsRepository {
     em?: EntityManager,
     fence?: AttemptFence,
   ): Promise<boolean> {
-    const rows: unknown[] = await (em ?? this.dataSource.manager).query(
-      `UPDATE operations SET status = $2, response_status = $3, result = $4, last_error = $5,
-         idempotency_key = CASE WHEN $6 THEN NULL ELSE idempotency_key END,
-         history = CASE WHEN $7::jsonb IS NULL THEN history ELSE history || jsonb_build_array($7::jsonb) END,
-         progress = COALESCE($8::jsonb, progress), resolution = COALESCE($9::jsonb, resolution),
-         callback_status = CASE WHEN callback_url IS NOT NULL THEN 'pending' END,
-         callback_next_attempt_at = CASE WHEN callback_url IS NOT NULL THEN now() END,
-         callback_attempts = 0, callback_last_http_status = NULL, callback_last_error = NULL,
-         completed_at = now(), updated_at = now(), next_attempt_at = NULL, lease_expires_at = NULL
-       WHERE id = $1 AND ($10::int IS NULL OR (status = 'running' AND attempts = $10))
-       RETURNING id`,
-      [
-        id,
-        final.status,
-        final.responseStatus,
-        jsonParam(final.result),
-        jsonParam(final.lastError),
-        final.releaseKey,
-        final.attempt ? JSON.stringify(final.attempt) : null,
-        jsonParam(final.progress),
-        jsonParam(final.resolution),
-        fence?.attempt ?? null,
-      ],
-    );
+    const values = [
+      id,
+      final.status,
+      final.responseStatus,
+      jsonParam(final.result),
+      jsonParam(final.lastError),
+      final.releaseKey,
+      final.attempt ? JSON.stringify(final.attempt) : null,
+      jsonParam(final.progress),
+      jsonParam(final.resolution),
+      fence?.attempt ?? null,
+    ];
+    // outside a transaction: the prepared statement on the pool (one round trip, autocommit)
+    if (!em) return (await execute(poolOf(this.dataSource), FINISH, values)).length === 1;
+    const rows: unknown[] = await em.query(FINISH.text, values);
     return rowsOf(rows).length === 1;
   }
 
