@@ -186,3 +186,27 @@ describe('checkRow', () => {
     expect(checkRow(third, second)?.code).toBe('out_of_order');
   });
 });
+
+describe('rowHash, written directly', () => {
+  /** The definition: SHA-256 of the canonical JSON of { v: 1, ...every content field }. */
+  function byDefinition(c: ChainedContent): string {
+    const hashed: Record<string, unknown> = { v: 1 };
+    for (const field of CONTENT_FIELDS) {
+      const value = c[field] ?? null;
+      if (value === null && field === 'traceId') continue;
+      hashed[field] = value;
+    }
+    return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  }
+
+  it('hashes exactly the canonical JSON of the versioned content, with and without a trace id', () => {
+    for (const c of [
+      content(),
+      content({ traceId: 'a'.repeat(32) }),
+      content({ traceId: null, seq: 2, responseBody: ['x', { b: 1, a: [null, true] }] }),
+      content({ requestBody: 'a string body', errorCode: 'conflict', attempt: 3 }),
+    ]) {
+      expect(rowHash(c)).toBe(byDefinition(c));
+    }
+  });
+});

@@ -65,10 +65,23 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError(`not a JSON number: ${value}`);
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+      // built by concatenation: no intermediate array per object or array (audit rows are hot)
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += canonicalJson(value[i]);
+        }
+        return out + ']';
+      }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) out += ',';
+        out += JSON.stringify(keys[i]) + ':' + canonicalJson(record[keys[i]]);
+      }
+      return out + '}';
     }
     case 'bigint':
     case 'function':
@@ -114,15 +127,25 @@ export const CONTENT_FIELDS = [
  */
 export const OPTIONAL_FIELDS: ReadonlySet<keyof ChainedContent> = new Set(['traceId']);
 
+/** The hashed object's keys (the version and the content fields), in canonical order. */
+const HASHED_FIELDS: readonly (keyof ChainedContent | 'v')[] = [
+  ...CONTENT_FIELDS,
+  'v' as const,
+].sort();
+
 /** SHA-256 (hex) over the canonical JSON of the row's content, prevHash included. */
 export function rowHash(content: ChainedContent): string {
-  const hashed: Record<string, unknown> = { v: CHAIN_VERSION };
-  for (const field of CONTENT_FIELDS) {
-    const value = content[field] ?? null;
-    if (value === null && OPTIONAL_FIELDS.has(field)) continue;
-    hashed[field] = value;
+  // canonicalJson({ v, ...content fields }) written directly: the top-level keys are known
+  let out = '{';
+  for (const field of HASHED_FIELDS) {
+    const value = field === 'v' ? CHAIN_VERSION : (content[field] ?? null);
+    if (value === null && OPTIONAL_FIELDS.has(field as keyof ChainedContent)) continue;
+    if (out.length > 1) out += ',';
+    out += JSON.stringify(field) + ':' + canonicalJson(value);
   }
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(out + '}', 'utf8')
+    .digest('hex');
 }
 
 /**

@@ -42,7 +42,8 @@ export interface AuditFilters {
 const FIELDS = [...CONTENT_FIELDS, 'hash'] as const;
 const COLUMNS = FIELDS.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
-const ARRAY_TYPES: Record<(typeof FIELDS)[number], string> = {
+/** The SQL type of each inserted field. */
+const FIELD_TYPES: Record<(typeof FIELDS)[number], string> = {
   chainId: 'uuid',
   seq: 'bigint',
   prevHash: 'text',
@@ -69,11 +70,15 @@ const ARRAY_TYPES: Record<(typeof FIELDS)[number], string> = {
   responseBody: 'jsonb',
   hash: 'text',
 };
-const JSONB_FIELDS = new Set<string>(['requestBody', 'responseBody']);
 
-/** A batch of rows, each column an array parameter (unnest keeps them aligned row by row). */
+/**
+ * A batch of rows as one JSON array (serialized natively, in one pass): the same short statement
+ * for any batch size. A JSON null becomes SQL NULL in every column, the bodies' jsonb included
+ * (a body is never the JSON value null itself: the writer stores SQL NULL for no body).
+ */
 const INSERT_ROWS = `INSERT INTO audit_logs (${COLUMNS.join(', ')})
-  SELECT * FROM unnest(${FIELDS.map((field, i) => `$${i + 1}::${ARRAY_TYPES[field]}[]`).join(', ')})`;
+  SELECT ${COLUMNS.join(', ')} FROM jsonb_to_recordset($1::jsonb)
+  AS r(${FIELDS.map((field, i) => `${COLUMNS[i]} ${FIELD_TYPES[field]}`).join(', ')})`;
 
 /**
  * Every column of a row, `at` with the microseconds timestamptz keeps (what the chain hashes).
@@ -115,15 +120,12 @@ export class AuditLogRepository {
   /** Inserts rows in one statement, in the given order. */
   async insert(rows: ChainedRow[]): Promise<void> {
     if (rows.length === 0) return;
-    // one array per column: the same short statement for any batch size
-    const params = FIELDS.map((field) =>
-      rows.map((row) => {
-        const value = row[field];
-        // a jsonb value goes as its JSON text (a JS string alone would be sent as is)
-        return JSONB_FIELDS.has(field) && value !== null ? JSON.stringify(value) : value;
-      }),
-    );
-    await this.dataSource.query(INSERT_ROWS, params);
+    const batch = rows.map((row) => {
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < FIELDS.length; i++) record[COLUMNS[i]] = row[FIELDS[i]] ?? null;
+      return record;
+    });
+    await this.dataSource.query(INSERT_ROWS, [JSON.stringify(batch)]);
   }
 
   /** The newest chained row of the whole log (what a new chain follows), if any. */
