@@ -55,7 +55,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   }
   return {
     durationS: positiveInt(env, 'BENCH_DURATION_S', 5, 600),
-    warmupS: positiveInt(env, 'BENCH_WARMUP_S', 1, 60),
+    warmupS: positiveInt(env, 'BENCH_WARMUP_S', 3, 60),
     connections: positiveInt(env, 'BENCH_CONNECTIONS', 16, 1024),
     batchItems: positiveInt(env, 'BENCH_BATCH_ITEMS', 10, 100),
     requestTimeoutMs: positiveInt(env, 'BENCH_REQUEST_TIMEOUT_MS', 5_000, 60_000),
