@@ -33,6 +33,12 @@ export interface StatementCount {
 
 export interface DatabaseSample {
   commits: number;
+  /**
+   * The next transaction id (pg_snapshot_xmax of the current snapshot): ids are assigned only to
+   * transactions that write, whatever connection ran them and at once (no statistics delay), so
+   * the difference is the write transactions of the window, cluster-wide.
+   */
+  nextXid: number;
   rowsWritten: number;
   /** Statements the bench had sent on its connection before this sample's first one. */
   benchStatementsSent: number;
@@ -49,6 +55,8 @@ export interface StatementUse {
 /** Per request (or per delivery) of a window. */
 export interface DatabaseUse {
   commitsPerOperation: number;
+  /** Transactions that wrote (transaction ids assigned): the durable commits. */
+  writeTransactionsPerOperation: number;
   rowsWrittenPerOperation: number;
   /** Undefined when pg_stat_statements is not available. */
   statementsPerOperation?: number;
@@ -84,6 +92,8 @@ export function databaseUse(
   const per = (n: number, digits = 2) => round(n / operations, digits);
   const use: DatabaseUse = {
     commitsPerOperation: per(after.commits - before.commits - benchCommits),
+    // the bench's own statements only read: no transaction id is assigned to them
+    writeTransactionsPerOperation: per(after.nextXid - before.nextXid),
     rowsWrittenPerOperation: per(after.rowsWritten - before.rowsWritten),
   };
   if (before.statements && after.statements) {
@@ -146,12 +156,14 @@ export class DatabaseProbe {
   async sample(): Promise<DatabaseSample> {
     await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
     const benchStatementsSent = this.sent;
-    const [db] = await this.query<{ c: string; w: string }>(
-      `SELECT xact_commit AS c, tup_inserted + tup_updated + tup_deleted AS w
+    const [db] = await this.query<{ c: string; w: string; x: string }>(
+      `SELECT xact_commit AS c, tup_inserted + tup_updated + tup_deleted AS w,
+              pg_snapshot_xmax(pg_current_snapshot())::text AS x
          FROM pg_stat_database WHERE datname = current_database()`,
     );
     const sample: DatabaseSample = {
       commits: Number(db.c),
+      nextXid: Number(db.x),
       rowsWritten: Number(db.w),
       benchStatementsSent,
     };

@@ -158,6 +158,7 @@ async function measureScenario(
   const use = before.db ? databaseUse(before.db, afterDb, served) : undefined;
   if (use) {
     comparison.commitsPerRequest = use.commitsPerOperation;
+    comparison.writeTransactionsPerRequest = use.writeTransactionsPerOperation;
     comparison.rowsWrittenPerRequest = use.rowsWrittenPerOperation;
     comparison.statementsPerRequest = use.statementsPerOperation;
     comparison.topStatements = use.topStatements;
@@ -218,6 +219,7 @@ function printTables(
         'CPU ms/req',
         'RSS MB',
         'commits/req',
+        'writes/req',
         'stmts/req',
         'rows/req',
       ],
@@ -230,6 +232,7 @@ function printTables(
         formatted(c.gatewayCpuMsPerRequest, 2, '-'),
         formatted(c.gatewayRssMb, 0, '-'),
         formatted(c.commitsPerRequest, 2, '-'),
+        formatted(c.writeTransactionsPerRequest, 2, '-'),
         stmts(c.statementsPerRequest),
         formatted(c.rowsWrittenPerRequest, 2, '-'),
       ]),
@@ -260,6 +263,7 @@ function report(
           'CPU ms/delivery',
           'RSS MB',
           'commits/delivery',
+          'writes/delivery',
           'stmts/delivery',
         ],
         [
@@ -272,6 +276,7 @@ function report(
             formatted(d.cpuMsPerDelivery, 2, '-'),
             d.processes.map((p) => formatted(p.peakRssMb, 0, '-')).join('+'),
             formatted(d.database?.commitsPerOperation, 2, '-'),
+            formatted(d.database?.writeTransactionsPerOperation, 2, '-'),
             stmts(d.database?.statementsPerOperation),
           ],
         ],

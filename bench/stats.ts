@@ -43,6 +43,8 @@ export interface Comparison {
   gatewayCpuMsPerRequest?: number;
   gatewayRssMb?: number;
   commitsPerRequest?: number;
+  /** Transactions that wrote, per request (transaction ids assigned). */
+  writeTransactionsPerRequest?: number;
   rowsWrittenPerRequest?: number;
   /** SQL statements per request (pg_stat_statements); unset when it is not available. */
   statementsPerRequest?: number;

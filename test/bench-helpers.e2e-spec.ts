@@ -38,18 +38,21 @@ describe('bench: statement counts', () => {
   it('per operation: subtracts the bench statements from the commits, lists the top statements', () => {
     const before = {
       commits: 1000,
+      nextXid: 7000,
       rowsWritten: 500,
       benchStatementsSent: 4,
       statements: [stmt('1', 100), stmt('2', 50)],
     };
     const after = {
       commits: 1322,
+      nextXid: 7215,
       rowsWritten: 900,
       benchStatementsSent: 6,
       statements: [stmt('1', 300), stmt('2', 150), stmt('3', 1)],
     };
     expect(databaseUse(before, after, 100, 2)).toEqual({
       commitsPerOperation: 3.2,
+      writeTransactionsPerOperation: 2.15,
       rowsWrittenPerOperation: 4,
       statementsPerOperation: 3.01,
       topStatements: [
@@ -60,9 +63,10 @@ describe('bench: statement counts', () => {
   });
 
   it('has no statement numbers without pg_stat_statements, and none at all without operations', () => {
-    const sample = { commits: 10, rowsWritten: 10, benchStatementsSent: 0 };
-    expect(databaseUse(sample, { ...sample, commits: 30 }, 10)).toEqual({
+    const sample = { commits: 10, nextXid: 100, rowsWritten: 10, benchStatementsSent: 0 };
+    expect(databaseUse(sample, { ...sample, commits: 30, nextXid: 120 }, 10)).toEqual({
       commitsPerOperation: 2,
+      writeTransactionsPerOperation: 2,
       rowsWrittenPerOperation: 0,
     });
     expect(databaseUse(sample, sample, 0)).toBeUndefined();
