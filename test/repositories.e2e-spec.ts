@@ -117,7 +117,7 @@ describe('ledger repositories (database)', () => {
 
     it('reads the ledger row of the reference in the insert of the operation', async () => {
       const reference = `HOT-${randomUUID()}`;
-      const first = await operations.insertRunningReading(newOperation(reference), 60_000, true);
+      const first = await operations.insertRunning(newOperation(reference), 60_000, true);
       expect(first?.invoice).toBeNull();
       const saved = ledgerRow(reference, first!.operation.id);
       await expect(
@@ -127,7 +127,7 @@ describe('ledger repositories (database)', () => {
           success({ id: saved.id }),
         ),
       ).resolves.toBe('settled');
-      const second = await operations.insertRunningReading(newOperation(reference), 60_000, true);
+      const second = await operations.insertRunning(newOperation(reference), 60_000, true);
       expect(second?.invoice).toMatchObject({
         id: saved.id,
         reference,
@@ -146,8 +146,8 @@ describe('ledger repositories (database)', () => {
 
     it('writes nothing for a reference taken meanwhile, or for an attempt that lost its claim', async () => {
       const reference = `HOT-${randomUUID()}`;
-      const a = (await operations.insertRunningReading(newOperation(reference), 60_000, true))!;
-      const b = (await operations.insertRunningReading(newOperation(reference), 60_000, true))!;
+      const a = (await operations.insertRunning(newOperation(reference), 60_000, true))!;
+      const b = (await operations.insertRunning(newOperation(reference), 60_000, true))!;
       const winner = ledgerRow(reference, a.operation.id);
       await operations.settleCreatedInvoice({ id: a.operation.id, attempt: 1 }, winner, success(1));
       const loser = ledgerRow(reference, b.operation.id);
@@ -156,7 +156,7 @@ describe('ledger repositories (database)', () => {
       ).resolves.toBe('taken');
       expect((await operations.findById(b.operation.id))?.status).toBe('running');
 
-      const c = (await operations.insertRunningReading(
+      const c = (await operations.insertRunning(
         newOperation(`HOT-${randomUUID()}`),
         60_000,
         true,

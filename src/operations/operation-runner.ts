@@ -223,7 +223,7 @@ export class OperationRunner {
         const operation = await this.operations.insertQueued(init);
         if (operation) return { operation };
       } else {
-        const claimed = await this.operations.insertRunningReading(
+        const claimed = await this.operations.insertRunning(
           init,
           this.config.async.leaseMs,
           readInvoice,

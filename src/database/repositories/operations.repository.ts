@@ -167,17 +167,10 @@ export class OperationsRepository {
   /**
    * Inserts a `running` operation (attempt 1) under a lease: a sync call. With an idempotency
    * key the insert is conditional on the (client, key) pair being free: undefined means another
-   * holds it.
+   * holds it. With `readInvoice` (an invoice create: provider and reference set) it also answers,
+   * from the same snapshot, the ledger row holding the reference (null: none).
    */
-  insertRunning(init: NewOperation, leaseMs: number): Promise<OperationEntity | undefined> {
-    return this.insertRunningReading(init, leaseMs, false).then((claimed) => claimed?.operation);
-  }
-
-  /**
-   * insertRunning; with `readInvoice` (an invoice create: provider and reference set) it also
-   * answers, from the same snapshot, the ledger row holding the reference (null: none).
-   */
-  async insertRunningReading(
+  async insertRunning(
     init: NewOperation,
     leaseMs: number,
     readInvoice: boolean,
