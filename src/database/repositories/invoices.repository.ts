@@ -3,59 +3,25 @@ import { redact } from '@lib/upstream-http';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { insertUnlessTaken } from './insert-unless-taken';
 import { InvoiceEntity } from '../entities/invoice.entity';
-import { decimalTransformer } from '../entities/decimal.transformer';
-import { execute, poolOf, type Queryable, statement } from '../sql';
+import { entityMapper, execute, poolOf, type Queryable, statement } from '../sql';
 
 export type NewInvoice = Omit<InvoiceEntity, 'id' | 'createdAt' | 'updatedAt'>;
 
-/** Every column of `invoices` (as `alias`), named as the entity's fields: hot reads map rows without TypeORM. */
-export function invoiceColumns(alias: string): string {
-  const fields = [
-    'id',
-    'provider',
-    'reference',
-    'status',
-    'providerInvoiceId',
-    'providerDocumentNumber',
-    'issuedAt',
-    'documentUrl',
-    'amount',
-    'currency',
-    'party',
-    'contentHash',
-    'request',
-    'upstreamResponse',
-    'mock',
-    'operationId',
-    'createdAt',
-    'updatedAt',
-  ];
-  return fields
-    .map(
-      (field) => `${alias}.${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} AS "${field}"`,
-    )
-    .join(', ');
-}
-
 const BY_REFERENCE = statement(
   'invoice_by_reference',
-  `SELECT ${invoiceColumns('i')} FROM invoices i WHERE i.provider = $1 AND i.reference = $2`,
+  'SELECT i.* FROM invoices i WHERE i.provider = $1 AND i.reference = $2',
 );
-
-/** A row selected with INVOICE_COLUMNS as the entity (numeric amount as a number). */
-export function invoiceFromRow(raw: Record<string, unknown>): InvoiceEntity {
-  const row = Object.assign(new InvoiceEntity(), raw);
-  row.amount = decimalTransformer.from(raw.amount) as number;
-  return row;
-}
 
 /** The invoice ledger's SQL. Upstream answers are stored redacted, as audit rows are. */
 @Injectable()
 export class InvoicesRepository {
   private readonly repo: Repository<InvoiceEntity>;
 
+  private readonly toEntity: (raw: Record<string, unknown>) => InvoiceEntity;
+
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(InvoiceEntity);
+    this.toEntity = entityMapper(dataSource, InvoiceEntity);
   }
 
   findById(id: string): Promise<InvoiceEntity | null> {
@@ -72,7 +38,7 @@ export class InvoicesRepository {
       provider,
       reference,
     ]);
-    return rows[0] ? invoiceFromRow(rows[0]) : null;
+    return rows[0] ? this.toEntity(rows[0]) : null;
   }
 
   findByProviderInvoiceId(provider: string, providerInvoiceId: string) {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { redact } from '@lib/upstream-http';
 import { entityMapper, execute, jsonParam, poolOf, type Queryable, statement } from '../sql';
-import { invoiceColumns, invoiceFromRow, type NewInvoice } from './invoices.repository';
-import type { InvoiceEntity } from '../entities/invoice.entity';
+import type { NewInvoice } from './invoices.repository';
+import { InvoiceEntity } from '../entities/invoice.entity';
 import {
   OperationEntity,
   type OperationAttempt,
@@ -102,7 +102,7 @@ const INSERT_OPERATION = statement('operation_insert', INSERT_VALUES);
 const INSERT_OPERATION_READING_INVOICE = statement(
   'operation_insert_reading_invoice',
   `WITH op AS (${INSERT_VALUES})
-   SELECT op.id AS "opId", op.created_at AS "opCreatedAt", ${invoiceColumns('i')}
+   SELECT op.id AS "opId", op.created_at AS "opCreatedAt", i.*
    FROM op LEFT JOIN invoices i ON i.provider = $3 AND i.reference = $4`,
 );
 
@@ -158,10 +158,12 @@ const SETTLE_CREATED_INVOICE = statement(
 export class OperationsRepository {
   private readonly repo: Repository<OperationEntity>;
   private readonly toEntity: (raw: Record<string, unknown>) => OperationEntity;
+  private readonly toInvoice: (raw: Record<string, unknown>) => InvoiceEntity;
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(OperationEntity);
     this.toEntity = entityMapper(dataSource, OperationEntity);
+    this.toInvoice = entityMapper(dataSource, InvoiceEntity);
   }
 
   /**
@@ -260,7 +262,7 @@ export class OperationsRepository {
       callbackNextAttemptAt: null,
     });
     if (!readInvoice) return { operation };
-    return { operation, invoice: row.id === null ? null : invoiceFromRow(row) };
+    return { operation, invoice: row.id === null ? null : this.toInvoice(row) };
   }
 
   /**
