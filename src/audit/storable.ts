@@ -1,4 +1,11 @@
-import { isSecretKey, maskSecretPatterns, redact, REDACTED } from '@lib/upstream-http';
+import {
+  maskSecretPatterns,
+  masksValue,
+  redact,
+  REDACTED,
+  REDACTION_MAX_DEPTH,
+  setOwn,
+} from '@lib/upstream-http';
 /**
  * What Postgres stores exactly as given. text and jsonb refuse NUL characters, and an unpaired
  * UTF-16 surrogate is no character at all (jsonb refuses its escape; a text parameter would
@@ -36,15 +43,7 @@ export function storableJson(value: unknown): unknown {
     const keys = Object.keys(record);
     if (keys.every((k) => storableString(k) === k)) return record;
     const out: Record<string, unknown> = {};
-    for (const k of keys) {
-      // defineProperty: a key named __proto__ stays an own key, as JSON.parse made it
-      Object.defineProperty(out, storableString(k), {
-        value: record[k],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    for (const k of keys) setOwn(out, storableString(k), record[k]);
     return out;
   });
 }
@@ -52,8 +51,6 @@ export function storableJson(value: unknown): unknown {
 /** Raised inside storableRedacted's walk on a value that is not plain JSON data. */
 class NotPlain extends Error {}
 const NOT_PLAIN = new NotPlain('not plain JSON data');
-/** As in redact(): deeper objects are cut. */
-const MAX_DEPTH = 20;
 
 /**
  * `storableJson(redact(value))` in one walk, for the plain JSON data audit bodies nearly always
@@ -92,7 +89,7 @@ function plainWalk(value: unknown, depth: number, seen: WeakSet<object>): unknow
   const proto: unknown = Object.getPrototypeOf(value);
   const isArray = Array.isArray(value);
   if (!isArray && proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
-  if (depth > MAX_DEPTH) return storableString('[TRUNCATED]');
+  if (depth > REDACTION_MAX_DEPTH) return storableString('[TRUNCATED]');
   if (seen.has(value)) return storableString('[CIRCULAR]');
   seen.add(value);
   if (isArray) {
@@ -104,22 +101,8 @@ function plainWalk(value: unknown, depth: number, seen: WeakSet<object>): unknow
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const inner = (value as Record<string, unknown>)[key];
-    const safe =
-      isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
-        ? REDACTED
-        : plainWalk(inner, depth + 1, seen);
-    if (safe === undefined) continue;
-    const name = storableString(key);
-    if (name === '__proto__') {
-      Object.defineProperty(out, name, {
-        value: safe,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      out[name] = safe;
-    }
+    const safe = masksValue(key, inner) ? REDACTED : plainWalk(inner, depth + 1, seen);
+    if (safe !== undefined) setOwn(out, storableString(key), safe);
   }
   return out;
 }

@@ -34,7 +34,8 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase()) || SECRET_PATTERN.test(key);
 }
 
-const MAX_DEPTH = 20;
+/** Objects nested deeper are cut ('[TRUNCATED]'), by redact and by every copy that follows its rules. */
+export const REDACTION_MAX_DEPTH = 20;
 
 /** A deep copy of `value` with every secret-named key's value replaced by `[REDACTED]`. */
 export function redact<T>(value: T): T {
@@ -63,7 +64,7 @@ function redactValue(
     return masked;
   }
   if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_DEPTH) {
+  if (depth > REDACTION_MAX_DEPTH) {
     track.changed = true;
     return '[TRUNCATED]';
   }
@@ -84,25 +85,37 @@ function redactValue(
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
     let safe: unknown;
-    if (isSecretKey(key) && inner !== null && inner !== undefined && inner !== '') {
+    if (masksValue(key, inner)) {
       safe = REDACTED;
       track.changed = true;
     } else {
       safe = redactValue(inner, depth + 1, seen, track);
     }
-    // a key named __proto__ (JSON.parse makes it an own key) stays one: never the copy's prototype
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, {
-        value: safe,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      out[key] = safe;
-    }
+    setOwn(out, key, safe);
   }
   return out;
+}
+
+/** Whether the value under `key` is replaced by `[REDACTED]`: a secret-named key holding something. */
+export function masksValue(key: string, value: unknown): boolean {
+  return isSecretKey(key) && value !== null && value !== undefined && value !== '';
+}
+
+/**
+ * Sets an own enumerable property of a copy. A key named __proto__ (JSON.parse makes it an own
+ * key) stays one: it never becomes the copy's prototype.
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    out[key] = value;
+  }
 }
 
 /** Headers with secret values masked; header names are lower-cased. */
