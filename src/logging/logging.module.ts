@@ -2,7 +2,7 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DatabaseError } from 'pg';
-import type { Level } from 'pino';
+import { type Level, levels } from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
 import { APP_CONFIG } from '../config/config.module';
@@ -111,19 +111,11 @@ export function requestLogLevel(status: number, failed: boolean): Level {
   return 'info';
 }
 
-const LEVEL_VALUES: Record<string, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Infinity,
-};
-
 /** Whether a line at `level` is written under LOG_LEVEL `threshold`. */
 export function levelEnabled(level: Level, threshold: string): boolean {
-  return LEVEL_VALUES[level] >= (LEVEL_VALUES[threshold] ?? LEVEL_VALUES.info);
+  if (threshold === 'silent') return false;
+  const values = levels.values;
+  return values[level] >= (values[threshold] ?? values.info);
 }
 
 /** What the gateway learnt about a request while handling it: who called, and the outcome. */
