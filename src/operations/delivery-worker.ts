@@ -79,7 +79,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private started = false;
   private stopped = false;
   private polling = false;
-  private pollAgain = false;
   /**
    * What the next poll claims for: every provider and the callbacks ('all': the timer's poll,
    * at least every POLL_MS), or only what woke it (a provider whose operation was accepted or
@@ -176,10 +175,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async poll(): Promise<void> {
-    if (this.polling) {
-      this.pollAgain = true;
-      return;
-    }
+    // woken meanwhile: the running poll looks again when it ends (see `woken`)
+    if (this.polling) return;
     this.polling = true;
     const now = Date.now();
     const scope = now - this.lastFullPollAt >= POLL_MS ? 'all' : this.woken;
@@ -220,8 +217,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (!this.claiming) return;
     // something woke it meanwhile, or a claim was full: look again now
-    const again = this.pollAgain || this.wokenFor();
-    this.pollAgain = false;
+    const again = this.wokenFor();
     this.schedule(again ? 0 : POLL_MS);
   }
 
