@@ -155,26 +155,19 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   /** The group commit window; cut short by a full batch, flush() or shutdown. */
-  private window(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.endWindow = () => {
-        this.endWindow = undefined;
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  private async window(ms: number): Promise<void> {
+    const wait = sleep(ms);
+    this.endWindow = wait.cut;
+    await wait.done;
+    this.endWindow = undefined;
   }
 
+  /** A retry's back-off; cut short by shutdown. */
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timer.unref();
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    const wait = sleep(ms);
+    wait.timer.unref();
+    this.wake = wait.cut;
+    return wait.done;
   }
 
   /** Writes a batch; one bad row never costs the others. Throws only if the database is down. */
@@ -326,6 +319,20 @@ export class AuditWriter implements BeforeApplicationShutdown {
     }
     return safe;
   }
+}
+
+/** A wait of `ms` that `cut` ends at once. */
+function sleep(ms: number): { done: Promise<void>; cut: () => void; timer: NodeJS.Timeout } {
+  let cut = (): void => undefined;
+  let timer!: NodeJS.Timeout;
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    cut = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, cut, timer };
 }
 
 /** The rows of a batch not yet written when the database became unreachable. */
