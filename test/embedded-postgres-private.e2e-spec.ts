@@ -73,7 +73,7 @@ async function count(url: string, sql: string): Promise<number> {
     expect(execFileSync('ls', [runtimeDir]).toString().trim().split('\n')).toEqual([
       `bin-${installed.version}`,
     ]);
-  });
+  }, 60_000);
 
   it('keeps the cluster of an unreachable DATA_DIR in the runtime folder; restarts find the data', async () => {
     const dataDir = join(privateDir, 'data');
@@ -97,7 +97,7 @@ async function count(url: string, sql: string): Promise<number> {
     }
     // the private folder was not opened up to others
     expect(statSync(privateDir).mode & 0o777).toBe(0o700);
-  });
+  }, 90_000);
 });
 
 describe('embedded PostgreSQL: a DATA_DIR that cannot be a folder', () => {
