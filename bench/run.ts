@@ -3,7 +3,7 @@
  * bare proxy and through the gateway, in one run, with the same closed-loop load; then the DMS
  * create accepted asynchronously, and the queue it leaves delivered by two gateway processes.
  * Prints throughput, latency, the gateway's CPU, memory and database work, and the ratios.
- * Measured, never asserted (DESIGN.md section 9).
+ * Measured, never asserted (docs/benchmarks.md).
  *
  * Processes on loopback: this one (load generator), the simulators (bench/simulator-process),
  * the bare proxy, an embedded PostgreSQL 15 the bench starts (or BENCH_DATABASE_URL) and the
