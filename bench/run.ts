@@ -154,6 +154,12 @@ async function measureScenario(
       3,
     );
     comparison.gatewayRssMb = afterProcess.peakRssMb;
+    if (before.process.syscw !== undefined && afterProcess.syscw !== undefined) {
+      comparison.gatewaySyscwPerRequest = round(
+        (afterProcess.syscw - before.process.syscw) / served,
+        2,
+      );
+    }
   }
   const use = before.db ? databaseUse(before.db, afterDb, served) : undefined;
   if (use) {
@@ -217,6 +223,7 @@ function printTables(
         'p50 added ms',
         'p99 added ms',
         'CPU ms/req',
+        'syscw/req',
         'RSS MB',
         'commits/req',
         'writes/req',
@@ -230,6 +237,7 @@ function printTables(
         c.p50AddedMs.toFixed(2),
         c.p99AddedMs.toFixed(2),
         formatted(c.gatewayCpuMsPerRequest, 2, '-'),
+        formatted(c.gatewaySyscwPerRequest, 1, '-'),
         formatted(c.gatewayRssMb, 0, '-'),
         formatted(c.commitsPerRequest, 2, '-'),
         formatted(c.writeTransactionsPerRequest, 2, '-'),
