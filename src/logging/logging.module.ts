@@ -104,8 +104,13 @@ function requestPath(req: IncomingMessage): string {
   return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
 }
 
-/** Level of a request line: 5xx (or a failed response stream) at error, 4xx at warn. */
-export function requestLogLevel(status: number, failed: boolean): Level {
+/**
+ * Level of a request line: 5xx (or a failed response stream) at error, 4xx at warn. A 503
+ * database_unavailable is at warn: the database away is not the gateway failing, and the outage
+ * has its own warn line (src/metrics/database-outage.ts).
+ */
+export function requestLogLevel(status: number, failed: boolean, problemCode?: string): Level {
+  if (!failed && problemCode === 'database_unavailable') return 'warn';
   if (failed || status >= 500) return 'error';
   if (status >= 400) return 'warn';
   return 'info';
@@ -167,8 +172,9 @@ export function traceMixin(): Record<string, unknown> {
             autoLogging: { ignore: (req: IncomingMessage) => isOperationalPath(requestPath(req)) },
             // `err` here is only ever a real failure of the response stream
             // a line below LOG_LEVEL is not built at all (pino-http skips 'silent')
-            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => {
-              const level = requestLogLevel(res.statusCode, err !== undefined);
+            customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+              const code = rawRequestContext(req)?.errorCode;
+              const level = requestLogLevel(res.statusCode, err !== undefined, code);
               return levelEnabled(level, config.logLevel) ? level : 'silent';
             },
             formatters: { log: redactLogObject },

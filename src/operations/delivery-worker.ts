@@ -267,7 +267,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       await this.afterFailure(provider, row, op, outcome);
     } catch (error) {
-      this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+      if (!this.outage.refused(error, 'queue worker')) {
+        this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+      }
     } finally {
       this.aborts.delete(controller);
       this.running.set(provider.id, (this.running.get(provider.id) ?? 1) - 1);
