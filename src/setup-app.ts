@@ -13,7 +13,8 @@ import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
 import { learnRouteMethods } from './gateway/problem/method-not-allowed';
-import { NestLogger } from './logging/gateway-logger';
+import { NestLogger, startupLogger } from './logging/gateway-logger';
+import { sharedLoggerOptions } from './logging/logging.module';
 import { setupSwagger } from './gateway/openapi/document';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
@@ -53,6 +54,8 @@ export async function createApp(
     http: { requireHostHeader: false },
   };
   const adapter = new FastifyAdapter(fastifyOptions);
+  // Nest's start-up lines at LOG_LEVEL, in LOG_FORMAT, until the request logger takes over
+  startupLogger({ level: config.logLevel, format: config.logFormat }, sharedLoggerOptions());
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.imports),
     adapter,
