@@ -11,7 +11,7 @@ FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json .swcrc nest-cli.json ormconfig.ts ./
+COPY tsconfig.json .swcrc ormconfig.ts ./
 COPY src ./src
 COPY libs ./libs
 # the app only: tests, benchmarks and their fixtures are not in the build context (.dockerignore)

@@ -9,6 +9,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../gateway/auth/auth.decorators';
+import { DatabaseOutage } from '../metrics/database-outage';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { LiveDto, ReadinessDto } from './health.dto';
 import { ShutdownState } from './shutdown-state';
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly shutdown: ShutdownState,
     private readonly worker: DeliveryWorker,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   @Get('live')
@@ -58,6 +60,7 @@ export class HealthController {
           .check('database')
           .attempt(async () => {
             await this.dataSource.query('SELECT 1');
+            this.outage.available();
           })
           .withTimeout(DB_PING_TIMEOUT_MS),
       () => {

@@ -14,6 +14,7 @@ import {
 } from '../database/repositories/operations.repository';
 import { ShutdownState } from '../health/shutdown-state';
 import { MetricsService } from '../metrics/metrics.service';
+import { DatabaseOutage } from '../metrics/database-outage';
 import { problemBody } from '../problem/problem';
 import type { FinanceProvider } from '../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
@@ -95,6 +96,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly executor: CommandExecutor,
     private readonly shutdown: ShutdownState,
     private readonly metrics: MetricsService,
+    private readonly outage: DatabaseOutage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     metrics.setQueueSource({
@@ -211,7 +213,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastError = undefined;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
-      this.logger.error({ err: error }, 'Polling the operation queue failed');
+      // the database away is one warn line per outage (DatabaseOutage), not a stack per poll
+      if (!this.outage.refused(error, 'queue worker')) {
+        this.logger.error({ err: error }, 'Polling the operation queue failed');
+      }
     } finally {
       this.polling = false;
     }
@@ -262,7 +267,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       await this.afterFailure(provider, row, op, outcome);
     } catch (error) {
-      this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+      if (!this.outage.refused(error, 'queue worker')) {
+        this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+      }
     } finally {
       this.aborts.delete(controller);
       this.running.set(provider.id, (this.running.get(provider.id) ?? 1) - 1);

@@ -24,6 +24,7 @@ import {
 import { type Command, commandIdentity, referenceOf } from './commands';
 import { DeliveryWorker } from './delivery-worker';
 import { operationView } from './operation-view';
+import { DatabaseOutage } from '../metrics/database-outage';
 
 /** Who asks for an operation, as plain values (the HTTP layer reads them off the request). */
 export interface Caller {
@@ -79,6 +80,7 @@ export class OperationRunner {
     private readonly operations: OperationsRepository,
     private readonly executor: CommandExecutor,
     private readonly worker: DeliveryWorker,
+    private readonly outage: DatabaseOutage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -273,6 +275,7 @@ export class OperationRunner {
     try {
       await this.operations.finish(op.id, final, undefined, op);
     } catch (error) {
+      if (this.outage.refused(error, 'operation outcome')) return;
       this.logger.error(
         { err: error, operationId: op.id },
         'Could not record the outcome of an operation',

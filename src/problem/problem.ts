@@ -1,4 +1,5 @@
 import { UpstreamError, upstreamProblemFor } from '@lib/upstream-http';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableReason } from './database-unavailable';
 
 /**
  * Problems (RFC 9457) as plain values, shared by the HTTP layer, the operations engine and
@@ -34,6 +35,7 @@ export const PROBLEM_CODES = {
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable' },
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
+  database_unavailable: { status: 503, title: 'Database unavailable' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -126,7 +128,16 @@ export function upstreamProblem(error: UpstreamError): ProblemException {
 export function knownProblem(error: unknown): ProblemException | undefined {
   if (error instanceof ProblemException) return error;
   if (error instanceof UpstreamError) return upstreamProblem(error);
+  if (databaseUnavailableReason(error)) return databaseUnavailableProblem();
   return undefined;
+}
+
+/** The database is unavailable (src/problem/database-unavailable.ts): retry shortly. */
+export function databaseUnavailableProblem(): ProblemException {
+  return new ProblemException('database_unavailable', {
+    detail: 'The database is unavailable for the moment; retry after Retry-After seconds',
+    headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+  });
 }
 
 /** What an unexpected error is answered with (never its message: it may hold internals). */

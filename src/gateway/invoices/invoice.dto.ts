@@ -1,4 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  PartialType,
+  OmitType,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -26,6 +32,7 @@ import {
   IsAmount,
   MAX_AMOUNT,
 } from '../validation/validators';
+import { nullableRef } from '../openapi/nullable-ref';
 import { CallbackUrlProperty } from '../validation/callback-url';
 
 export class PartyDto {
@@ -370,6 +377,7 @@ export class UpdateInvoiceDto extends PartialType(
   OmitType(CreateInvoiceDto, ['provider', 'reference'] as const),
 ) {}
 
+@ApiExtraModels(PartyDto)
 export class InvoiceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: PROVIDER_IDS, example: 'dms' }) provider!: string;
@@ -394,7 +402,7 @@ export class InvoiceDto {
   documentUrl!: string | null;
   @ApiProperty({ example: 150000 }) amount!: number;
   @ApiProperty({ type: String, example: 'INR', nullable: true }) currency!: string | null;
-  @ApiProperty({ type: PartyDto, nullable: true }) party!: Record<string, unknown> | null;
+  @ApiProperty(nullableRef(PartyDto)) party!: Record<string, unknown> | null;
   @ApiProperty({ example: true, description: 'Created against a simulator (mock mode)' })
   mock!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
