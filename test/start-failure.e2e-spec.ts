@@ -74,7 +74,18 @@ describe('a failed start, with real processes: one format for every line, the la
     const last = lines[lines.length - 1];
     expect(last.level).toBe(60);
     expect(last.msg).toMatch(/^invoice-gateway cannot start: /);
-    expect(last.msg).toContain(file);
+    expect(last.msg).toContain(`DATA_DIR: ${file} is a file, not a folder`);
+    expect(last.msg).toContain('point DATA_DIR at a writable folder');
+  });
+
+  it('DATA_DIR that cannot be created (/proc/nope/data): stops at once with the line, exit 1', async () => {
+    // it used to spin at 100 % CPU with no output (Node's recursive mkdir on /proc): exit 1 it must
+    const ended = await runGateway({ DATA_DIR: '/proc/nope/data' });
+    expect(ended.code).toBe(1);
+    const last = parse(ended.stdout[ended.stdout.length - 1]);
+    expect(last.msg).toBe(
+      'invoice-gateway cannot start: DATA_DIR: cannot create the folder /proc/nope/data (ENOENT); point DATA_DIR at a writable folder',
+    );
   });
 
   it('LOG_FORMAT=pretty: human-readable lines, the last one the fatal line', async () => {
