@@ -1,8 +1,5 @@
-import {
-  PROVIDER_DEFINITIONS,
-  PROVIDER_IDS,
-  type ProviderSettingsMap,
-} from '../providers/provider-list';
+import { PROVIDER_DEFINITIONS } from '../providers/provider-list';
+import { PROVIDER_IDS, type ProviderSettingsMap } from '../providers/provider-ids';
 import type { EnvReader } from './env-reader';
 
 /** Each provider's settings (read by its own definition), and who may run mocked in production. */

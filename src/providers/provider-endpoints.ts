@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { registerSecrets } from '../logging/secret-values';
 import type { Endpoint } from './provider-definition';
-import { definitionOf, type ProviderId, type SettingsOf } from './provider-list';
+import { definitionOf, type ProviderId, type SettingsOf } from './provider-ids';
 
 const secret = () => {
   const value = randomBytes(18).toString('base64url');

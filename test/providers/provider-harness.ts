@@ -14,7 +14,7 @@ import type {
   UpstreamHttpOverrides,
 } from '../../src/providers/provider-definition';
 import { ProviderEndpoints } from '../../src/providers/provider-endpoints';
-import { definitionOf, type ProviderId, type SettingsOf } from '../../src/providers/provider-list';
+import { definitionOf, type ProviderId, type SettingsOf } from '../../src/providers/provider-ids';
 import type { FinanceProvider } from '../../src/providers/provider.contract';
 
 /**

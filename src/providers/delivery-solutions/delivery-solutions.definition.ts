@@ -1,20 +1,10 @@
 import { createSimulator, defaultDeliverySolutionsOptions } from '@lib/simulators';
 import type { EnvReader } from '../../config/env-reader';
-import {
-  type BaseSettings,
-  type ProviderDefinition,
-  readHttpOverrides,
-} from '../provider-definition';
+import { type ProviderDefinition, readHttpOverrides } from '../provider-definition';
 import { DeliverySolutionsProvider } from './delivery-solutions.provider';
+import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 
-export interface DeliverySolutionsSettings extends BaseSettings {
-  tokenUrl?: string;
-  clientId?: string;
-  clientSecret?: string;
-  scope?: string;
-  apiKey?: string;
-  tenantId?: string;
-}
+export type { DeliverySolutionsSettings };
 
 const OAUTH_VARS = [
   'DELIVERY_SOLUTIONS_TOKEN_URL',

@@ -1,17 +1,10 @@
 import { createSimulator, defaultDmsOptions } from '@lib/simulators';
 import type { EnvReader } from '../../config/env-reader';
-import {
-  type BaseSettings,
-  type ProviderDefinition,
-  readHttpOverrides,
-} from '../provider-definition';
+import { type ProviderDefinition, readHttpOverrides } from '../provider-definition';
 import { DmsProvider } from './dms.provider';
+import type { DmsSettings } from './dms.types';
 
-export interface DmsSettings extends BaseSettings {
-  apiKey?: string;
-  username?: string;
-  password?: string;
-}
+export type { DmsSettings };
 
 /** Dealer DMS: `DMS_BASE_URL`, and `DMS_API_KEY` or `DMS_USERNAME` + `DMS_PASSWORD`. */
 export const dmsDefinition: ProviderDefinition<'dms', DmsSettings> = {

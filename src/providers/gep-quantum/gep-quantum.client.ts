@@ -16,7 +16,7 @@ import {
   type ProviderDeps,
   requiredSetting,
 } from '../provider-definition';
-import type { GepQuantumSettings } from './gep-quantum.definition';
+import type { GepQuantumSettings } from './gep-quantum.types';
 import type { CallContext } from '../provider.contract';
 import {
   GEP_MAX_ANSWER_BYTES,

@@ -1,18 +1,14 @@
 import { createSimulator, defaultGepQuantumOptions } from '@lib/simulators';
 import type { EnvReader } from '../../config/env-reader';
 import {
-  type BaseSettings,
   type ProviderDefinition,
   readHttpOverrides,
   requireVariables,
 } from '../provider-definition';
 import { GepQuantumProvider } from './gep-quantum.provider';
+import type { GepQuantumSettings } from './gep-quantum.types';
 
-export interface GepQuantumSettings extends BaseSettings {
-  tokenUrl?: string;
-  authKey?: string;
-  subscriptionKey?: string;
-}
+export type { GepQuantumSettings };
 
 /** GEP Quantum (LEO): base URL, token URL, GEP auth key and APIM subscription key. */
 export const gepQuantumDefinition: ProviderDefinition<'gep-quantum', GepQuantumSettings> = {

@@ -1,28 +1,14 @@
 import { createSimulator, defaultGepSmartOptions } from '@lib/simulators';
 import type { EnvReader } from '../../config/env-reader';
 import {
-  type BaseSettings,
   type ProviderDefinition,
   readHttpOverrides,
   requireVariables,
 } from '../provider-definition';
 import { GepSmartProvider } from './gep-smart.provider';
+import type { GepSmartSettings } from './gep-smart.types';
 
-export interface GepSmartSettings extends BaseSettings {
-  tokenUrl?: string;
-  authKey?: string;
-  clientCertFile?: string;
-  clientKeyFile?: string;
-  caFile?: string;
-  sharedSecret?: string;
-  fromDomain: string;
-  fromIdentity: string;
-  toDomain: string;
-  toIdentity: string;
-  senderDomain: string;
-  senderIdentity: string;
-  userAgent: string;
-}
+export type { GepSmartSettings };
 
 /** GEP SMART: base and token URLs, GEP auth key, shared secret, optional client certificate. */
 export const gepSmartDefinition: ProviderDefinition<'gep-smart', GepSmartSettings> = {
