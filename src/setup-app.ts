@@ -9,7 +9,7 @@ import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
 import type { AppConfig } from './config/app-config';
 import { registerJsonBodyParser } from './gateway/context/json-body';
-import { saneRequestId } from './gateway/context/request-context';
+import { saneRequestId } from './common/http/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadAppConfig, type AppConfig } from '../config/app-config';
 import { Database, runningEmbeddedUrl } from '../database/database';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
-import { SCOPES } from '../gateway/auth/scopes';
+import { SCOPES } from '../common/http/scopes';
 import { auditHead, auditVerify } from './audit-commands';
 import type { CliIo, Command, CommandContext } from './command';
 

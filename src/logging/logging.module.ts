@@ -7,7 +7,7 @@ import { QueryFailedError } from 'typeorm';
 import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { isOperationalPath, rawRequestContext } from '../gateway/context/request-context';
+import { isOperationalPath, rawRequestContext } from '../common/http/request-context';
 import { traceIdOf } from '@lib/tracing';
 import { requestTraceId } from '../tracing/request-tracing';
 import { scrubbingStdout } from './secret-values';
