@@ -1,5 +1,5 @@
 import { DEFAULT_DEADLINE_MS } from '@lib/upstream-http';
-import { registerSecrets } from '../logging/secret-values';
+import { registerSecrets } from '@lib/redaction';
 import {
   readAsyncConfig,
   readCallbackConfig,

@@ -4,13 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DatabaseError } from 'pg';
 import { type Level, levels } from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
+import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/redaction';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { isOperationalPath, rawRequestContext } from '../common/http/request-context';
 import { traceIdOf } from '@lib/tracing';
 import { requestTraceId } from '../tracing/request-tracing';
-import { scrubbingStdout } from './secret-values';
+import { scrubbingStdout } from '@lib/redaction';
 
 /**
  * Every logged object goes through the shared redaction utility: secret-named keys are masked

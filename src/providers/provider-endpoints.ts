@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { RunningSimulator } from '@lib/simulators';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { registerSecrets } from '../logging/secret-values';
+import { registerSecrets } from '@lib/redaction';
 import type { Endpoint } from './provider-definition';
 import { definitionOf, type ProviderId, type SettingsOf } from './provider-ids';
 
