@@ -35,8 +35,8 @@ function restrictions(rank) {
     message: `src/${own.join(', src/')} may not import src/${name}: ${ARROWS}.`,
   }));
   patterns.push({
-    regex: '^(?:\\.\\./)+(?:main|setup-app|app\\.module|cli|openapi-export|shutdown)$',
-    message: `only entry points (src/*.ts) import main, setup-app or app.module: ${ARROWS}.`,
+    regex: '^(?:\\.\\./)+(?:main|setup-app|app\\.module|cli|openapi-export|load-config|shutdown)$',
+    message: `only entry points (src/*.ts) import main, setup-app, app.module or load-config: ${ARROWS}.`,
   });
   return patterns;
 }

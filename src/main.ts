@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigValidationError, loadAppConfig, type AppConfig } from './config/app-config';
+import { ConfigValidationError } from './config/app-config';
+import { loadConfig, type GatewayConfig } from './load-config';
 import { createApp } from './setup-app';
 import { GracefulShutdown } from './shutdown';
 
@@ -11,9 +12,9 @@ import { GracefulShutdown } from './shutdown';
 const FORCED_EXIT_AFTER_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
+  let config: GatewayConfig;
   try {
-    config = loadAppConfig(process.env);
+    config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       process.stderr.write(`invoice-gateway cannot start. ${error.message}\n`);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { loadAppConfig } from './config/app-config';
+import { loadConfig } from './load-config';
 import { createApp } from './setup-app';
 import { createOpenApiDocument } from './gateway/openapi/document';
 
@@ -12,7 +12,7 @@ import { createOpenApiDocument } from './gateway/openapi/document';
 async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: node dist/src/openapi-export.js <output.json>');
-  const config = loadAppConfig({
+  const config = loadConfig({
     LOG_LEVEL: 'silent',
     DATA_IN_MEMORY: 'true',
     ...process.env,

@@ -7,7 +7,7 @@ import type { FastifyHttpOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
-import type { AppConfig } from './config/app-config';
+import type { GatewayConfig } from './load-config';
 import { registerJsonBodyParser } from './gateway/context/json-body';
 import { saneRequestId } from './common/http/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
@@ -18,6 +18,7 @@ import { setupSwagger } from './gateway/openapi/document';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
 import { registerTracingHooks } from './tracing/request-tracing';
+import { startTracing } from './tracing/tracing-bootstrap';
 
 /** Keep-alive longer than any load balancer's idle timeout (AWS ALB: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -29,7 +30,7 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(
-  config: AppConfig,
+  config: GatewayConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   // Fastify's and Node's own refusals (bad URL, unparsable headers, Expect) as problem+json
@@ -53,17 +54,25 @@ export async function createApp(
     http: { requireHostHeader: false },
   };
   const adapter = new FastifyAdapter(fastifyOptions);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, options.imports),
-    adapter,
-    {
-      bufferLogs: true,
-      // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
-      abortOnError: false,
-      // the gateway's own JSON parser is registered below; nothing else is accepted
-      bodyParser: false,
-    },
-  );
+  // OpenTelemetry first: its context manager is global, set once before any module is built
+  const tracing = startTracing(config.tracing);
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(config, tracing, options.imports),
+      adapter,
+      {
+        bufferLogs: true,
+        // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
+        abortOnError: false,
+        // the gateway's own JSON parser is registered below; nothing else is accepted
+        bodyParser: false,
+      },
+    );
+  } catch (error) {
+    await tracing.shutdown();
+    throw error;
+  }
   app.useLogger(app.get(Logger));
   clientErrors.attach(app.get(AuditWriter));
   app.getHttpAdapter().getHttpServer().on('checkExpectation', clientErrors.checkExpectation);

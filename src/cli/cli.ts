@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadAppConfig, type AppConfig } from '../config/app-config';
+import { loadConfig, type GatewayConfig } from '../load-config';
 import { Database, runningEmbeddedUrl } from '../database/database';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
 import { SCOPES } from '../common/http/scopes';
@@ -142,7 +142,7 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-async function openDatabase(config: AppConfig): Promise<{ db: Database; description: string }> {
+async function openDatabase(config: GatewayConfig): Promise<{ db: Database; description: string }> {
   const { database } = config;
   if (database.url) {
     return {
@@ -193,7 +193,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`${error instanceof Error ? error.message : String(error)}\n\n${commandHelp(command)}`);
     return 2;
   }
-  const config = loadAppConfig(io.env);
+  const config = loadConfig(io.env);
   const { db, description } = await openDatabase(config);
   io.err(`Database: ${description}`);
   try {

@@ -7,7 +7,7 @@ import {
   type SimulatorOptionsById,
 } from '@lib/simulators';
 import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/load-config';
 import type {
   Endpoint,
   ProviderDeps,
@@ -153,7 +153,7 @@ export function describeProviderContract<Id extends ProviderId, P extends Financ
 
   describe(`${name} in mock mode`, () => {
     it('resolves a mock endpoint from its definition and runs the real client against it', async () => {
-      const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
+      const endpoints = new ProviderEndpoints(loadConfig({ NODE_ENV: 'test' }));
       const before = h.audit.length;
       const mockTokens = h.tokens.length;
       let provider: FinanceProvider | undefined;
