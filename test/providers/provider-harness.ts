@@ -1,11 +1,6 @@
 import type { TokenRequestEvent } from '@lib/auth-strategies';
-import {
-  createSimulator,
-  type LoggedRequest,
-  type RunningSimulator,
-  type Simulator,
-  type SimulatorOptionsById,
-} from '@lib/simulators';
+import { type LoggedRequest, type RunningSimulator, type Simulator } from '@lib/simulators';
+import { createSimulator, type SimulatorOptionsById } from '../../src/providers/simulators';
 import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
 import { loadConfig } from '../../src/load-config';
 import type {
