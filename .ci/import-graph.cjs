@@ -9,7 +9,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'libs', 'bench', 'test'];
+const dirs = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['src', 'libs', 'bench', 'test'];
 const aliases = JSON.parse(
   fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''),
 ).compilerOptions.paths;
@@ -37,10 +39,15 @@ function resolve(from, spec) {
 
 const pattern =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g;
-const files = dirs.flatMap((d) => (fs.existsSync(path.join(root, d)) ? walk(path.join(root, d), []) : []));
+const files = dirs.flatMap((d) =>
+  fs.existsSync(path.join(root, d)) ? walk(path.join(root, d), []) : [],
+);
 const graph = new Map();
 for (const file of files) {
-  const text = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const targets = new Set();
   for (const m of text.matchAll(pattern)) {
     const target = resolve(file, m[1] ?? m[2] ?? m[3]);
