@@ -87,7 +87,7 @@ export function createSimulator<Id extends ProviderId>(
   id: Id,
   options: SimulatorOptionsOf<Id>,
 ): Simulator {
-  return recipeOf(id).create(options as CommonSimulatorOptions);
+  return recipeOf(id).create(options);
 }
 
 export interface StartAllOptions {
