@@ -58,6 +58,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
-# node itself is PID 1 and handles SIGTERM/SIGINT (graceful drain, see README "Shutdown").
+# node itself is PID 1 and handles SIGTERM/SIGINT (graceful drain, see docs/operations.md "Shutdown").
 # The CLI runs in the same image: docker run --rm -e DATABASE_URL=... IMAGE node dist/src/cli.js --help
 CMD ["node", "dist/src/main.js"]

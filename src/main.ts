@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
   if (config.auth.bootstrapApiKey) {
     logger.warn(
       config.auth.bootstrapIsDefault
-        ? 'The local bootstrap API key (see README) is accepted with every scope: for local use only'
+        ? 'The local bootstrap API key (see docs/api.md) is accepted with every scope: for local use only'
         : 'GATEWAY_BOOTSTRAP_API_KEY is accepted with every scope: prefer keys from `npm run cli -- clients:create`',
     );
   }

@@ -31,6 +31,11 @@ export interface AppConfig {
     inMemory: boolean;
     /** Loopback port of the embedded Postgres (0: any free port). */
     embeddedPort: number;
+    /**
+     * As root: where the embedded server's binaries are copied and where a cluster whose DATA_DIR
+     * the `postgres` user cannot reach is kept (unset: /var/lib/invoice-gateway/embedded-postgres).
+     */
+    embeddedRuntimeDir?: string;
     poolSize: number;
     runMigrations: boolean;
   };
@@ -156,6 +161,7 @@ export function loadAppConfig<P extends Record<string, ConfigPart<unknown>>>(
       dataDir: r.string('DATA_DIR', './.data'),
       inMemory: r.bool('DATA_IN_MEMORY', false),
       embeddedPort: r.int('EMBEDDED_PG_PORT', 0, 0, 65535),
+      embeddedRuntimeDir: r.string('EMBEDDED_PG_RUNTIME_DIR'),
       poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
       runMigrations: r.bool('DATABASE_RUN_MIGRATIONS', true),
     },

@@ -121,7 +121,7 @@ export interface QueueSource {
   oldestDue(): Promise<{ provider: string; seconds: number }[]>;
 }
 
-/** Durable async delivery (DESIGN.md section 4): queue, deliveries, attempts, callbacks. */
+/** Durable async delivery (docs/async.md): queue, deliveries, attempts, callbacks. */
 class AsyncDeliveryMetrics {
   queueSource?: QueueSource;
   readonly deliveries: Counter<'provider' | 'outcome'>;

@@ -8,7 +8,7 @@ import { UpstreamError, upstreamProblemFor } from '@lib/upstream-http';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Every error code the unified API answers with (DESIGN.md section 3). */
+/** Every error code the unified API answers with (docs/api.md, "Errors"). */
 export const PROBLEM_CODES = {
   validation_failed: { status: 400, title: 'Validation failed' },
   unauthorized: { status: 401, title: 'Unauthorized' },
@@ -52,7 +52,7 @@ export interface UpstreamProblem {
   transient: boolean;
 }
 
-/** The problem+json body (DESIGN.md section 3). */
+/** The problem+json body (docs/api.md, "Errors"). */
 export interface ProblemBody {
   type: string;
   title: string;

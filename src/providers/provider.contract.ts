@@ -83,7 +83,7 @@ export interface CanonicalLine {
   weight?: number;
 }
 
-/** `POST /v1/invoices` body (DESIGN.md section 3). */
+/** `POST /v1/invoices` body (docs/api.md; the mappings in docs/upstreams.md). */
 export interface CanonicalInvoice {
   /** A provider id (`ProviderId`). */
   provider: string;
