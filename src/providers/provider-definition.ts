@@ -1,5 +1,5 @@
 import type { TokenRequestEvent } from '@lib/auth-strategies';
-import type { Simulator } from '@lib/simulators';
+import type { CommonSimulatorOptions, Simulator } from '@lib/simulators';
 import type {
   CircuitStateName,
   UpstreamClientConfig,
@@ -44,11 +44,33 @@ export interface MockUpstream<S extends BaseSettings> {
 }
 
 /**
- * Everything the gateway knows about one upstream, in its own folder: its settings (which
- * environment variables, how they are checked), its simulator for mock mode, and how the
- * provider is built. Listing the definition in `provider-list.ts` is all it takes to add one.
+ * How a provider's simulator is built, and started standalone (`npm run simulators`) from SIM_*
+ * variables: the library builds simulators, the definition says which and with what.
  */
-export interface ProviderDefinition<Id extends string, S extends BaseSettings> {
+export interface SimulatorRecipe<O extends CommonSimulatorOptions, C> {
+  /** Its port unless `SIM_<PREFIX>_PORT` says otherwise. */
+  readonly defaultPort: number;
+  /** The credentials it accepts unless its SIM_* variables say otherwise. */
+  readonly defaultCredentials: Readonly<C>;
+  /** Its options: the common ones, and its credentials from its own SIM_* variables. */
+  options(env: NodeJS.ProcessEnv, common: CommonSimulatorOptions): O;
+  /** The credentials part of its options. */
+  credentials(options: O): C;
+  create(options: O): Simulator;
+}
+
+/**
+ * Everything the gateway knows about one upstream, in its own folder: its settings (which
+ * environment variables, how they are checked), its simulator (for mock mode and standalone),
+ * and how the provider is built. Listing the definition in `provider-list.ts` is all it takes
+ * to add one.
+ */
+export interface ProviderDefinition<
+  Id extends string,
+  S extends BaseSettings,
+  O extends CommonSimulatorOptions = CommonSimulatorOptions,
+  C = unknown,
+> {
   readonly id: Id;
   /** Prefix of its environment variables: `DMS` reads DMS_BASE_URL, DMS_TIMEOUT_MS, ... */
   readonly envPrefix: string;
@@ -58,6 +80,8 @@ export interface ProviderDefinition<Id extends string, S extends BaseSettings> {
   secrets(settings: S): (string | undefined)[];
   /** Its simulator, for mock mode; `secret()` makes a fresh credential. */
   mock(settings: S, secret: () => string): MockUpstream<S>;
+  /** Its simulator, started standalone by `npm run simulators`. */
+  readonly simulator: SimulatorRecipe<O, C>;
   build(endpoint: Endpoint<S>, deps: ProviderDeps): FinanceProvider;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { redact } from '@lib/upstream-http';
+import { redact } from '@lib/redaction';
 import { entityMapper, execute, jsonParam, poolOf, type Queryable, statement } from '../sql';
 import type { NewInvoice } from './invoices.repository';
 import { InvoiceEntity } from '../entities/invoice.entity';

@@ -3,9 +3,9 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
 import { ApiClientEntity } from '../../database/entities';
-import type { ApiPrincipal } from '../context/request-context';
+import type { ApiPrincipal } from '../../common/http/request-context';
 import { displayPrefix, generateApiKey, hashApiKey, sameHash } from './api-key';
-import { SCOPES, Scope, isScope } from './scopes';
+import { SCOPES, Scope, isScope } from '../../common/http/scopes';
 
 export interface CreatedClient {
   client: ApiClientEntity;

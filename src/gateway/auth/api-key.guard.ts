@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { contextOf } from '../context/request-context';
-import { ProblemException } from '../problem/problem';
+import { contextOf } from '../../common/http/request-context';
+import { ProblemException } from '../../common/http/problem-details';
 import { bearerToken } from './api-key';
 import { ApiClientsService } from './api-clients.service';
-import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './auth.decorators';
-import type { Scope } from './scopes';
+import { PUBLIC_ROUTE, REQUIRED_SCOPES } from '../../common/http/auth.decorators';
+import type { Scope } from '../../common/http/scopes';
 import { RateLimiter } from './rate-limiter';
 
 /**

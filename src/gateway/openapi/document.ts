@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger';
-import { PUBLIC_EXTENSION } from '../auth/auth.decorators';
-import { ProblemDetails } from '../problem/problem';
-import { declareDatabaseUnavailable } from './api-problems';
-import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from './headers';
+import { PUBLIC_EXTENSION } from '../../common/http/auth.decorators';
+import { ProblemDetails } from '../../common/http/problem-details';
+import { declareDatabaseUnavailable } from '../../common/http/api-problems';
+import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from '../../common/http/headers';
 
 /** The tags of the document, in the order Swagger UI shows them. */
 export const TAGS = [

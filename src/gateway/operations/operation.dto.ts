@@ -16,7 +16,8 @@ import {
   type CallbackStatus,
   type OperationStatus,
 } from '../../database/entities/operation.entity';
-import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
+import { CAPABILITIES } from '../../providers/provider.contract';
+import { PROVIDER_IDS } from '../../providers/provider-ids';
 import { nullableRef } from '../openapi/nullable-ref';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 

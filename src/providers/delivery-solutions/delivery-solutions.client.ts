@@ -13,7 +13,7 @@ import {
   type UpstreamRequest,
 } from '@lib/upstream-http';
 import type { Endpoint, ProviderDeps } from '../provider-definition';
-import type { DeliverySolutionsSettings } from './delivery-solutions.definition';
+import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 import type { CallContext } from '../provider.contract';
 import {
   DS_PROVIDER,

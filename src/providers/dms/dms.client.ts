@@ -6,7 +6,7 @@ import type {
   UpstreamRequest,
 } from '@lib/upstream-http';
 import type { Endpoint } from '../provider-definition';
-import type { DmsSettings } from './dms.definition';
+import type { DmsSettings } from './dms.types';
 import type { CallContext } from '../provider.contract';
 import { DMS_PROVIDER, DMS_RETRYABLE_STATUSES, dmsAnswerError, parseDmsError } from './dms.errors';
 import {

@@ -7,7 +7,7 @@ import {
   type ProblemBody,
   type ProblemCode,
 } from '../../problem/problem';
-import { ProblemDetails } from '../problem/problem';
+import { ProblemDetails } from './problem-details';
 import { RETRY_AFTER } from './headers';
 
 /** The statuses a route can declare problems for. */
