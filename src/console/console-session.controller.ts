@@ -30,7 +30,8 @@ import { ConsoleSessions } from './console-sessions.service';
 
 const SET_COOKIE = {
   'Set-Cookie': {
-    description: 'igw_console=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=… (Secure over TLS)',
+    description:
+      'igw_console=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=… (Secure over TLS)',
     schema: { type: 'string' },
   },
 };

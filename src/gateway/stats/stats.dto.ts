@@ -66,7 +66,8 @@ export class QueueStatsDto {
     type: 'number',
     nullable: true,
     example: 12.5,
-    description: 'Seconds the oldest due queued operation has waited past its due time; null when none is due',
+    description:
+      'Seconds the oldest due queued operation has waited past its due time; null when none is due',
   })
   oldestDueAgeSeconds!: number | null;
 }
