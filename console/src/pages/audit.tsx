@@ -95,42 +95,59 @@ export function AuditPage({ route }: { route: Route }) {
     <>
       <PageTitle>Audit log</PageTitle>
       <form class="filters" onSubmit={apply} aria-label="Filter the audit log" key={key}>
-        <label>
-          From
-          <input type="datetime-local" name="from" defaultValue={localOf(filters.from)} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" name="to" defaultValue={localOf(filters.to)} />
-        </label>
-        <label>
-          Provider
-          <input name="provider" defaultValue={filters.provider} />
-        </label>
-        <label>
-          Operation
-          <input name="operation" defaultValue={filters.operation} placeholder="invoice.create" />
-        </label>
-        <label>
-          Outcome
-          <input name="outcome" defaultValue={filters.outcome} placeholder="success" />
-        </label>
-        <label>
-          Reference
-          <input name="reference" defaultValue={filters.reference} />
-        </label>
-        <label>
-          Request id
-          <input name="requestId" defaultValue={filters.requestId} />
-        </label>
-        <label>
-          Direction
-          <select name="direction" defaultValue={filters.direction}>
-            <option value="">both</option>
-            <option>inbound</option>
-            <option>outbound</option>
+        <div class="field">
+          <label for="f-from">From</label>
+          <input
+            type="datetime-local"
+            id="f-from"
+            name="from"
+            defaultValue={localOf(filters.from)}
+          />
+        </div>
+        <div class="field">
+          <label for="f-to">To</label>
+          <input type="datetime-local" id="f-to" name="to" defaultValue={localOf(filters.to)} />
+        </div>
+        <div class="field">
+          <label for="f-provider">Provider</label>
+          <input id="f-provider" name="provider" defaultValue={filters.provider} />
+        </div>
+        <div class="field">
+          <label for="f-operation">Operation</label>
+          <input
+            id="f-operation"
+            name="operation"
+            defaultValue={filters.operation}
+            placeholder="invoice.create"
+          />
+        </div>
+        <div class="field">
+          <label for="f-outcome">Outcome</label>
+          <input
+            id="f-outcome"
+            name="outcome"
+            defaultValue={filters.outcome}
+            placeholder="success"
+          />
+        </div>
+        <div class="field">
+          <label for="f-reference">Reference</label>
+          <input id="f-reference" name="reference" defaultValue={filters.reference} />
+        </div>
+        <div class="field">
+          <label for="f-requestId">Request id</label>
+          <input id="f-requestId" name="requestId" defaultValue={filters.requestId} />
+        </div>
+        <div class="field">
+          <label for="f-direction">Direction</label>
+          <select id="f-direction" name="direction">
+            <option value="" selected={filters.direction === ''}>
+              both
+            </option>
+            <option selected={filters.direction === 'inbound'}>inbound</option>
+            <option selected={filters.direction === 'outbound'}>outbound</option>
           </select>
-        </label>
+        </div>
         <button type="submit" class="primary">
           Search
         </button>

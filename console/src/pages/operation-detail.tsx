@@ -262,26 +262,30 @@ export function OperationDetailPage({ id, session }: { id: string; session: Sess
             Record the outcome settled outside the gateway; the ledger row is written with these
             identifiers.
           </p>
-          <label>
-            Note (required)
-            <textarea name="note" required maxLength={1000} rows={3} />
-          </label>
+          <div class="field">
+            <label for="f-note">Note (required)</label>
+            <textarea id="f-note" name="note" required maxLength={1000} rows={3} />
+          </div>
           {op.kind === 'invoice.create' ? (
             <>
-              <label>
-                Provider invoice id
-                <input name="providerInvoiceId" maxLength={100} />
-              </label>
-              <label>
-                Provider document number
-                <input name="providerDocumentNumber" maxLength={100} />
-              </label>
+              <div class="field">
+                <label for="f-providerInvoiceId">Provider invoice id</label>
+                <input id="f-providerInvoiceId" name="providerInvoiceId" maxLength={100} />
+              </div>
+              <div class="field">
+                <label for="f-providerDocumentNumber">Provider document number</label>
+                <input
+                  id="f-providerDocumentNumber"
+                  name="providerDocumentNumber"
+                  maxLength={100}
+                />
+              </div>
             </>
           ) : (
-            <label>
-              Provider credit note id
-              <input name="providerCreditNoteId" maxLength={100} />
-            </label>
+            <div class="field">
+              <label for="f-providerCreditNoteId">Provider credit note id</label>
+              <input id="f-providerCreditNoteId" name="providerCreditNoteId" maxLength={100} />
+            </div>
           )}
         </ConfirmDialog>
       ) : null}

@@ -38,46 +38,64 @@ export function OperationsPage({ route }: { route: Route }) {
     <>
       <PageTitle>Operations</PageTitle>
       <form class="filters" onSubmit={apply} aria-label="Filter operations" key={key}>
-        <label>
-          Status
-          <select name="status" defaultValue={filters.status}>
-            <option value="">any</option>
+        <div class="field">
+          <label for="f-status">Status</label>
+          <select id="f-status" name="status">
+            <option value="" selected={filters.status === ''}>
+              any
+            </option>
             {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} selected={filters.status === s}>
+                {s}
+              </option>
             ))}
           </select>
-        </label>
-        <label>
-          Kind
-          <select name="kind" defaultValue={filters.kind}>
-            <option value="">any</option>
+        </div>
+        <div class="field">
+          <label for="f-kind">Kind</label>
+          <select id="f-kind" name="kind">
+            <option value="" selected={filters.kind === ''}>
+              any
+            </option>
             {KINDS.map((k) => (
-              <option key={k}>{k}</option>
+              <option key={k} selected={filters.kind === k}>
+                {k}
+              </option>
             ))}
           </select>
-        </label>
-        <label>
-          Provider
-          <select name="provider" defaultValue={filters.provider}>
-            <option value="">any</option>
+        </div>
+        <div class="field">
+          <label for="f-provider">Provider</label>
+          <select id="f-provider" name="provider">
+            <option value="" selected={filters.provider === ''}>
+              any
+            </option>
             {PROVIDERS.map((p) => (
-              <option key={p}>{p}</option>
+              <option key={p} selected={filters.provider === p}>
+                {p}
+              </option>
             ))}
           </select>
-        </label>
-        <label>
-          Reference
-          <input name="reference" defaultValue={filters.reference} maxLength={255} />
-        </label>
-        <label>
-          Error code
+        </div>
+        <div class="field">
+          <label for="f-reference">Reference</label>
           <input
+            id="f-reference"
+            name="reference"
+            defaultValue={filters.reference}
+            maxLength={255}
+          />
+        </div>
+        <div class="field">
+          <label for="f-errorCode">Error code</label>
+          <input
+            id="f-errorCode"
             name="errorCode"
             defaultValue={filters.errorCode}
             placeholder="outcome_uncertain"
             maxLength={60}
           />
-        </label>
+        </div>
         <button type="submit" class="primary">
           Filter
         </button>

@@ -37,9 +37,10 @@ export function SignInPage({
       <PageTitle>Sign in to the invoice-gateway console</PageTitle>
       {notice ? <p role="status">{notice}</p> : null}
       <form onSubmit={(e) => void submit(e)}>
-        <label>
-          API key
+        <div class="field">
+          <label for="f-apiKey">API key</label>
           <input
+            id="f-apiKey"
             name="apiKey"
             type="password"
             autocomplete="off"
@@ -47,7 +48,7 @@ export function SignInPage({
             maxLength={512}
             aria-describedby="key-help"
           />
-        </label>
+        </div>
         <p id="key-help" class="muted">
           A gateway API key (<code>npm run cli -- clients:create</code>). It is exchanged for a
           session cookie and not kept by the browser; its scopes decide what the console offers.
