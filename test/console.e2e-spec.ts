@@ -3,6 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { runCli } from '../src/cli/cli';
 import { auth, dmsInvoice, unique } from './support/api';
+import { createClient } from './support/clients';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { startTestApp, TEST_BOOTSTRAP_KEY, type TestApp } from './support/test-app';
 
@@ -32,19 +33,9 @@ describe('console sessions (e2e)', () => {
   afterAll(async () => {
     await t?.close();
     await scratch?.drop();
-  });
+  }, 30_000);
 
-  async function clientKey(scopes: string): Promise<{ key: string; name: string }> {
-    const name = `console-${randomUUID().slice(0, 8)}`;
-    const lines: string[] = [];
-    const code = await runCli(['clients:create', '--name', name, '--scopes', scopes], {
-      out: (l) => lines.push(l),
-      err: (l) => lines.push(l),
-      env: { DATABASE_URL: scratch.url },
-    });
-    expect(code).toBe(0);
-    return { key: lines[lines.length - 1], name };
-  }
+  const clientKey = (scopes: string) => createClient(scratch.url, scopes, 'console');
 
   async function signIn(apiKey: string): Promise<string> {
     const res = await request(t.url).post('/console/session').send({ apiKey }).expect(201);
@@ -78,7 +69,7 @@ describe('console sessions (e2e)', () => {
       expect(row.token_hash).not.toContain(token);
       expect(row.key_hash).not.toContain(key);
     }
-  });
+  }, 30_000);
 
   it('refuses a bad key with 401 and a missing one with 400 naming apiKey', async () => {
     const bad = await request(t.url)
@@ -97,7 +88,7 @@ describe('console sessions (e2e)', () => {
     // a Bearer key is not a console session
     const keyOnly = await request(t.url).get('/console/session').set(auth).expect(401);
     expect(keyOnly.body.detail).toMatch(/No console session/);
-  });
+  }, 30_000);
 
   it('lets the cookie stand in for the key on /v1, with X-Console-Csrf required on mutating calls', async () => {
     const cookie = await signIn(TEST_BOOTSTRAP_KEY);
@@ -126,7 +117,7 @@ describe('console sessions (e2e)', () => {
       .get('/v1/operations')
       .set({ cookie, authorization: 'Bearer igw_wrong' })
       .expect(401);
-  });
+  }, 30_000);
 
   it('keeps the scopes of the key: a session without operations:replay gets 403', async () => {
     const { key } = await clientKey('operations:read');
@@ -137,7 +128,7 @@ describe('console sessions (e2e)', () => {
       .expect(403);
     expect(res.body.detail).toBe('This API key lacks the scope operations:replay');
     await request(t.url).get('/v1/audit-logs').set('cookie', cookie).expect(403);
-  });
+  }, 30_000);
 
   it('ends the session server-side on sign-out (which needs the CSRF header)', async () => {
     const cookie = await signIn(TEST_BOOTSTRAP_KEY);
@@ -151,7 +142,7 @@ describe('console sessions (e2e)', () => {
     );
     await request(t.url).get('/console/session').set('cookie', cookie).expect(401);
     await request(t.url).get('/v1/operations').set('cookie', cookie).expect(401);
-  });
+  }, 30_000);
 
   it('refuses an expired session and the session of a revoked client', async () => {
     const expired = await signIn(TEST_BOOTSTRAP_KEY);
@@ -172,7 +163,7 @@ describe('console sessions (e2e)', () => {
     });
     expect(code).toBe(0);
     await request(t.url).get('/v1/operations').set('cookie', cookie).expect(401);
-  });
+  }, 30_000);
 
   it('audits sign-in attempts and console actions under the client, never the key', async () => {
     const { key, name } = await clientKey('operations:read,invoices:write');
@@ -206,7 +197,7 @@ describe('console sessions (e2e)', () => {
     expect(signIns.some((r) => r.status === 401 && r.client_name === null)).toBe(true);
     expect(signIns.some((r) => r.status === 201 && r.client_name === name)).toBe(true);
     expect(rows.some((r) => r.reference === reference && r.client_name === name)).toBe(true);
-  });
+  }, 30_000);
 
   it('serves the console under a strict Content-Security-Policy, its files not audited', async () => {
     const page = await fetch(`${t.url}/console`);
@@ -234,7 +225,7 @@ describe('console sessions (e2e)', () => {
     const missing = await fetch(`${t.url}/console/assets/nope.js`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(problemType);
-  });
+  }, 30_000);
 
   it('marks the cookie Secure when CONSOLE_SECURE_COOKIE=true', async () => {
     const secure = await startTestApp({
@@ -250,7 +241,7 @@ describe('console sessions (e2e)', () => {
     } finally {
       await secure.close();
     }
-  });
+  }, 30_000);
 
   it('rate-limits sign-in attempts per IP address with 429 and Retry-After', async () => {
     const limited = await startTestApp({
@@ -272,7 +263,7 @@ describe('console sessions (e2e)', () => {
     } finally {
       await limited.close();
     }
-  });
+  }, 30_000);
 
   it('documents the console routes and the cookie security scheme', async () => {
     const doc = (await request(t.url).get('/docs-json').expect(200)).body;
@@ -285,5 +276,5 @@ describe('console sessions (e2e)', () => {
     expect(doc.paths['/console/session'].post.security).toEqual([]);
     expect(doc.paths['/console/session'].get.security).toEqual([{ 'console-session': [] }]);
     expect(doc.paths['/console']).toBeUndefined();
-  });
+  }, 30_000);
 });

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { runCli } from '../src/cli/cli';
 import { auth } from './support/api';
+import { createClient } from './support/clients';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
 
@@ -26,19 +25,12 @@ describe('operation stats (e2e)', () => {
   afterAll(async () => {
     await t?.close();
     await scratch?.drop();
-  });
+  }, 30_000);
 
   async function client(scopes: string): Promise<{ id: string; key: string }> {
-    const name = `stats-${randomUUID().slice(0, 8)}`;
-    const lines: string[] = [];
-    const code = await runCli(['clients:create', '--name', name, '--scopes', scopes], {
-      out: (l) => lines.push(l),
-      err: (l) => lines.push(l),
-      env: { DATABASE_URL: scratch.url },
-    });
-    expect(code).toBe(0);
+    const { name, key } = await createClient(scratch.url, scopes, 'stats');
     const [{ id }] = await db.query('SELECT id FROM api_clients WHERE name = $1', [name]);
-    return { id, key: lines[lines.length - 1] };
+    return { id, key };
   }
 
   /** One operation row as the engine leaves it, accepted `hoursAgo` hours ago. */
@@ -117,7 +109,7 @@ describe('operation stats (e2e)', () => {
     expect(body.queue.oldestDueAgeSeconds).toBeLessThan(150);
     // any age: the 30-hour-old dead one counts here
     expect(body.attention).toEqual({ dead: 2, outcomeUncertain: 1 });
-  });
+  }, 30_000);
 
   it('buckets by day, and lists the uncertain ones with errorCode', async () => {
     const since = new Date(Date.now() - 3 * 86_400_000).toISOString();
@@ -142,7 +134,7 @@ describe('operation stats (e2e)', () => {
       .set(auth)
       .expect(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['errorCode']);
-  });
+  }, 30_000);
 
   it('counts only the calling client’s operations for a key without admin', async () => {
     const own = await request(t.url)
@@ -158,7 +150,7 @@ describe('operation stats (e2e)', () => {
     expect(after.body.totals).toMatchObject({ total: 1, byStatus: { dead: 1 } });
     expect(after.body.attention).toEqual({ dead: 1, outcomeUncertain: 0 });
     expect(after.body.queue).toMatchObject({ queued: 0, running: 0, oldestDueAgeSeconds: null });
-  });
+  }, 30_000);
 
   it('answers 400 naming the field for a bad since or bucket, 401 and 403 without the scope', async () => {
     const future = new Date(Date.now() + HOUR).toISOString();
@@ -190,5 +182,5 @@ describe('operation stats (e2e)', () => {
       .set(bearer(writer.key))
       .expect(403);
     expect(refused.body.detail).toBe('This API key lacks the scope operations:read');
-  });
+  }, 30_000);
 });

@@ -12,7 +12,7 @@
  * Screenshots go to ci-artifacts/console/ (git-ignored); with UPDATE_DOCS_SCREENSHOTS=1 a few
  * are also written to docs/console/. Bounded: fails after TIME_LIMIT_MS.
  */
-const { spawn, execFile } = require('node:child_process');
+const { execFile } = require('node:child_process');
 const {
   copyFileSync,
   existsSync,
@@ -21,39 +21,17 @@ const {
   readFileSync,
   rmSync,
 } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { chromium } = require('playwright-core');
+const { ROOT, CHROMIUM, CHROMIUM_ARGS, startGateway: startProcess } = require('./support.cjs');
 
-const ROOT = resolve(__dirname, '../..');
 const SHOTS = join(ROOT, 'ci-artifacts/console');
 const DOC_SHOTS = join(ROOT, 'docs/console');
 const TIME_LIMIT_MS = 120_000;
 const STEP_MS = 20_000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,45 +67,22 @@ async function startSimulators() {
   };
 }
 
-async function startGateway(key, dataDir, providerEnv) {
-  const port = await freePort();
-  const { DATABASE_URL: _kept, ...inherited } = process.env;
-  void _kept;
-  const env = {
-    ...inherited,
-    ...providerEnv,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    GATEWAY_BOOTSTRAP_API_KEY: key,
-    // two quick attempts, then dead; one upstream try per attempt
-    ASYNC_MAX_ATTEMPTS: '2',
-    ASYNC_RETRY_BASE_MS: '20',
-    ASYNC_RETRY_MAX_DELAY_MS: '100',
-    DMS_RETRY_MAX_ATTEMPTS: '1',
-    DELIVERY_SOLUTIONS_RETRY_MAX_ATTEMPTS: '1',
-    DELIVERY_SOLUTIONS_TIMEOUT_MS: '2000',
-  };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 160; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) return { child, url, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`gateway did not get ready:\n${output}`);
+function startGateway(key, dataDir, providerEnv) {
+  return startProcess(
+    {
+      ...providerEnv,
+      DATA_DIR: dataDir,
+      GATEWAY_BOOTSTRAP_API_KEY: key,
+      // two quick attempts, then dead; one upstream try per attempt
+      ASYNC_MAX_ATTEMPTS: '2',
+      ASYNC_RETRY_BASE_MS: '20',
+      ASYNC_RETRY_MAX_DELAY_MS: '100',
+      DMS_RETRY_MAX_ATTEMPTS: '1',
+      DELIVERY_SOLUTIONS_RETRY_MAX_ATTEMPTS: '1',
+      DELIVERY_SOLUTIONS_TIMEOUT_MS: '2000',
+    },
+    160,
+  );
 }
 
 /** The CLI against the running gateway's embedded database (DATA_DIR). */
@@ -301,7 +256,7 @@ async function main() {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 860 },
   });
   const cspViolations = [];

@@ -1,6 +1,15 @@
 import { useState } from 'preact/hooks';
 import { call, query, type AuditRow, type Page, type Problem, type VerifyResult } from '../api';
-import { Loading, PageTitle, ProblemNotice, Time } from '../components/common';
+import {
+  Choice,
+  Head,
+  Loading,
+  PageTitle,
+  Pager,
+  ProblemNotice,
+  TextField,
+  Time,
+} from '../components/common';
 import { go, href, type Route } from '../router';
 import { field } from '../form';
 import { problemOf, useLoad } from '../use-load';
@@ -15,6 +24,7 @@ const FILTERS = [
   'requestId',
   'direction',
 ] as const;
+const COLUMNS = ['At', 'Client', 'Direction', 'Operation', 'Call', 'Status', 'Outcome'];
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 /** A datetime-local value (the browser's zone) as ISO-8601 with a zone. */
@@ -95,59 +105,25 @@ export function AuditPage({ route }: { route: Route }) {
     <>
       <PageTitle>Audit log</PageTitle>
       <form class="filters" onSubmit={apply} aria-label="Filter the audit log" key={key}>
-        <div class="field">
-          <label for="f-from">From</label>
-          <input
-            type="datetime-local"
-            id="f-from"
-            name="from"
-            defaultValue={localOf(filters.from)}
-          />
-        </div>
-        <div class="field">
-          <label for="f-to">To</label>
-          <input type="datetime-local" id="f-to" name="to" defaultValue={localOf(filters.to)} />
-        </div>
-        <div class="field">
-          <label for="f-provider">Provider</label>
-          <input id="f-provider" name="provider" defaultValue={filters.provider} />
-        </div>
-        <div class="field">
-          <label for="f-operation">Operation</label>
-          <input
-            id="f-operation"
-            name="operation"
-            defaultValue={filters.operation}
-            placeholder="invoice.create"
-          />
-        </div>
-        <div class="field">
-          <label for="f-outcome">Outcome</label>
-          <input
-            id="f-outcome"
-            name="outcome"
-            defaultValue={filters.outcome}
-            placeholder="success"
-          />
-        </div>
-        <div class="field">
-          <label for="f-reference">Reference</label>
-          <input id="f-reference" name="reference" defaultValue={filters.reference} />
-        </div>
-        <div class="field">
-          <label for="f-requestId">Request id</label>
-          <input id="f-requestId" name="requestId" defaultValue={filters.requestId} />
-        </div>
-        <div class="field">
-          <label for="f-direction">Direction</label>
-          <select id="f-direction" name="direction">
-            <option value="" selected={filters.direction === ''}>
-              both
-            </option>
-            <option selected={filters.direction === 'inbound'}>inbound</option>
-            <option selected={filters.direction === 'outbound'}>outbound</option>
-          </select>
-        </div>
+        <TextField name="from" label="From" dateTime value={localOf(filters.from)} />
+        <TextField name="to" label="To" dateTime value={localOf(filters.to)} />
+        <TextField name="provider" label="Provider" value={filters.provider} />
+        <TextField
+          name="operation"
+          label="Operation"
+          value={filters.operation}
+          placeholder="invoice.create"
+        />
+        <TextField name="outcome" label="Outcome" value={filters.outcome} placeholder="success" />
+        <TextField name="reference" label="Reference" value={filters.reference} />
+        <TextField name="requestId" label="Request id" value={filters.requestId} />
+        <Choice
+          name="direction"
+          label="Direction"
+          options={['inbound', 'outbound']}
+          value={filters.direction}
+          anyLabel="both"
+        />
         <button type="submit" class="primary">
           Search
         </button>
@@ -159,17 +135,7 @@ export function AuditPage({ route }: { route: Route }) {
         <>
           <table>
             <caption class="visually-hidden">Audit rows, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">At</th>
-                <th scope="col">Client</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Operation</th>
-                <th scope="col">Call</th>
-                <th scope="col">Status</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
+            <Head columns={COLUMNS} />
             <tbody>
               {page.data.items.map((r) => (
                 <tr key={r.id}>
@@ -198,12 +164,13 @@ export function AuditPage({ route }: { route: Route }) {
             </tbody>
           </table>
           {page.data.items.length === 0 ? <p>No audit row matches these filters.</p> : null}
-          <nav class="pager" aria-label="Pages">
-            {cursor ? <a href={href('audit', filters)}>First page</a> : null}
-            {page.data.nextCursor ? (
-              <a href={href('audit', { ...filters, cursor: page.data.nextCursor })}>Older rows</a>
-            ) : null}
-          </nav>
+          <Pager
+            path="audit"
+            filters={filters}
+            cursor={cursor}
+            nextCursor={page.data.nextCursor}
+            nextLabel="Older rows"
+          />
         </>
       ) : null}
     </>

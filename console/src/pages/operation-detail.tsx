@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, can, query, type AuditRow, type Operation, type Page, type Session } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { Loading, PageTitle, ProblemNotice, StatusBadge, Time } from '../components/common';
+import { Head, Loading, PageTitle, ProblemNotice, StatusBadge, Time } from '../components/common';
 import { href } from '../router';
 import { field } from '../form';
 import { useLoad } from '../use-load';
@@ -28,15 +28,7 @@ function Exchanges({ op }: { op: Operation }) {
       <ProblemNotice problem={rows.problem} />
       {rows.data?.items.length ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">At</th>
-              <th scope="col">Call</th>
-              <th scope="col">Status</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">ms</th>
-            </tr>
-          </thead>
+          <Head columns={['At', 'Call', 'Status', 'Outcome', 'ms']} />
           <tbody>
             {rows.data.items.map((r) => (
               <tr key={r.id}>

@@ -1,5 +1,15 @@
 import { call, query, type Operation, type Page } from '../api';
-import { Loading, PageTitle, ProblemNotice, StatusBadge, Time } from '../components/common';
+import {
+  Choice,
+  Head,
+  Loading,
+  PageTitle,
+  Pager,
+  ProblemNotice,
+  StatusBadge,
+  TextField,
+  Time,
+} from '../components/common';
 import { go, href, type Route } from '../router';
 import { field } from '../form';
 import { useLoad } from '../use-load';
@@ -14,6 +24,7 @@ const KINDS = [
   'remittance.post',
 ];
 const PROVIDERS = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'];
+const COLUMNS = ['Accepted', 'Kind', 'Provider', 'Reference', 'Status', 'Attempts', 'Last error'];
 const FILTERS = ['status', 'kind', 'provider', 'reference', 'errorCode'] as const;
 
 export function OperationsPage({ route }: { route: Route }) {
@@ -38,64 +49,17 @@ export function OperationsPage({ route }: { route: Route }) {
     <>
       <PageTitle>Operations</PageTitle>
       <form class="filters" onSubmit={apply} aria-label="Filter operations" key={key}>
-        <div class="field">
-          <label for="f-status">Status</label>
-          <select id="f-status" name="status">
-            <option value="" selected={filters.status === ''}>
-              any
-            </option>
-            {STATUSES.map((s) => (
-              <option key={s} selected={filters.status === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-kind">Kind</label>
-          <select id="f-kind" name="kind">
-            <option value="" selected={filters.kind === ''}>
-              any
-            </option>
-            {KINDS.map((k) => (
-              <option key={k} selected={filters.kind === k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-provider">Provider</label>
-          <select id="f-provider" name="provider">
-            <option value="" selected={filters.provider === ''}>
-              any
-            </option>
-            {PROVIDERS.map((p) => (
-              <option key={p} selected={filters.provider === p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-reference">Reference</label>
-          <input
-            id="f-reference"
-            name="reference"
-            defaultValue={filters.reference}
-            maxLength={255}
-          />
-        </div>
-        <div class="field">
-          <label for="f-errorCode">Error code</label>
-          <input
-            id="f-errorCode"
-            name="errorCode"
-            defaultValue={filters.errorCode}
-            placeholder="outcome_uncertain"
-            maxLength={60}
-          />
-        </div>
+        <Choice name="status" label="Status" options={STATUSES} value={filters.status} />
+        <Choice name="kind" label="Kind" options={KINDS} value={filters.kind} />
+        <Choice name="provider" label="Provider" options={PROVIDERS} value={filters.provider} />
+        <TextField name="reference" label="Reference" value={filters.reference} maxLength={255} />
+        <TextField
+          name="errorCode"
+          label="Error code"
+          value={filters.errorCode}
+          placeholder="outcome_uncertain"
+          maxLength={60}
+        />
         <button type="submit" class="primary">
           Filter
         </button>
@@ -106,17 +70,7 @@ export function OperationsPage({ route }: { route: Route }) {
         <>
           <table class="operations">
             <caption class="visually-hidden">Operations, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Accepted</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Reference</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
+            <Head columns={COLUMNS} />
             <tbody>
               {page.data.items.map((op) => (
                 <tr key={op.id}>
@@ -138,14 +92,13 @@ export function OperationsPage({ route }: { route: Route }) {
             </tbody>
           </table>
           {page.data.items.length === 0 ? <p>No operation matches these filters.</p> : null}
-          <nav class="pager" aria-label="Pages">
-            {cursor ? <a href={href('operations', filters)}>First page</a> : null}
-            {page.data.nextCursor ? (
-              <a href={href('operations', { ...filters, cursor: page.data.nextCursor })}>
-                Older operations
-              </a>
-            ) : null}
-          </nav>
+          <Pager
+            path="operations"
+            filters={filters}
+            cursor={cursor}
+            nextCursor={page.data.nextCursor}
+            nextLabel="Older operations"
+          />
         </>
       ) : null}
     </>

@@ -1,6 +1,6 @@
 import { call, can, type OperationStats, type Provider, type Session } from '../api';
 import { OperationsChart } from '../components/chart';
-import { Loading, PageTitle, ProblemNotice, Time } from '../components/common';
+import { Head, Loading, PageTitle, ProblemNotice, Time } from '../components/common';
 import { href } from '../router';
 import { useLoad } from '../use-load';
 
@@ -19,14 +19,7 @@ function Providers() {
       <ProblemNotice problem={providers.problem} />
       {providers.data ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Provider</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Circuit</th>
-              <th scope="col">Last health probe</th>
-            </tr>
-          </thead>
+          <Head columns={['Provider', 'Mode', 'Circuit', 'Last health probe']} />
           <tbody>
             {providers.data.items.map((p) => (
               <tr key={p.id}>
