@@ -10,9 +10,12 @@
  * nothing of the application: they own frozen copies of what they compute.
  */
 
-/** Top to bottom. Folders of one rank may import each other. */
+/**
+ * Top to bottom. Folders of one rank may import each other. `console` is HTTP like `gateway`: the
+ * operations console's session and page routes, and the API-key guard's cookie sessions.
+ */
 export const LAYERS = [
-  ['gateway'],
+  ['gateway', 'console'],
   ['health'],
   ['operations', 'events', 'connections'],
   ['providers'],

@@ -86,6 +86,15 @@ export interface AppConfig {
      */
     flushMs: number;
   };
+  /** The operations console at /console (docs/console.md). */
+  console: {
+    /** Lifetime of a console session from sign-in. */
+    sessionTtlMinutes: number;
+    /** Sign-in attempts per minute from one IP address. */
+    signInPerMinute: number;
+    /** Always mark the session cookie Secure (it is Secure anyway on a TLS connection). */
+    secureCookie: boolean;
+  };
 }
 
 /**
@@ -189,6 +198,11 @@ export function loadAppConfig<P extends Record<string, ConfigPart<unknown>>>(
       retentionIntervalMs: r.int('AUDIT_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
       maxBodyBytes: r.int('AUDIT_MAX_BODY_BYTES', 64 * 1024, 256, 10 * 1024 * 1024),
       flushMs: r.int('AUDIT_FLUSH_MS', 10, 0, 1000),
+    },
+    console: {
+      sessionTtlMinutes: r.int('CONSOLE_SESSION_TTL_MIN', 480, 1, 7 * 24 * 60),
+      signInPerMinute: r.int('CONSOLE_SIGN_IN_PER_MINUTE', 10, 1, 10_000),
+      secureCookie: r.bool('CONSOLE_SECURE_COOKIE', production),
     },
   };
   const values = Object.fromEntries(

@@ -73,7 +73,11 @@ export class ApiClientsService {
   /** The principal for a presented key, or undefined for missing, unknown and revoked keys alike. */
   async authenticate(key: string | undefined): Promise<ApiPrincipal | undefined> {
     if (!key) return undefined;
-    const hash = hashApiKey(key);
+    return this.authenticateHash(hashApiKey(key));
+  }
+
+  /** The same, for the SHA-256 of a key (a console session keeps only that). */
+  async authenticateHash(hash: string): Promise<ApiPrincipal | undefined> {
     if (this.bootstrapHash && sameHash(hash, this.bootstrapHash)) {
       return {
         clientId: 'bootstrap',

@@ -21,6 +21,11 @@ export const TAGS = [
   },
   { name: 'providers', description: 'The configured providers, their mode and circuit state' },
   { name: 'audit', description: 'The hash-chained audit log: query, verify, export' },
+  {
+    name: 'console',
+    description:
+      'The operations console at /console: sign-in exchanges an API key for a session cookie, which /v1 routes accept in place of the key (mutating calls must then send X-Console-Csrf: 1)',
+  },
   { name: 'health', description: 'Liveness, readiness and informational upstream health (public)' },
   { name: 'metrics', description: 'Prometheus metrics (public)' },
 ];
@@ -44,6 +49,13 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       type: 'http',
       scheme: 'bearer',
       description: 'A gateway API key (opaque; `npm run cli -- clients:create` issues one)',
+    })
+    .addSecurity('console-session', {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'igw_console',
+      description:
+        'The console session cookie (POST /console/session sets it); on /v1 routes it stands in for the key, and POST, PUT, PATCH and DELETE must also send X-Console-Csrf: 1',
     });
   for (const tag of TAGS) builder.addTag(tag.name, tag.description);
   const document = SwaggerModule.createDocument(app, builder.build(), {

@@ -36,7 +36,7 @@ import {
 import { OperationsService } from './operations.service';
 
 /** The client whose operations the caller may see; undefined for admin keys (all). */
-const VisibleClient = createParamDecorator(
+export const VisibleClient = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): string | undefined => {
     const principal = contextOf(ctx.switchToHttp().getRequest<FastifyRequest>()).principal;
     return principal && (principal.bootstrap || principal.scopes.has('admin'))
