@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../gateway/auth/auth.decorators';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { LiveDto, ReadinessDto } from './health.dto';
-import { ShutdownState } from './shutdown-state';
+import { ShutdownState } from '../common/shutdown-state';
 
 const DB_PING_TIMEOUT_MS = 1000;
 

@@ -1,6 +1,7 @@
 import { ProblemException, validationProblem } from '../problem/problem';
 import type {
   Capability,
+  CapabilityCalls,
   FinanceProvider,
   ItemError,
   ProviderId,
@@ -16,9 +17,17 @@ export function resolveProvider(
   capability: Capability,
   requested: ProviderId | undefined,
 ): FinanceProvider {
+  return resolveCall(registry, capability, requested).provider;
+}
+
+/** The provider for an operation (see resolveProvider) and the call that serves it. */
+export function resolveCall<C extends Capability>(
+  registry: ProviderRegistry,
+  capability: C,
+  requested: ProviderId | undefined,
+): { provider: FinanceProvider; call: CapabilityCalls[C] } {
   const able = registry.supporting(capability);
-  if (requested === undefined) {
-    if (able.length === 1) return registry.get(able[0])!;
+  if (requested === undefined && able.length !== 1) {
     throw validationProblem([
       {
         path: 'provider',
@@ -27,10 +36,12 @@ export function resolveProvider(
       },
     ]);
   }
-  const provider = registry.get(requested);
-  if (!provider || !provider.capabilities.has(capability)) {
+  const named = requested ?? able[0];
+  const provider = registry.get(named);
+  const call = provider?.serves[capability];
+  if (!provider || !call) {
     throw new ProblemException('unsupported_operation', {
-      detail: `${requested} does not support ${capability}; providers that do: ${able.join(', ') || 'none'}`,
+      detail: `${named} does not support ${capability}; providers that do: ${able.join(', ') || 'none'}`,
       errors: [
         {
           path: 'provider',
@@ -40,7 +51,7 @@ export function resolveProvider(
       ],
     });
   }
-  return provider;
+  return { provider, call: call };
 }
 
 /** A provider's local rule violations on a whole document, as a 400 naming each field. */

@@ -1,0 +1,18 @@
+/**
+ * What the queue worker reports, as the engine defines it: src/metrics binds its Prometheus
+ * service to this token, so the engine never imports the metrics layer.
+ */
+export interface QueueSource {
+  depth(): Promise<{ provider: string; status: string; count: number }[]>;
+  oldestDue(): Promise<{ provider: string; seconds: number }[]>;
+}
+
+export interface DeliveryMetrics {
+  /** Where the queue depth and the oldest due operation are read when metrics are scraped. */
+  setQueueSource(source: QueueSource): void;
+  /** An async delivery attempt ended: `attempts` is given when the operation reached its end. */
+  recordDelivery(provider: string, outcome: string, attempts?: number): void;
+  recordCallback(outcome: 'delivered' | 'retry' | 'failed'): void;
+}
+
+export const DELIVERY_METRICS = Symbol('DELIVERY_METRICS');
