@@ -45,7 +45,7 @@ describe('audit hash chain (database)', () => {
     scratch = await createScratchDatabase('igw_audit_chain');
     ds = scratch.db.dataSource;
     config = loadAppConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url });
-    verifier = new AuditVerifier(ds);
+    verifier = new AuditVerifier(new AuditLogRepository(ds));
   }, 60_000);
 
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('audit hash chain (database)', () => {
   });
 
   async function writeChain(count: number, make = entry): Promise<AuditWriter> {
-    const writer = new AuditWriter(ds, config);
+    const writer = new AuditWriter(new AuditLogRepository(ds), config);
     for (let i = 0; i < count; i++) writer.record(make(i));
     await writer.flush();
     return writer;
@@ -227,7 +227,7 @@ describe('audit hash chain (database)', () => {
       `ALTER TABLE audit_logs ADD CONSTRAINT test_no_poison CHECK (request_body IS NULL OR NOT request_body ? 'poison')`,
     );
     try {
-      const writer = new AuditWriter(ds, config);
+      const writer = new AuditWriter(new AuditLogRepository(ds), config);
       writer.record(entry(0));
       writer.record(entry(1, { path: '/boom' }));
       writer.record(entry(2, { requestBody: { poison: 1 } }));
@@ -287,7 +287,7 @@ describe('audit hash chain (database)', () => {
         };
       },
     });
-    const writer = new AuditWriter(counting, {
+    const writer = new AuditWriter(new AuditLogRepository(counting), {
       ...config,
       audit: { ...config.audit, flushMs: 150 },
     });
@@ -309,7 +309,7 @@ describe('audit hash chain (database)', () => {
 
   it('keeps rows while the database is unreachable and writes them, in order, once it is back', async () => {
     const { state, ds: unreliable } = flaky(ds);
-    const writer = new AuditWriter(unreliable, config);
+    const writer = new AuditWriter(new AuditLogRepository(unreliable), config);
     state.down = true;
     for (let i = 0; i < 3; i++) writer.record(entry(i));
     setTimeout(() => (state.down = false), 200);
@@ -327,7 +327,7 @@ describe('audit hash chain (database)', () => {
 
   it('does not write a batch twice when the answer to its insert was lost', async () => {
     const { state, ds: unreliable } = flaky(ds);
-    const writer = new AuditWriter(unreliable, config);
+    const writer = new AuditWriter(new AuditLogRepository(unreliable), config);
     writer.record(entry(0));
     await writer.flush();
     state.loseInsertAnswer = true;
@@ -344,7 +344,7 @@ describe('audit hash chain (database)', () => {
 
   it('gives up on unwritten rows at shutdown instead of hanging', async () => {
     const { state, ds: unreliable } = flaky(ds);
-    const writer = new AuditWriter(unreliable, config);
+    const writer = new AuditWriter(new AuditLogRepository(unreliable), config);
     state.down = true;
     writer.record(entry(0));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -354,10 +354,10 @@ describe('audit hash chain (database)', () => {
   });
 
   it('two writers write two chains; the second names the row it follows; both verify', async () => {
-    const a = new AuditWriter(ds, config);
+    const a = new AuditWriter(new AuditLogRepository(ds), config);
     for (let i = 0; i < 5; i++) a.record(entry(i));
     await a.flush();
-    const b = new AuditWriter(ds, config);
+    const b = new AuditWriter(new AuditLogRepository(ds), config);
     for (let i = 0; i < 20; i++) (i % 2 ? a : b).record(entry(100 + i));
     await Promise.all([a.flush(), b.flush()]);
     expect(a.chainId).not.toBe(b.chainId);
@@ -388,7 +388,7 @@ describe('audit hash chain (database)', () => {
       entry(i, { at: new Date(now - (i < 6 ? 500 : 1) * DAY) }),
     );
     const b = await writeChain(3, (i) => entry(i, { at: new Date(now - 450 * DAY) }));
-    const retention = new AuditRetentionService(ds, config, verifier);
+    const retention = new AuditRetentionService(new AuditLogRepository(ds), config, verifier);
     expect(config.audit.retentionDays).toBe(400);
     expect(await retention.purge(new Date(now))).toBe(9);
 
@@ -424,7 +424,7 @@ describe('audit hash chain (database)', () => {
   it('is not fooled into a gap when retention removes a prefix while the walk is in it', async () => {
     const now = Date.now();
     await writeChain(600, (i) => entry(i, { at: new Date(now - (i < 400 ? 500 : 1) * DAY) }));
-    const retention = new AuditRetentionService(ds, config, verifier);
+    const retention = new AuditRetentionService(new AuditLogRepository(ds), config, verifier);
     // retention runs after the walk's first page (250 rows), before its second
     let pages = 0;
     const racing = new Proxy(ds, {
@@ -438,7 +438,7 @@ describe('audit hash chain (database)', () => {
         };
       },
     });
-    expect(await new AuditVerifier(racing).verify()).toEqual({
+    expect(await new AuditVerifier(new AuditLogRepository(racing)).verify()).toEqual({
       ok: true,
       chains: 1,
       rows: 450,
@@ -457,7 +457,7 @@ describe('audit hash chain (database)', () => {
     const now = Date.now();
     await writeChain(4, (i) => entry(i, { at: new Date(now - 500 * DAY) }));
     await ds.query(`UPDATE audit_logs SET status = 500 WHERE seq = 2`);
-    const retention = new AuditRetentionService(ds, config, verifier);
+    const retention = new AuditRetentionService(new AuditLogRepository(ds), config, verifier);
     expect(await retention.purge(new Date(now))).toBe(0);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_logs`);
     expect(n).toBe(4);
@@ -491,7 +491,7 @@ describe('audit hash chain (database)', () => {
         reference: i < 10 ? 'FIRST' : 'REST',
       }),
     );
-    const query = new AuditQueryService(ds);
+    const query = new AuditQueryService(new AuditLogRepository(ds));
     const lines: string[] = [];
     for await (const line of createInterface({ input: await query.openExport({}) }))
       lines.push(line);

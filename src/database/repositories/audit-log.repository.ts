@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CONTENT_FIELDS, type ChainedRow, type ChainPosition } from '../../audit/chain/audit-chain';
 
 /** An audit row with its database id (the paging key), as read back for the chain. */
@@ -113,9 +114,18 @@ function affected(result: unknown): number {
   return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
 }
 
-/** The audit log's SQL: inserts for the writer, walks for the verifier, retention's deletes. */
+/**
+ * The audit log's SQL: inserts for the writer, walks for the verifier, retention's deletes.
+ * Injected (RepositoriesModule); the CLI, outside Nest, takes one with `AuditLogRepository.on`.
+ */
+@Injectable()
 export class AuditLogRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The repository over an open DataSource, for code outside the Nest container (the CLI). */
+  static on(dataSource: DataSource): AuditLogRepository {
+    return new this(dataSource);
+  }
 
   /** Inserts rows in one statement, in the given order. */
   async insert(rows: ChainedRow[]): Promise<void> {

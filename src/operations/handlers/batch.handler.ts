@@ -42,9 +42,8 @@ export class BatchHandler<C extends BatchCommand> implements OperationHandler<C>
   ) {}
 
   /** The provider; each item's rules are answered per item (rejected), not refused. */
-  check(command: C): Promise<void> {
+  async check(command: C): Promise<void> {
     resolveProvider(this.deps.registry, command.kind, command.provider);
-    return Promise.resolve();
   }
 
   admit(): Promise<void> {

@@ -33,9 +33,8 @@ interface PreparedCreditNote {
 export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreateCommand> {
   constructor(private readonly deps: HandlerDeps) {}
 
-  check(command: CreditNoteCreateCommand): Promise<void> {
+  async check(command: CreditNoteCreateCommand): Promise<void> {
     resolveProvider(this.deps.registry, command.kind, command.provider);
-    return Promise.resolve();
   }
 
   /** The invoice (known, same dealer, amount within), the provider's rules, the one stored. */

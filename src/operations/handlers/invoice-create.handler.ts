@@ -23,10 +23,9 @@ import { fromInvoiceResult, invoiceRow, sameInvoiceOrConflict } from './ledger-r
 export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateCommand> {
   constructor(private readonly deps: HandlerDeps) {}
 
-  check(command: InvoiceCreateCommand): Promise<void> {
+  async check(command: InvoiceCreateCommand): Promise<void> {
     const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
     rejectInvalidDocument(provider.validateInvoice?.(command.invoice) ?? []);
-    return Promise.resolve();
   }
 
   async admit(command: InvoiceCreateCommand): Promise<void> {
