@@ -14,6 +14,7 @@ import {
 const BEGIN = statement('tx_begin', 'BEGIN');
 const COMMIT = statement('tx_commit', 'COMMIT');
 const ROLLBACK = statement('tx_rollback', 'ROLLBACK');
+const PING = statement('db_ping', 'SELECT 1');
 
 /**
  * The one way to Postgres: TypeORM's pool (the DataSource registered with @nestjs/typeorm),
@@ -54,6 +55,11 @@ export class Db {
     } finally {
       await runner.release();
     }
+  }
+
+  /** One round trip on a connection of the pool (readiness). */
+  async ping(): Promise<void> {
+    await this.run(PING, []);
   }
 
   /** Maps raw rows to an entity (see entityMapper). */

@@ -109,3 +109,14 @@ export function entityInsert<T extends ObjectLiteral>(
       }),
   };
 }
+
+/** A whole-row insert that skips a taken unique key and answers the row it inserted, if any. */
+export function insertUnlessTaken<T>(name: string, insert: EntityInsert<T>): Statement {
+  return statement(
+    name,
+    `INSERT INTO ${insert.table} ${insert.columns}
+     VALUES (${insert.placeholders(1)})
+     ON CONFLICT DO NOTHING
+     RETURNING *`,
+  );
+}

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { Db } from '../database/db';
 import { Public } from '../gateway/auth/auth.decorators';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { LiveDto, ReadinessDto } from './health.dto';
@@ -22,7 +22,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly shutdown: ShutdownState,
     private readonly worker: DeliveryWorker,
   ) {}
@@ -57,7 +57,7 @@ export class HealthController {
         this.indicators
           .check('database')
           .attempt(async () => {
-            await this.dataSource.query('SELECT 1');
+            await this.db.ping();
           })
           .withTimeout(DB_PING_TIMEOUT_MS),
       () => {

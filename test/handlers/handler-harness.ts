@@ -18,6 +18,7 @@ import type {
 } from '../../src/providers/provider.contract';
 import { servedCapabilities } from '../../src/providers/provider.contract';
 import { ProviderRegistry } from '../../src/providers/provider-registry';
+import { ProblemException } from '../../src/problem/problem';
 
 /** A provider whose calls and rules a test sets: no HTTP, no simulator. */
 export function fakeProvider(
@@ -109,3 +110,13 @@ export class HandlerHarness {
 }
 
 export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** The problem a handler call is refused with (it must be refused with one). */
+export async function problemOf(work: Promise<unknown>): Promise<ProblemException> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProblemException);
+  return error as ProblemException;
+}

@@ -3,7 +3,7 @@ import type { InvoiceCreateCommand } from '../../src/operations/commands';
 import { contentHash } from '../../src/operations/canonical-json';
 import { LostLeaseError } from '../../src/database/repositories/operation-rows';
 import type { CanonicalInvoice, InvoiceResult } from '../../src/providers/provider.contract';
-import { fakeProvider, HandlerHarness, unique } from './handler-harness';
+import { fakeProvider, HandlerHarness, problemOf, unique } from './handler-harness';
 
 /** invoice.create against the database with a fake provider: its rules and each outcome. */
 describe('InvoiceCreateHandler (database, fake provider)', () => {
@@ -32,14 +32,6 @@ describe('InvoiceCreateHandler (database, fake provider)', () => {
     create: (doc: CanonicalInvoice) => Promise<InvoiceResult> = () => Promise.resolve(answer()),
     extra = {},
   ) => fakeProvider('dms', { 'invoice.create': (doc) => create(doc) }, extra);
-  const problemOf = async (work: Promise<unknown>) => {
-    const error = await work.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ProblemException);
-    return error as ProblemException;
-  };
 
   it('check: the provider must serve it (422) and its rules pass (400 naming the field)', async () => {
     const rules = provider(undefined, {

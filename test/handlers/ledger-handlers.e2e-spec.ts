@@ -5,9 +5,8 @@ import type {
   RemittanceBatchCommand,
 } from '../../src/operations/commands';
 import { PartialBatch } from '../../src/operations/handlers/batch.handler';
-import { ProblemException } from '../../src/problem/problem';
 import type { BatchResult, RemittanceItem } from '../../src/providers/provider.contract';
-import { fakeProvider, HandlerHarness, unique } from './handler-harness';
+import { fakeProvider, HandlerHarness, problemOf, unique } from './handler-harness';
 
 /** invoice.update, credit-note.create and a batch kind against the database, fake providers. */
 describe('update, credit note and batch handlers (database, fake provider)', () => {
@@ -17,14 +16,6 @@ describe('update, credit note and batch handlers (database, fake provider)', () 
   });
   afterAll(() => h.close());
 
-  const problemOf = async (work: Promise<unknown>) => {
-    const error = await work.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ProblemException);
-    return error as ProblemException;
-  };
   const dms = (extra = {}) =>
     fakeProvider(
       'dms',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Db } from '../db';
 import { CreditNoteEntity } from '../entities/credit-note.entity';
-import { type Session, type Statement, statement } from '../sql';
+import { type Session, type Statement, insertUnlessTaken, statement } from '../sql';
 import { redactedRow } from './invoices.repository';
 
 export type NewCreditNote = Omit<CreditNoteEntity, 'id' | 'createdAt' | 'updatedAt'>;
@@ -23,13 +23,7 @@ export class CreditNotesRepository {
   constructor(private readonly db: Db) {
     this.toEntity = db.mapper(CreditNoteEntity);
     this.insertRow = db.insertOf(CreditNoteEntity);
-    this.insert = statement(
-      'credit_note_insert',
-      `INSERT INTO ${this.insertRow.table} ${this.insertRow.columns}
-       VALUES (${this.insertRow.placeholders(1)})
-       ON CONFLICT DO NOTHING
-       RETURNING *`,
-    );
+    this.insert = insertUnlessTaken('credit_note_insert', this.insertRow);
   }
 
   async findById(id: string, session?: Session): Promise<CreditNoteEntity | null> {

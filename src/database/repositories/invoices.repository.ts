@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { redact } from '@lib/upstream-http';
 import { Db } from '../db';
 import { InvoiceEntity } from '../entities/invoice.entity';
-import { jsonParam, type Session, type Statement, statement } from '../sql';
+import { jsonParam, type Session, type Statement, insertUnlessTaken, statement } from '../sql';
 
 export type NewInvoice = Omit<InvoiceEntity, 'id' | 'createdAt' | 'updatedAt'>;
 /** A whole invoice row as inserted (id and times chosen by the caller). */
@@ -43,13 +43,7 @@ export class InvoicesRepository {
   constructor(private readonly db: Db) {
     this.toEntity = db.mapper(InvoiceEntity);
     this.insertRow = db.insertOf(InvoiceEntity);
-    this.insert = statement(
-      'invoice_insert',
-      `INSERT INTO ${this.insertRow.table} ${this.insertRow.columns}
-       VALUES (${this.insertRow.placeholders(1)})
-       ON CONFLICT DO NOTHING
-       RETURNING *`,
-    );
+    this.insert = insertUnlessTaken('invoice_insert', this.insertRow);
   }
 
   /** The values of a whole-row insert, in the entity's column order (see entityInsert). */
