@@ -92,7 +92,7 @@ export function entityInsert<T extends ObjectLiteral>(
     return {
       name: column.databaseName,
       property: column.propertyName,
-      cast: CASTS[type] ?? type,
+      cast: `${CASTS[type] ?? type}${column.isArray ? '[]' : ''}`,
       json: type === 'jsonb' || type === 'json',
       to: column.transformer && !Array.isArray(column.transformer) ? column.transformer : undefined,
     };

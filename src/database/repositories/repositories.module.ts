@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Db } from '../db';
+import { ApiClientsRepository } from './api-clients.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   InvoicesRepository,
   CreditNotesRepository,
   AuditLogRepository,
+  ApiClientsRepository,
 ];
 
 /** The repositories, one per aggregate: the only code that writes SQL. */
