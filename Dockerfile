@@ -11,7 +11,7 @@ FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json .swcrc nest-cli.json ormconfig.ts ./
+COPY tsconfig.json .swcrc ormconfig.ts ./
 COPY src ./src
 COPY libs ./libs
 # the app only: tests, benchmarks and their fixtures are not in the build context (.dockerignore)
@@ -58,6 +58,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
-# node itself is PID 1 and handles SIGTERM/SIGINT (graceful drain, see README "Shutdown").
+# node itself is PID 1 and handles SIGTERM/SIGINT (graceful drain, see docs/operations.md "Shutdown").
 # The CLI runs in the same image: docker run --rm -e DATABASE_URL=... IMAGE node dist/src/cli.js --help
 CMD ["node", "dist/src/main.js"]

@@ -2,7 +2,7 @@
 // (kubernetes-models 4.5.1, Kubernetes 1.32 OpenAPI), unknown fields included, and checks what
 // the schemas cannot: the kustomization applies every manifest but no Secret, every object and
 // pod template carries the recommended app.kubernetes.io/* labels, every selector selects the
-// pods. It then checks itself: each fixture under test/deploy-fixtures/ must be refused with
+// pods, every probe's timeout is below its period. It then checks itself: each fixture under test/deploy-fixtures/ must be refused with
 // the error its `# expect:` line names (a misspelt `livenessprobe` among them).
 'use strict';
 const { readFileSync, readdirSync, existsSync } = require('node:fs');
@@ -150,13 +150,34 @@ function labelProblems(object) {
   return problems;
 }
 
+const PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'];
+
+/** A probe's timeout must be below its period (Kubernetes defaults: 1 s and 10 s). */
+function probeProblems(object) {
+  const problems = [];
+  const pod = object.spec?.template?.spec;
+  for (const container of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+    for (const name of PROBES) {
+      const probe = container?.[name];
+      if (!probe || typeof probe !== 'object') continue;
+      const timeout = probe.timeoutSeconds ?? 1;
+      const period = probe.periodSeconds ?? 10;
+      if (!(timeout < period))
+        problems.push(
+          `container ${container.name}: ${name} timeoutSeconds (${timeout}) must be below periodSeconds (${period})`,
+        );
+    }
+  }
+  return problems;
+}
+
 /** All problems of one manifest file; `objects` collects what it holds. */
 function checkFile(file, objects = []) {
   const problems = [];
   for (const object of readDocuments(file, problems)) {
     const name = `${object.kind ?? '?'} ${object.metadata?.name ?? '?'}`;
     objects.push({ file, object });
-    for (const p of [...schemaProblems(object), ...labelProblems(object)])
+    for (const p of [...schemaProblems(object), ...labelProblems(object), ...probeProblems(object)])
       problems.push(`${rel(file)}: ${name}: ${p}`);
   }
   return problems;

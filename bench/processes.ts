@@ -112,11 +112,16 @@ export async function startSimulators(keys: {
   };
 }
 
-/** CPU time (user + system, ms) and memory (current and peak RSS, MB) of a process, from /proc. */
+/**
+ * CPU time (user + system, ms), memory (current and peak RSS, MB) and write system calls
+ * (`syscw` of /proc/<pid>/io: every socket write, each a kernel crossing) of a process.
+ */
 export interface ProcessSample {
   cpuMs: number;
   rssMb: number;
   peakRssMb: number;
+  /** Write-type system calls so far; undefined where /proc/<pid>/io cannot be read. */
+  syscw?: number;
 }
 
 const CLOCK_TICKS = (() => {
@@ -136,7 +141,23 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) =>
       Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-    return { cpuMs, rssMb: round(kb('VmRSS') / 1024, 1), peakRssMb: round(kb('VmHWM') / 1024, 1) };
+    return {
+      cpuMs,
+      rssMb: round(kb('VmRSS') / 1024, 1),
+      peakRssMb: round(kb('VmHWM') / 1024, 1),
+      syscw: writeSyscalls(pid),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `syscw` of /proc/<pid>/io (readable by the process's owner and root). */
+function writeSyscalls(pid: number): number | undefined {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const value = /^syscw:\s+(\d+)/m.exec(io)?.[1];
+    return value === undefined ? undefined : Number(value);
   } catch {
     return undefined;
   }

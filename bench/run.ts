@@ -3,7 +3,7 @@
  * bare proxy and through the gateway, in one run, with the same closed-loop load; then the DMS
  * create accepted asynchronously, and the queue it leaves delivered by two gateway processes.
  * Prints throughput, latency, the gateway's CPU, memory and database work, and the ratios.
- * Measured, never asserted (DESIGN.md section 9).
+ * Measured, never asserted (docs/benchmarks.md).
  *
  * Processes on loopback: this one (load generator), the simulators (bench/simulator-process),
  * the bare proxy, an embedded PostgreSQL 15 the bench starts (or BENCH_DATABASE_URL) and the
@@ -154,6 +154,12 @@ async function measureScenario(
       3,
     );
     comparison.gatewayRssMb = afterProcess.peakRssMb;
+    if (before.process.syscw !== undefined && afterProcess.syscw !== undefined) {
+      comparison.gatewaySyscwPerRequest = round(
+        (afterProcess.syscw - before.process.syscw) / served,
+        2,
+      );
+    }
   }
   const use = before.db ? databaseUse(before.db, afterDb, served) : undefined;
   if (use) {
@@ -217,6 +223,7 @@ function printTables(
         'p50 added ms',
         'p99 added ms',
         'CPU ms/req',
+        'syscw/req',
         'RSS MB',
         'commits/req',
         'writes/req',
@@ -230,6 +237,7 @@ function printTables(
         c.p50AddedMs.toFixed(2),
         c.p99AddedMs.toFixed(2),
         formatted(c.gatewayCpuMsPerRequest, 2, '-'),
+        formatted(c.gatewaySyscwPerRequest, 1, '-'),
         formatted(c.gatewayRssMb, 0, '-'),
         formatted(c.commitsPerRequest, 2, '-'),
         formatted(c.writeTransactionsPerRequest, 2, '-'),

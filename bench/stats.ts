@@ -41,6 +41,8 @@ export interface Comparison {
   baseline?: string;
   /** The gateway process during the measured window of this scenario. */
   gatewayCpuMsPerRequest?: number;
+  /** Write system calls of the gateway process per request (socket writes, mostly). */
+  gatewaySyscwPerRequest?: number;
   gatewayRssMb?: number;
   commitsPerRequest?: number;
   /** Transactions that wrote, per request (transaction ids assigned). */

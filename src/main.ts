@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigValidationError, loadAppConfig, type AppConfig } from './config/app-config';
+import { LOG_LEVELS, loadAppConfig, type AppConfig } from './config/app-config';
+import { startupLogger } from './logging/gateway-logger';
+import { logFormatOf } from './logging/log-format';
+import { sharedLoggerOptions } from './logging/logging.module';
+import { startFailureMessage } from './logging/start-failure';
 import { createApp } from './setup-app';
 import { GracefulShutdown } from './shutdown';
 
@@ -10,25 +14,26 @@ import { GracefulShutdown } from './shutdown';
  */
 const FORCED_EXIT_AFTER_MS = 30_000;
 
-async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadAppConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`invoice-gateway cannot start. ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+// every line in one format from the first (LOG_FORMAT, else JSON unless stdout is a terminal);
+// read from the raw environment, since the configuration may be what fails
+const rawLevel = process.env.LOG_LEVEL ?? 'info';
+const startup = startupLogger(
+  {
+    level: (LOG_LEVELS as readonly string[]).includes(rawLevel) ? rawLevel : 'info',
+    format: logFormatOf(process.env),
+  },
+  sharedLoggerOptions(),
+);
 
+async function bootstrap(): Promise<void> {
+  const config: AppConfig = loadAppConfig(process.env);
   const app = await createApp(config);
   const logger = new Logger('Bootstrap');
   const shutdown = new GracefulShutdown(app, config.shutdownGraceMs, logger);
   if (config.auth.bootstrapApiKey) {
     logger.warn(
       config.auth.bootstrapIsDefault
-        ? 'The local bootstrap API key (see README) is accepted with every scope: for local use only'
+        ? 'The local bootstrap API key (see docs/api.md) is accepted with every scope: for local use only'
         : 'GATEWAY_BOOTSTRAP_API_KEY is accepted with every scope: prefer keys from `npm run cli -- clients:create`',
     );
   }
@@ -37,7 +42,7 @@ async function bootstrap(): Promise<void> {
 
   const stop = async (signal: string): Promise<void> => {
     setTimeout(() => {
-      process.stderr.write('invoice-gateway: shutdown took too long, exiting\n');
+      logger.fatal('invoice-gateway: shutdown took too long, exiting');
       process.exit(1);
     }, config.shutdownGraceMs + FORCED_EXIT_AFTER_MS).unref();
     await shutdown.run(`${signal} received`);
@@ -49,8 +54,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `invoice-gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  // the stack for whoever asks (LOG_LEVEL=debug); the last line says what to fix
+  startup.debug({ err: error, context: 'Bootstrap' }, 'Start-up failed');
+  startup.fatal({ context: 'Bootstrap' }, startFailureMessage(error));
   process.exit(1);
 });

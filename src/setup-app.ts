@@ -4,7 +4,6 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyHttpOptions } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
 import type { AppConfig } from './config/app-config';
@@ -14,6 +13,8 @@ import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
 import { learnRouteMethods } from './gateway/problem/method-not-allowed';
+import { NestLogger, startupLogger } from './logging/gateway-logger';
+import { sharedLoggerOptions } from './logging/logging.module';
 import { setupSwagger } from './gateway/openapi/document';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
@@ -53,18 +54,20 @@ export async function createApp(
     http: { requireHostHeader: false },
   };
   const adapter = new FastifyAdapter(fastifyOptions);
+  // Nest's start-up lines at LOG_LEVEL, in LOG_FORMAT, until the request logger takes over
+  startupLogger({ level: config.logLevel, format: config.logFormat }, sharedLoggerOptions());
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.imports),
     adapter,
     {
-      bufferLogs: true,
+      // Nest's own lines in the gateway's format from the first one (logging/gateway-logger.ts)
+      logger: new NestLogger(),
       // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
       abortOnError: false,
       // the gateway's own JSON parser is registered below; nothing else is accepted
       bodyParser: false,
     },
   );
-  app.useLogger(app.get(Logger));
   clientErrors.attach(app.get(AuditWriter));
   app.getHttpAdapter().getHttpServer().on('checkExpectation', clientErrors.checkExpectation);
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), config.bodyLimitBytes);

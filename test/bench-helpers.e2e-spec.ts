@@ -4,6 +4,7 @@ import { databaseUse, statementDelta, type StatementCount } from '../bench/db-pr
 import { cpuMsPerDelivery, drainOutcome, drainRate, topUpCount } from '../bench/drain';
 import { runLoad } from '../bench/load';
 import { readSettings, watchdogBudgetS } from '../bench/settings';
+import { sampleProcess } from '../bench/processes';
 import { compare, summarize } from '../bench/stats';
 
 /** The bench's own arithmetic (`npm run bench` measures; these check how it counts). */
@@ -13,6 +14,22 @@ const stmt = (id: string, calls: number, query = `q${id}`, bench = false): State
   calls,
   query,
   bench,
+});
+
+describe('bench: process samples', () => {
+  it('counts write system calls (syscw) of a process: each socket write adds one', async () => {
+    const before = sampleProcess(process.pid);
+    expect(before?.syscw).toEqual(expect.any(Number));
+    const server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    for (let i = 0; i < 20; i++) await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+    await new Promise<void>((done) => server.close(() => done()));
+    const after = sampleProcess(process.pid);
+    // 20 requests written and 20 answers written, by this one process
+    expect(after!.syscw! - before!.syscw!).toBeGreaterThanOrEqual(40);
+    expect(after!.cpuMs).toBeGreaterThanOrEqual(before!.cpuMs);
+  });
 });
 
 describe('bench: statement counts', () => {

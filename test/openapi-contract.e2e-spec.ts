@@ -164,4 +164,59 @@ describe('OpenAPI contract check of e2e answers', () => {
       contract.check({ ...answer, path: '/y', status: 200, headers: { 'x-request-id': 'r' } }),
     ).toThrow('no operation in the document');
   });
+
+  it('reads nullable as OpenAPI 3.0.3 does: null only where the schema itself allows it', () => {
+    const body = (party: unknown) => ({
+      method: 'GET',
+      path: '/x',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      text: JSON.stringify({ party, note: null }),
+    });
+    const contract = (party: Record<string, unknown>) =>
+      new OpenApiContract({
+        openapi: '3.0.0',
+        paths: {
+          '/x': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'x',
+                  content: {
+                    'application/json': { schema: { $ref: '#/components/schemas/X' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        components: {
+          schemas: {
+            Party: { type: 'object', properties: { name: { type: 'string' } } },
+            X: {
+              type: 'object',
+              properties: { party, note: { type: 'string', nullable: true } },
+            },
+          },
+        },
+      });
+    // what @nestjs/swagger emits for { type: PartyDto, nullable: true }: null breaks the allOf
+    const allOf = contract({
+      nullable: true,
+      type: 'object',
+      allOf: [{ $ref: '#/components/schemas/Party' }],
+    });
+    expect(() => allOf.check(body(null))).toThrow('/party must be object');
+    expect(allOf.check(body({ name: 'a' }))).toEqual({ checked: true });
+    // what nullableRef (src/gateway/openapi/nullable-ref.ts) emits
+    const oneOf = contract({
+      oneOf: [
+        { $ref: '#/components/schemas/Party' },
+        { type: 'object', nullable: true, enum: [null] },
+      ],
+    });
+    expect(oneOf.check(body(null))).toEqual({ checked: true });
+    expect(oneOf.check(body({ name: 'a' }))).toEqual({ checked: true });
+    expect(() => oneOf.check(body('a'))).toThrow('/party must be object');
+  });
 });

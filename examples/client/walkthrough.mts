@@ -1,5 +1,5 @@
 /**
- * The README's curl walk-through ("Try it"), as a typed client: the types come from the
+ * The curl walk-through of docs/api.md ("Try it"), as a typed client: the types come from the
  * gateway's OpenAPI document (`npm run client:types` writes api.d.ts with openapi-typescript),
  * the calls go through openapi-fetch. Run against a gateway in mock mode:
  *   GATEWAY_URL=http://127.0.0.1:3000 GATEWAY_KEY=local-dev-bootstrap-key npm run client:example

@@ -1,3 +1,4 @@
+import { defaultLogFormat, LOG_FORMATS, type LogFormat } from '../logging/log-format';
 import { DEFAULT_DEADLINE_MS } from '@lib/upstream-http';
 import { registerSecrets } from '../logging/secret-values';
 import {
@@ -22,6 +23,8 @@ export interface AppConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** LOG_FORMAT: json, or pretty (human-readable); unset: pretty on a terminal, else json. */
+  logFormat: LogFormat;
   bodyLimitBytes: number;
   /** Milliseconds readiness stays 503 before the server stops accepting connections. */
   shutdownGraceMs: number;
@@ -33,6 +36,11 @@ export interface AppConfig {
     inMemory: boolean;
     /** Loopback port of the embedded Postgres (0: any free port). */
     embeddedPort: number;
+    /**
+     * As root: where the embedded server's binaries are copied and where a cluster whose DATA_DIR
+     * the `postgres` user cannot reach is kept (unset: /var/lib/invoice-gateway/embedded-postgres).
+     */
+    embeddedRuntimeDir?: string;
     poolSize: number;
     runMigrations: boolean;
   };
@@ -147,6 +155,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '0.0.0.0'),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: r.oneOf('LOG_FORMAT', LOG_FORMATS, defaultLogFormat()),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', production ? 5000 : 0, 0, 120_000),
     database: {
@@ -154,6 +163,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       dataDir: r.string('DATA_DIR', './.data'),
       inMemory: r.bool('DATA_IN_MEMORY', false),
       embeddedPort: r.int('EMBEDDED_PG_PORT', 0, 0, 65535),
+      embeddedRuntimeDir: r.string('EMBEDDED_PG_RUNTIME_DIR'),
       poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
       runMigrations: r.bool('DATABASE_RUN_MIGRATIONS', true),
     },

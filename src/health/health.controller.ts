@@ -9,6 +9,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@
 import type { FastifyReply } from 'fastify';
 import { Db } from '../database/db';
 import { Public } from '../gateway/auth/auth.decorators';
+import { DatabaseOutage } from '../metrics/database-outage';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { LiveDto, ReadinessDto } from './health.dto';
 import { ShutdownState } from '../common/shutdown-state';
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly db: Db,
     private readonly shutdown: ShutdownState,
     private readonly worker: DeliveryWorker,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   @Get('live')
@@ -58,6 +60,7 @@ export class HealthController {
           .check('database')
           .attempt(async () => {
             await this.db.ping();
+            this.outage.available();
           })
           .withTimeout(DB_PING_TIMEOUT_MS),
       () => {

@@ -141,6 +141,9 @@ describe('request lines', () => {
     expect(requestLogLevel(429, false)).toBe('warn');
     expect(requestLogLevel(500, false)).toBe('error');
     expect(requestLogLevel(503, false)).toBe('error');
+    expect(requestLogLevel(503, false, 'upstream_unavailable')).toBe('error');
+    expect(requestLogLevel(503, false, 'database_unavailable')).toBe('warn');
+    expect(requestLogLevel(503, true, 'database_unavailable')).toBe('error');
     expect(requestLogLevel(200, true)).toBe('error');
   });
 });

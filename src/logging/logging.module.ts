@@ -1,8 +1,14 @@
-import { Module, RequestMethod } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import {
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  RequestMethod,
+} from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DatabaseError } from 'pg';
-import { type Level, levels } from 'pino';
+import { type Level, type Logger, type LoggerOptions, levels } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 import { QueryFailedError } from 'typeorm';
 import { REDACTED, isSecretKey, redact, redactUrl } from '@lib/upstream-http';
 import { APP_CONFIG } from '../config/config.module';
@@ -10,7 +16,8 @@ import type { AppConfig } from '../config/app-config';
 import { isOperationalPath, rawRequestContext } from '../gateway/context/request-context';
 import { traceIdOf } from '@lib/tracing';
 import { requestTraceId } from '../tracing/request-tracing';
-import { scrubbingStdout } from './secret-values';
+import { runWithRequestLogger, setRootLogger } from './gateway-logger';
+import { logDestination } from './log-format';
 
 /**
  * Every logged object goes through the shared redaction utility: secret-named keys are masked
@@ -104,8 +111,13 @@ function requestPath(req: IncomingMessage): string {
   return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
 }
 
-/** Level of a request line: 5xx (or a failed response stream) at error, 4xx at warn. */
-export function requestLogLevel(status: number, failed: boolean): Level {
+/**
+ * Level of a request line: 5xx (or a failed response stream) at error, 4xx at warn. A 503
+ * database_unavailable is at warn: the database away is not the gateway failing, and the outage
+ * has its own warn line (src/metrics/database-outage.ts).
+ */
+export function requestLogLevel(status: number, failed: boolean, problemCode?: string): Level {
+  if (!failed && problemCode === 'database_unavailable') return 'warn';
   if (failed || status >= 500) return 'error';
   if (status >= 400) return 'warn';
   return 'info';
@@ -150,66 +162,105 @@ export function traceMixin(): Record<string, unknown> {
   return traceId ? { traceId } : {};
 }
 
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-        pinoHttp: [
-          {
-            level: config.logLevel,
-            // the trace of the span active when the line is written (request, upstream attempt)
-            mixin: traceMixin,
-            // Fastify's id, set on the raw request by genReqId: the log and the answer agree.
-            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-            // probes, scrapes and the docs would drown the request log
-            autoLogging: { ignore: (req: IncomingMessage) => isOperationalPath(requestPath(req)) },
-            // `err` here is only ever a real failure of the response stream
-            // a line below LOG_LEVEL is not built at all (pino-http skips 'silent')
-            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => {
-              const level = requestLogLevel(res.statusCode, err !== undefined);
-              return levelEnabled(level, config.logLevel) ? level : 'silent';
-            },
-            formatters: { log: redactLogObject },
-            serializers: {
-              req: (req: { id?: string; method?: string; url?: string }) => ({
-                requestId: req.id,
-                method: req.method,
-                // pino's request serializer has already taken originalUrl when there is one
-                url: redactUrl(req.url ?? ''),
-              }),
-              res: (res: ServerResponse | { statusCode?: number }) => ({
-                statusCode: res.statusCode,
-              }),
-              err: (err: unknown) => serializeError(err),
-            },
-            customSuccessObject: (
-              req: IncomingMessage,
-              _res: ServerResponse,
-              val: Record<string, unknown>,
-            ) => ({ ...val, ...requestFacts(req) }),
-            customErrorObject: (
-              req: IncomingMessage,
-              res: ServerResponse,
-              error: Error,
-              val: Record<string, unknown>,
-            ) => {
-              const { err: _invented, ...rest } = val;
-              return {
-                ...(isInventedError(error, res) ? rest : val),
-                ...requestFacts(req),
-              };
-            },
-            customSuccessMessage: (req: IncomingMessage, res: ServerResponse, time: number) =>
-              `${req.method} ${redactUrl(requestPath(req))} ${res.statusCode} ${Math.round(time)}ms`,
-            customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
-              `${req.method} ${redactUrl(requestPath(req))} ${res.statusCode}`,
-          },
-          scrubbingStdout,
-        ],
-      }),
-    }),
-  ],
-})
-export class LoggingModule {}
+/**
+ * The pino options every logger of the process shares (the start-up logger of main.ts and the
+ * request logger): secret-named keys masked, errors serialized without database internals, the
+ * active trace id on each line.
+ */
+export function sharedLoggerOptions(): LoggerOptions {
+  return {
+    // the trace of the span active when the line is written (request, upstream attempt)
+    mixin: traceMixin,
+    formatters: { log: redactLogObject },
+    serializers: { err: (err: unknown) => serializeError(err) },
+  };
+}
+
+type RequestLogger = HttpLogger<IncomingMessage, ServerResponse, Level | 'silent'>;
+
+/**
+ * The request logger (pino-http): one line per answered request, at the level its status calls
+ * for, with what the gateway learnt about the request (requestFacts). Its pino logger becomes
+ * the process's logger (gateway-logger.ts), and each request's child logger (with `req` bound)
+ * is the one lines logged while handling it go to.
+ */
+export function requestLogger(config: AppConfig): RequestLogger {
+  return pinoHttp(
+    {
+      ...sharedLoggerOptions(),
+      level: config.logLevel,
+      // Fastify's id, set on the raw request by genReqId: the log and the answer agree.
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
+      // probes, scrapes and the docs would drown the request log
+      autoLogging: { ignore: (req: IncomingMessage) => isOperationalPath(requestPath(req)) },
+      // `err` here is only ever a real failure of the response stream
+      // a line below LOG_LEVEL is not built at all (pino-http skips 'silent')
+      customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+        const code = rawRequestContext(req)?.errorCode;
+        const level = requestLogLevel(res.statusCode, err !== undefined, code);
+        return levelEnabled(level, config.logLevel) ? level : 'silent';
+      },
+      serializers: {
+        req: (req: { id?: string; method?: string; url?: string }) => ({
+          requestId: req.id,
+          method: req.method,
+          // pino's request serializer has already taken originalUrl when there is one
+          url: redactUrl(req.url ?? ''),
+        }),
+        res: (res: ServerResponse | { statusCode?: number }) => ({
+          statusCode: res.statusCode,
+        }),
+        err: (err: unknown) => serializeError(err),
+      },
+      customSuccessObject: (
+        req: IncomingMessage,
+        _res: ServerResponse,
+        val: Record<string, unknown>,
+      ) => ({ ...val, ...requestFacts(req) }),
+      customErrorObject: (
+        req: IncomingMessage,
+        res: ServerResponse,
+        error: Error,
+        val: Record<string, unknown>,
+      ) => {
+        const { err: _invented, ...rest } = val;
+        return {
+          ...(isInventedError(error, res) ? rest : val),
+          ...requestFacts(req),
+        };
+      },
+      customSuccessMessage: (req: IncomingMessage, res: ServerResponse, time: number) =>
+        `${req.method} ${redactUrl(requestPath(req))} ${res.statusCode} ${Math.round(time)}ms`,
+      customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
+        `${req.method} ${redactUrl(requestPath(req))} ${res.statusCode}`,
+    },
+    logDestination(config.logFormat),
+  );
+}
+
+/** Mounts the request logger on every route (Nest middleware, run on the raw request). */
+@Module({})
+export class LoggingModule implements NestModule {
+  private readonly http: RequestLogger;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.http = requestLogger(config);
+    // pino's custom-level typing only: pino-http's logger is a plain pino logger
+    setRootLogger(this.http.logger as unknown as Logger);
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const http = this.http;
+    consumer
+      .apply(
+        (req: IncomingMessage, res: ServerResponse, next: () => void) => http(req, res, next),
+        // pino-http's own child is the last of allLogs (req.log may be another's already)
+        (req: IncomingMessage & { allLogs?: Logger[] }, _res: ServerResponse, next: () => void) => {
+          const own = req.allLogs?.[req.allLogs.length - 1];
+          if (own) runWithRequestLogger(own, next);
+          else next();
+        },
+      )
+      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+}

@@ -20,10 +20,3 @@ export function maskKnownSecrets(text: string): string {
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return maskSecretPatterns(out);
 }
-
-/** A pino destination that scrubs known secrets before writing to stdout. */
-export const scrubbingStdout = {
-  write(line: string): void {
-    process.stdout.write(maskKnownSecrets(line));
-  },
-};

@@ -117,7 +117,7 @@ export class MetricsService implements DeliveryMetrics {
   }
 }
 
-/** Durable async delivery (DESIGN.md section 4): queue, deliveries, attempts, callbacks. */
+/** Durable async delivery (docs/async.md): queue, deliveries, attempts, callbacks. */
 class AsyncDeliveryMetrics {
   queueSource?: QueueSource;
   readonly deliveries: Counter<'provider' | 'outcome'>;

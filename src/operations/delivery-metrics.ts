@@ -16,3 +16,14 @@ export interface DeliveryMetrics {
 }
 
 export const DELIVERY_METRICS = Symbol('DELIVERY_METRICS');
+
+/**
+ * The database being away, as the engine reports it: `refused` counts an error that says so
+ * (one warn line per outage) and answers true; any other error is the caller's to log.
+ * src/metrics binds its DatabaseOutage to this token.
+ */
+export interface OutageWatch {
+  refused(error: unknown, where: string): boolean;
+}
+
+export const DATABASE_OUTAGE = Symbol('DATABASE_OUTAGE');

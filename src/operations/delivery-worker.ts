@@ -18,7 +18,12 @@ import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-regis
 import { retryDelayMs } from './backoff';
 import { sendCallback, type CallbackEvent } from './callbacks/callback-sender';
 import type { Command } from './commands';
-import { DELIVERY_METRICS, type DeliveryMetrics } from './delivery-metrics';
+import {
+  DATABASE_OUTAGE,
+  DELIVERY_METRICS,
+  type DeliveryMetrics,
+  type OutageWatch,
+} from './delivery-metrics';
 import {
   type BatchProgress,
   failedAttempt,
@@ -95,6 +100,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly handlers: OperationHandlers,
     private readonly shutdown: ShutdownState,
     @Inject(DELIVERY_METRICS) private readonly metrics: DeliveryMetrics,
+    @Inject(DATABASE_OUTAGE) private readonly outage: OutageWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     metrics.setQueueSource({
@@ -211,7 +217,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastError = undefined;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
-      this.logger.error({ err: error }, 'Polling the operation queue failed');
+      // the database away is one warn line per outage (DatabaseOutage), not a stack per poll
+      if (!this.outage.refused(error, 'queue worker')) {
+        this.logger.error({ err: error }, 'Polling the operation queue failed');
+      }
     } finally {
       this.polling = false;
     }
@@ -262,7 +271,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       await this.afterFailure(provider, row, op, outcome);
     } catch (error) {
-      this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+      if (!this.outage.refused(error, 'queue worker')) {
+        this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');
+      }
     } finally {
       this.aborts.delete(controller);
       this.running.set(provider.id, (this.running.get(provider.id) ?? 1) - 1);

@@ -16,6 +16,7 @@ import { failedFinal, type OperationRef } from './handlers/handler';
 import { OperationHandlers } from './handlers/operation-handlers';
 import type { ResolutionInput } from './handlers/resolution';
 import type { Caller, OperationFacts, RunOutcome } from './run-outcome';
+import { DATABASE_OUTAGE, type OutageWatch } from './delivery-metrics';
 
 /** Tries at claiming a key before answering "in flight" (each lost race re-reads the holder). */
 const CLAIM_TRIES = 3;
@@ -40,6 +41,7 @@ export class OperationRunner {
     private readonly queue: OperationQueueRepository,
     private readonly handlers: OperationHandlers,
     private readonly worker: DeliveryWorker,
+    @Inject(DATABASE_OUTAGE) private readonly outage: OutageWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -218,6 +220,7 @@ export class OperationRunner {
     try {
       await this.queue.finish(op.id, final, op);
     } catch (error) {
+      if (this.outage.refused(error, 'operation outcome')) return;
       this.logger.error(
         { err: error, operationId: op.id },
         'Could not record the outcome of an operation',

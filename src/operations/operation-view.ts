@@ -6,7 +6,7 @@ import type {
   OperationStatus,
 } from '../database/entities/operation.entity';
 
-/** The operation answer (DESIGN.md section 4): `GET /v1/operations/{id}`, a 202's body, a callback's body. */
+/** The operation answer (docs/async.md): `GET /v1/operations/{id}`, a 202's body, a callback's body. */
 export interface OperationView {
   id: string;
   kind: string;

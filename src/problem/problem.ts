@@ -1,4 +1,5 @@
 import { UpstreamError, upstreamProblemFor } from '@lib/upstream-http';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableReason } from './database-unavailable';
 
 /**
  * Problems (RFC 9457) as plain values, shared by the HTTP layer, the operations engine and
@@ -8,7 +9,7 @@ import { UpstreamError, upstreamProblemFor } from '@lib/upstream-http';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Every error code the unified API answers with (DESIGN.md section 3). */
+/** Every error code the unified API answers with (docs/api.md, "Errors"). */
 export const PROBLEM_CODES = {
   validation_failed: { status: 400, title: 'Validation failed' },
   unauthorized: { status: 401, title: 'Unauthorized' },
@@ -34,6 +35,7 @@ export const PROBLEM_CODES = {
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable' },
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
+  database_unavailable: { status: 503, title: 'Database unavailable' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -52,7 +54,7 @@ export interface UpstreamProblem {
   transient: boolean;
 }
 
-/** The problem+json body (DESIGN.md section 3). */
+/** The problem+json body (docs/api.md, "Errors"). */
 export interface ProblemBody {
   type: string;
   title: string;
@@ -126,7 +128,16 @@ export function upstreamProblem(error: UpstreamError): ProblemException {
 export function knownProblem(error: unknown): ProblemException | undefined {
   if (error instanceof ProblemException) return error;
   if (error instanceof UpstreamError) return upstreamProblem(error);
+  if (databaseUnavailableReason(error)) return databaseUnavailableProblem();
   return undefined;
+}
+
+/** The database is unavailable (src/problem/database-unavailable.ts): retry shortly. */
+export function databaseUnavailableProblem(): ProblemException {
+  return new ProblemException('database_unavailable', {
+    detail: 'The database is unavailable for the moment; retry after Retry-After seconds',
+    headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+  });
 }
 
 /** What an unexpected error is answered with (never its message: it may hold internals). */

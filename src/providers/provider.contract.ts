@@ -112,7 +112,7 @@ export interface CanonicalLine {
   weight?: number;
 }
 
-/** `POST /v1/invoices` body (DESIGN.md section 3). */
+/** `POST /v1/invoices` body (docs/api.md; the mappings in docs/upstreams.md). */
 export interface CanonicalInvoice {
   provider: ProviderId;
   reference: string;

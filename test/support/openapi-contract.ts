@@ -178,9 +178,12 @@ function escape(key: string): string {
 }
 
 /**
- * OpenAPI 3.0 schemas as JSON Schema for ajv: `nullable: true` allows null besides what the
- * rest of the schema allows (also when that rest is an allOf/$ref, where ajv's own `nullable`
- * support does not reach).
+ * OpenAPI 3.0 schemas as JSON Schema for ajv, with `nullable` as OpenAPI 3.0.3 defines it: it
+ * adds null to the types the same schema's `type` allows, and only there. The schema's other
+ * constraints still apply to null: `nullable` beside an `allOf`/`$ref` (what @nestjs/swagger
+ * emits for `@ApiProperty({ type: SomeDto, nullable: true })`) does not make null valid, since
+ * the referenced object schema refuses it; such a property must say null in a schema of its own
+ * (`nullableRef` in src/gateway/openapi).
  */
 export function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
@@ -190,14 +193,11 @@ export function toJsonSchema(node: unknown): unknown {
     // examples are data, not schemas
     out[key] = key === 'example' || key === 'examples' ? value : toJsonSchema(value);
   }
-  if (out.nullable === true) {
-    const rest = { ...out };
-    delete rest.nullable;
-    const { description, ...schema } = rest;
-    return {
-      ...(description !== undefined ? { description } : {}),
-      anyOf: [{ type: 'null' }, schema],
-    };
+  if ('nullable' in out) {
+    const { nullable, ...schema } = out;
+    // an `enum` still applies: a nullable enum allows null only when it lists it
+    if (nullable === true && typeof schema.type === 'string') schema.type = [schema.type, 'null'];
+    return schema;
   }
   return out;
 }

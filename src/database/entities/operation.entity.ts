@@ -10,7 +10,7 @@ import {
 export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
-/** One attempt at running an operation's command (DESIGN.md section 4). */
+/** One attempt at running an operation's command (docs/async.md). */
 export interface OperationAttempt {
   attempt: number;
   /** ISO-8601 start of the attempt. */

@@ -55,7 +55,7 @@ export class AuditController {
     operationId: 'exportAuditLogs',
     summary: 'The filtered rows, oldest first, as NDJSON with their chain fields',
     description:
-      'One JSON object per line, `at` with the stored microseconds. Verify offline with `node dist/src/audit/chain/verify-export.js <file>` (README: "Audit chain").',
+      'One JSON object per line, `at` with the stored microseconds. Verify offline with `node dist/src/audit/chain/verify-export.js <file>` (docs/audit.md: "The audit chain").',
   })
   @ApiProduces(NDJSON)
   @ApiOkResponse({

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
 import { IsAmount, MAX_AMOUNT } from '../validation/validators';
+import { nullableRef } from '../openapi/nullable-ref';
 import { CallbackUrlProperty } from '../validation/callback-url';
 
 export class CreditNotePartyDto {
@@ -95,6 +96,7 @@ export class CreateCreditNoteDto {
   description?: string;
 }
 
+@ApiExtraModels(CreditNotePartyDto)
 export class CreditNoteDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'dms' }) provider!: string;
@@ -114,7 +116,7 @@ export class CreditNoteDto {
   @ApiProperty({ example: 150000 }) amount!: number;
   @ApiProperty({ example: 'Claim settlement' }) reason!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
-  @ApiProperty({ type: CreditNotePartyDto, nullable: true }) party!: Record<string, unknown> | null;
+  @ApiProperty(nullableRef(CreditNotePartyDto)) party!: Record<string, unknown> | null;
   @ApiProperty({
     type: String,
     example: 'https://dms.example.com/credit-notes/CN-2025-001234',

@@ -2,7 +2,13 @@
  * The invoice routes' DTOs in one file (about 430 lines): the canonical invoice's nested shapes
  * (party, taxes, order, address, lines) are declared once and shared by create, update and list.
  */
-import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  PartialType,
+  OmitType,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -30,6 +36,7 @@ import {
   IsAmount,
   MAX_AMOUNT,
 } from '../validation/validators';
+import { nullableRef } from '../openapi/nullable-ref';
 import { CallbackUrlProperty } from '../validation/callback-url';
 
 export class PartyDto {
@@ -374,6 +381,7 @@ export class UpdateInvoiceDto extends PartialType(
   OmitType(CreateInvoiceDto, ['provider', 'reference'] as const),
 ) {}
 
+@ApiExtraModels(PartyDto)
 export class InvoiceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: PROVIDER_IDS, example: 'dms' }) provider!: string;
@@ -398,7 +406,7 @@ export class InvoiceDto {
   documentUrl!: string | null;
   @ApiProperty({ example: 150000 }) amount!: number;
   @ApiProperty({ type: String, example: 'INR', nullable: true }) currency!: string | null;
-  @ApiProperty({ type: PartyDto, nullable: true }) party!: Record<string, unknown> | null;
+  @ApiProperty(nullableRef(PartyDto)) party!: Record<string, unknown> | null;
   @ApiProperty({ example: true, description: 'Created against a simulator (mock mode)' })
   mock!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath, type ResponseObject } from '@nestjs/swagger';
 import {
   PROBLEM_CODES,
   PROBLEM_CONTENT_TYPE,
@@ -240,6 +240,15 @@ const EXAMPLES: Record<ProblemCode, ProblemExample[]> = {
       value: example('headers_too_large', 'The request headers are larger than the gateway reads'),
     },
   ],
+  database_unavailable: [
+    {
+      summary: 'The database is unavailable for the moment; retry after Retry-After seconds',
+      value: example(
+        'database_unavailable',
+        'The database is unavailable for the moment; retry after Retry-After seconds',
+      ),
+    },
+  ],
   upstream_timeout: [
     {
       summary: 'The provider did not answer in time',
@@ -331,4 +340,36 @@ export function ApiProblems(
     });
   });
   return applyDecorators(ApiExtraModels(ProblemDetails), ...decorators);
+}
+
+/**
+ * Declares on an operation's responses the 503 `database_unavailable` every route that reads
+ * the database can answer (the API key check does, on every authenticated route): added to the
+ * 503 the route declares already, or as a 503 of its own. Run once per document
+ * (finishDocument), since a second decorator for the same status would replace the route's.
+ */
+export function declareDatabaseUnavailable(responses: Record<string, ResponseObject>): void {
+  const [entry] = EXAMPLES.database_unavailable;
+  const existing = responses['503'];
+  const content = existing?.content?.[PROBLEM_CONTENT_TYPE];
+  if (existing && content) {
+    content.examples = { ...(content.examples ?? {}), database_unavailable: entry };
+    existing.description = `${existing.description.replace(/ \(([^)]*)\)$/, '')}; or the database is unavailable (${[
+      ...Object.keys(content.examples),
+    ]
+      .map((c) => `\`${c}\``)
+      .join(', ')})`;
+    return;
+  }
+  responses['503'] = {
+    description:
+      'The database is unavailable; retry after Retry-After seconds (`database_unavailable`)',
+    headers: { 'Retry-After': RETRY_AFTER },
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { $ref: getSchemaPath(ProblemDetails) },
+        examples: { database_unavailable: entry },
+      },
+    },
+  };
 }

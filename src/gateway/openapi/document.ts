@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { OperationObject, ResponseObject } from '@nestjs/swagger';
 import { PUBLIC_EXTENSION } from '../auth/auth.decorators';
 import { ProblemDetails } from '../problem/problem';
+import { declareDatabaseUnavailable } from './api-problems';
 import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from './headers';
 
 /** The tags of the document, in the order Swagger UI shows them. */
@@ -72,8 +73,9 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
       if (extensions[PUBLIC_EXTENSION] === true) {
         delete extensions[PUBLIC_EXTENSION];
         operation.security = [];
-      } else if (!operation.security?.length) {
-        operation.security = [{ 'api-key': [] }];
+      } else {
+        if (!operation.security?.length) operation.security = [{ 'api-key': [] }];
+        declareDatabaseUnavailable(operation.responses as Record<string, ResponseObject>);
       }
       const idempotent = (operation.parameters ?? []).some(
         (p) => 'name' in p && p.name === 'Idempotency-Key',

@@ -11,7 +11,7 @@ export const X_REQUEST_ID: HeaderObject = {
 
 export const RETRY_AFTER: HeaderObject = {
   description:
-    'Seconds to wait before retrying (always on 429; on 409 while the Idempotency-Key is in flight; on 503 when the provider gave a time or its circuit is open)',
+    'Seconds to wait before retrying (always on 429; on 409 while the Idempotency-Key is in flight; on 503 when the provider gave a time or its circuit is open; always on 503 database_unavailable)',
   required: false,
   schema: { type: 'integer', minimum: 1 },
 };

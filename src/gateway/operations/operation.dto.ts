@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -17,6 +17,7 @@ import {
   type OperationStatus,
 } from '../../database/entities/operation.entity';
 import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
+import { nullableRef } from '../openapi/nullable-ref';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 
 export class OperationAttemptDto {
@@ -57,6 +58,7 @@ export class OperationLinksDto {
   @ApiPropertyOptional({ example: '/v1/invoices/7d0e…' }) resource?: string;
 }
 
+@ApiExtraModels(OperationCallbackDto, OperationResolutionDto)
 export class OperationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CAPABILITIES, example: 'invoice.create' }) kind!: string;
@@ -92,9 +94,9 @@ export class OperationDto {
   })
   lastError!: unknown;
   @ApiProperty({ type: [OperationAttemptDto] }) history!: OperationAttemptDto[];
-  @ApiProperty({ type: OperationCallbackDto, nullable: true })
+  @ApiProperty(nullableRef(OperationCallbackDto))
   callback!: OperationCallbackDto | null;
-  @ApiProperty({ type: OperationResolutionDto, nullable: true })
+  @ApiProperty(nullableRef(OperationResolutionDto))
   resolution!: OperationResolutionDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DatabaseOutage } from '../../metrics/database-outage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   internalProblem,
@@ -40,6 +41,8 @@ interface FrameworkError {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  constructor(private readonly outage: DatabaseOutage) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
@@ -49,6 +52,11 @@ export class ProblemFilter implements ExceptionFilter {
     const body = problemBody(problem, String(request.id));
     if (problem.code === 'internal_error') {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    } else if (problem.code === 'database_unavailable') {
+      this.outage.refused(
+        exception,
+        `${request.method} ${request.routeOptions.url ?? 'unknown route'}`,
+      );
     }
     contextOf(request).errorCode = problem.code;
     if (reply.sent) return;

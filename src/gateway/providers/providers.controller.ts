@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import {
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -10,6 +11,7 @@ import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
 import { ProviderHealth } from '../../providers/provider-health';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
 import { Auth } from '../auth/auth.decorators';
+import { nullableRef } from '../openapi/nullable-ref';
 
 class ProbeDto {
   @ApiProperty() reachable!: boolean;
@@ -18,13 +20,14 @@ class ProbeDto {
   @ApiProperty({ format: 'date-time' }) checkedAt!: string;
 }
 
+@ApiExtraModels(ProbeDto)
 class ProviderDto {
   @ApiProperty({ enum: PROVIDER_IDS }) id!: string;
   @ApiProperty({ example: 'Dealer DMS' }) name!: string;
   @ApiProperty({ enum: ['live', 'mock'] }) mode!: string;
   @ApiProperty({ enum: CAPABILITIES, isArray: true }) capabilities!: string[];
   @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'] }) circuit!: string;
-  @ApiProperty({ type: ProbeDto, nullable: true }) lastHealth!: ProbeDto | null;
+  @ApiProperty(nullableRef(ProbeDto)) lastHealth!: ProbeDto | null;
 }
 
 class ProviderListDto {

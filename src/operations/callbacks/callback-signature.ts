@@ -9,7 +9,7 @@ export function signCallback(secret: string, rawBody: string, unixSeconds: numbe
   return `t=${unixSeconds},v1=${mac}`;
 }
 
-/** What a receiver does (the README shows the same in a few lines of Node). */
+/** What a receiver does (docs/callbacks.md shows the same in a few lines of Node). */
 export function verifyCallbackSignature(
   secret: string,
   rawBody: string,

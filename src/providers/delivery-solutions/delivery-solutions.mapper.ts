@@ -18,7 +18,8 @@ import type {
 } from './delivery-solutions.types';
 
 /**
- * Pure canonical <-> Delivery Solutions mapping (DESIGN.md section 3). No I/O and no
+ * Pure canonical <-> Delivery Solutions mapping (docs/upstreams.md,
+ * "Delivery Solutions"). No I/O and no
  * validation: `delivery-solutions.rules.ts` runs first. Absent optional values are not sent.
  */
 

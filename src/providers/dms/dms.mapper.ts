@@ -14,7 +14,7 @@ import type {
 } from './dms.types';
 
 /**
- * Pure canonical <-> DMS mapping (DESIGN.md section 3). No I/O, no validation: the rules in
+ * Pure canonical <-> DMS mapping (docs/upstreams.md, "Dealer DMS"). No I/O, no validation: the rules in
  * `dms.rules.ts` run first; whatever reaches here is mapped field by field.
  */
 

@@ -7,9 +7,9 @@ import type {
 
 /**
  * The DMS rules the gateway can check before sending (pure). Sources: the DMS spec (required
- * fields, INR amounts, INVALID_AMOUNT for negative or badly formatted amounts), DESIGN.md
- * (`taxes.total` equals the sum) and UPSTREAM-FACTS.md (INR with at most 2 decimals; GST is
- * either CGST + SGST in equal halves or IGST alone, never both on one invoice).
+ * fields, INR amounts, INVALID_AMOUNT for negative or badly formatted amounts), the gateway's own
+ * rule that `taxes.total` equals the sum, and docs/upstreams.md, "Dealer DMS" (INR with at most 2
+ * decimals; GST is either CGST + SGST in equal halves or IGST alone, never both on one invoice).
  */
 
 const blank = (value: unknown): boolean => typeof value !== 'string' || value.trim() === '';
