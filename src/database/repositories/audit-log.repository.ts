@@ -1,3 +1,7 @@
+/**
+ * The audit log's SQL in one file (about 400 lines, kept whole): the chain's writes, walks and
+ * retention deletes share its column list and row mapping, and split apart they would restate them.
+ */
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CONTENT_FIELDS, type ChainedRow, type ChainPosition } from '../../audit/chain/audit-chain';
