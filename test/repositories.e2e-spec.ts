@@ -107,6 +107,7 @@ describe('ledger repositories (database)', () => {
       idempotencyKey: null,
       requestHash: 'b'.repeat(64),
       requestId: null,
+      traceparent: null,
       command: { kind: 'invoice.create', provider: 'dms', invoice: { reference } },
       callbackUrl: null,
       expiresAt: null,

@@ -105,6 +105,54 @@ describe('tracing with OTLP export (e2e, real HTTP)', () => {
     expect(outbound.every((r) => r.traceId === traceId)).toBe(true);
   });
 
+  it('keeps the accepting traceparent on a queued operation: its claim and delivery are spans linked to it, the settle a child', async () => {
+    const traceId = hex(16);
+    const accepted = await request(t.url)
+      .post('/v1/invoices')
+      .set(auth)
+      .set('Prefer', 'respond-async')
+      .set('traceparent', `00-${traceId}-${hex(8)}-01`)
+      .send(dmsInvoice())
+      .expect(202);
+    const operationId = String(accepted.body.id);
+    let status = String(accepted.body.status);
+    for (let i = 0; i < 100 && status !== 'succeeded'; i++) {
+      await new Promise((done) => setTimeout(done, 100));
+      const polled = await request(t.url).get(`/v1/operations/${operationId}`).set(auth);
+      status = String(polled.body.status);
+    }
+    expect(status).toBe('succeeded');
+    await t.app.get(TracingService).flush();
+    const server = receiver
+      .spans()
+      .find((s) => s.traceId === traceId && s.kind === SPAN_KIND_SERVER);
+    expect(server).toBeDefined();
+
+    const deliveries = receiver
+      .spans()
+      .filter((s) => s.name === 'operation.deliver' && attr(s, 'operation.id') === operationId);
+    expect(deliveries).toHaveLength(1);
+    const delivery = deliveries[0];
+    // a trace of its own (it ran later, maybe in another process), linked to the request's
+    expect(delivery.traceId).not.toBe(traceId);
+    expect(delivery.parentSpanId ?? '').toBe('');
+    expect(delivery.links?.map((l) => l.traceId)).toEqual([traceId]);
+    expect(attr(delivery, 'operation.attempt')).toBe(1);
+
+    const inDelivery = receiver.spans().filter((s) => s.traceId === delivery.traceId);
+    const settle = inDelivery.find((s) => s.name === 'operation.settle');
+    expect(settle?.parentSpanId).toBe(delivery.spanId);
+    const upstream = inDelivery.filter((s) => s.kind === SPAN_KIND_CLIENT);
+    expect(upstream.length).toBeGreaterThan(0);
+    expect(upstream.every((s) => s.parentSpanId === delivery.spanId)).toBe(true);
+
+    const claims = receiver
+      .spans()
+      .filter((s) => s.name === 'queue.claim' && s.links?.some((l) => l.traceId === traceId));
+    expect(claims).toHaveLength(1);
+    expect(attr(claims[0], 'upstream.provider')).toBe('dms');
+  });
+
   it('makes a token request a child span of the attempt that needed it', async () => {
     const sim = simulatorUrl(t, 'gep-smart');
     await request(sim).delete('/__sim/requests');

@@ -1,3 +1,4 @@
+import { recordSpan, withSpan } from '@lib/tracing';
 import {
   Inject,
   Injectable,
@@ -195,7 +196,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         const free = this.config.async.concurrency - (this.running.get(provider.id) ?? 0);
         // an open circuit: its operations wait for the half-open time without spending attempts
         if (free <= 0 || provider.circuitState() === 'open') continue;
+        const claimedAt = Date.now();
         const rows = await this.queue.claimDue(provider.id, free, this.config.async.leaseMs);
+        if (rows.length > 0) {
+          recordSpan(
+            'queue.claim',
+            { 'upstream.provider': provider.id, 'queue.claimed': rows.length },
+            claimedAt,
+            rows.map((row) => row.traceparent),
+          );
+        }
         // a full claim: there may be more; the next poll looks again
         if (rows.length === free) this.lookAgain(provider.id);
         for (const row of rows) {
@@ -249,7 +259,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async deliver(provider: FinanceProvider, row: OperationEntity): Promise<void> {
+  /** One delivery attempt: a root span linked to the request that accepted the operation. */
+  private deliver(provider: FinanceProvider, row: OperationEntity): Promise<void> {
+    return withSpan(
+      'operation.deliver',
+      {
+        'operation.id': row.id,
+        'operation.kind': row.kind,
+        'operation.attempt': row.attempts,
+        'upstream.provider': provider.id,
+      },
+      () => this.attempt(provider, row),
+      row.traceparent,
+    );
+  }
+
+  private async attempt(provider: FinanceProvider, row: OperationEntity): Promise<void> {
     this.running.set(provider.id, (this.running.get(provider.id) ?? 0) + 1);
     const controller = new AbortController();
     this.aborts.add(controller);
@@ -269,7 +294,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.metrics.recordDelivery(provider.id, 'succeeded', row.attempts);
         return;
       }
-      await this.afterFailure(provider, row, op, outcome);
+      await withSpan('operation.settle', { 'operation.id': row.id }, () =>
+        this.afterFailure(provider, row, op, outcome),
+      );
     } catch (error) {
       if (!this.outage.refused(error, 'queue worker')) {
         this.logger.error({ err: error, operationId: row.id }, 'Delivering an operation failed');

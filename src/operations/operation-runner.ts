@@ -1,3 +1,4 @@
+import { traceparentOf } from '@lib/tracing';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -172,6 +173,8 @@ export class OperationRunner {
       idempotencyKey: key ?? null,
       requestHash,
       requestId: caller.requestId,
+      // the accepting request's span: a later delivery of the operation is linked to it
+      traceparent: traceparentOf() ?? null,
       command,
       callbackUrl: caller.callbackUrl ?? null,
       expiresAt: key ? new Date(Date.now() + this.config.api.idempotencyTtlMs) : null,

@@ -84,6 +84,7 @@ export class HandlerHarness {
         idempotencyKey: null,
         requestHash: 'c'.repeat(64),
         requestId: null,
+        traceparent: null,
         command,
         callbackUrl: null,
         expiresAt: null,

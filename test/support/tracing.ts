@@ -16,6 +16,7 @@ export interface OtlpSpan {
   kind: number;
   attributes: OtlpAttribute[];
   status?: { code?: number; message?: string };
+  links?: { traceId: string; spanId: string }[];
 }
 interface OtlpExport {
   resourceSpans: {

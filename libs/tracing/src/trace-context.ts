@@ -9,8 +9,10 @@ import {
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  ROOT_CONTEXT,
   isSpanContextValid,
   trace,
+  type Link,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
@@ -135,6 +137,82 @@ export async function inTrace<T>(
     });
     throw err;
   }
+}
+
+/** The W3C `traceparent` of the span active in `ctx`, to keep with work done later (a queued operation). */
+export function traceparentOf(ctx: Context = context.active()): string | undefined {
+  const carrier: Record<string, string> = {};
+  injectTraceContext(ctx, carrier);
+  return carrier.traceparent;
+}
+
+/**
+ * Runs `run` in a span of its own. `linkedTo` (a stored `traceparent`) makes it the root of a new
+ * trace with a link to that one: a queued operation's delivery, linked to the request that
+ * accepted it. Without it the span is a child of the active one. Failures end the span failed.
+ */
+export async function withSpan<T>(
+  name: string,
+  attributes: Attributes,
+  run: (span: Span) => Promise<T>,
+  linkedTo?: string | null,
+): Promise<T> {
+  let span: Span;
+  if (linkedTo !== undefined) {
+    const links = linksTo([linkedTo]);
+    span = tracer().startSpan(
+      name,
+      { kind: SpanKind.INTERNAL, attributes, links, root: true },
+      ROOT_CONTEXT,
+    );
+    if (!isSpanContextValid(span.spanContext())) {
+      span = startSpan(name, SpanKind.INTERNAL, attributes, ROOT_CONTEXT);
+    }
+  } else {
+    span = startSpan(name, SpanKind.INTERNAL, attributes, context.active());
+  }
+  try {
+    const result = await context.with(trace.setSpan(context.active(), span), () => run(span));
+    endSpan(span);
+    return result;
+  } catch (err) {
+    endSpan(span, {
+      type: (err as { code?: string } | undefined)?.code ?? 'INTERNAL',
+      message: err instanceof Error ? err.message : undefined,
+    });
+    throw err;
+  }
+}
+
+/** Links to the traces that stored `traceparent`s name (invalid or missing ones are skipped). */
+function linksTo(traceparents: readonly (string | null | undefined)[]): Link[] {
+  const links: Link[] = [];
+  for (const traceparent of traceparents) {
+    if (!traceparent) continue;
+    const linked = trace.getSpanContext(extractTraceContext({ traceparent }, ROOT_CONTEXT));
+    if (linked && isSpanContextValid(linked)) links.push({ context: linked });
+  }
+  return links;
+}
+
+/**
+ * Records a root span for work that already happened (from `startTime`, epoch ms, to now),
+ * linked to the traces `linkedTo` names: for a step worth a span only when it did something (a
+ * queue claim that took rows, linked to the requests that accepted them).
+ */
+export function recordSpan(
+  name: string,
+  attributes: Attributes,
+  startTime: number,
+  linkedTo: readonly (string | null | undefined)[] = [],
+): void {
+  tracer()
+    .startSpan(
+      name,
+      { kind: SpanKind.INTERNAL, attributes, startTime, links: linksTo(linkedTo), root: true },
+      ROOT_CONTEXT,
+    )
+    .end();
 }
 
 export { SpanKind, type Span, type Context };

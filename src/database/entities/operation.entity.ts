@@ -83,6 +83,10 @@ export class OperationEntity {
   @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
   requestId!: string | null;
 
+  /** W3C traceparent of the request that accepted it: its deliveries are spans linked to it. */
+  @Column({ type: 'varchar', length: 55, nullable: true })
+  traceparent!: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status!: OperationStatus;
 

@@ -4,6 +4,7 @@ import { AsyncDelivery1795400000000 } from './1795400000000-AsyncDelivery';
 import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
 import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
 import { ConsoleSessions1796300000000 } from './1796300000000-ConsoleSessions';
+import { OperationTraceparent1796400000000 } from './1796400000000-OperationTraceparent';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditHashChain1796116036836,
   AuditTraceId1796200000000,
   ConsoleSessions1796300000000,
+  OperationTraceparent1796400000000,
 ];

@@ -7,8 +7,8 @@ import { ISO_UTC, type NewOperation } from './operation-rows';
 
 const INSERT_VALUES = `INSERT INTO operations (client_id, kind, provider, reference,
      idempotency_key, request_hash, request_id, command, callback_url, expires_at, status, delivery,
-     attempts, series_attempts, started_at, lease_expires_at, next_attempt_at)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+     attempts, series_attempts, started_at, lease_expires_at, next_attempt_at, traceparent)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
    ON CONFLICT DO NOTHING
    RETURNING id, created_at`;
 
@@ -152,6 +152,7 @@ export class IdempotencyRepository {
         state.startedAt,
         state.leaseExpiresAt,
         state.nextAttemptAt,
+        init.traceparent,
       ],
     );
     const row = rows[0];

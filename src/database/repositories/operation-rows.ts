@@ -17,6 +17,8 @@ export interface NewOperation {
   idempotencyKey: string | null;
   requestHash: string;
   requestId: string | null;
+  /** W3C traceparent of the accepting request (null outside a trace). */
+  traceparent: string | null;
   /** Plain JSON (src/operations/commands.ts). */
   command: object;
   callbackUrl: string | null;

@@ -1,3 +1,4 @@
+import { withSpan } from '@lib/tracing';
 import { ProblemException } from '../../problem/problem';
 import type {
   BatchItemResult,
@@ -108,13 +109,10 @@ export class BatchHandler<C extends BatchCommand> implements OperationHandler<C>
     };
     // no ledger row: the outcome is one fenced statement, no transaction around it
     const settled: Settled = { responseStatus: 200, result: answer };
-    if (
-      !(await this.deps.queue.finish(
-        attempt.op.id,
-        attempt.succeeded(settled, progress),
-        attempt.op,
-      ))
-    ) {
+    const finished = await withSpan('operation.settle', { 'operation.id': attempt.op.id }, () =>
+      this.deps.queue.finish(attempt.op.id, attempt.succeeded(settled, progress), attempt.op),
+    );
+    if (!finished) {
       throw new LostLeaseError(attempt.op.id);
     }
     return settled;

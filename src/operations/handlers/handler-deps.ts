@@ -1,3 +1,4 @@
+import { withSpan } from '@lib/tracing';
 import type { CreditNotesRepository } from '../../database/repositories/credit-notes.repository';
 import type { InvoicesRepository } from '../../database/repositories/invoices.repository';
 import type { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
@@ -28,12 +29,14 @@ export function settle(
   session?: Session,
   progress?: BatchProgress,
 ): Promise<Settled> {
-  return queue.settle(
-    attempt.op,
-    async (tx) => {
-      const settled = await work(tx);
-      return { value: settled, final: attempt.succeeded(settled, progress) };
-    },
-    session,
+  return withSpan('operation.settle', { 'operation.id': attempt.op.id }, () =>
+    queue.settle(
+      attempt.op,
+      async (tx) => {
+        const settled = await work(tx);
+        return { value: settled, final: attempt.succeeded(settled, progress) };
+      },
+      session,
+    ),
   );
 }

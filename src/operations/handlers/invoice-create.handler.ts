@@ -1,3 +1,4 @@
+import { withSpan } from '@lib/tracing';
 import { randomUUID } from 'node:crypto';
 import { InvoiceEntity } from '../../database/entities/invoice.entity';
 import { LostLeaseError } from '../../database/repositories/operation-rows';
@@ -89,11 +90,8 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       responseStatus: 201,
       result: toInvoiceAnswer(Object.assign(new InvoiceEntity(), row)),
     };
-    const outcome = await queue.settleCreatedInvoice(
-      attempt.op,
-      row,
-      attempt.succeeded(settled),
-      session,
+    const outcome = await withSpan('operation.settle', { 'operation.id': attempt.op.id }, () =>
+      queue.settleCreatedInvoice(attempt.op, row, attempt.succeeded(settled), session),
     );
     if (outcome === 'settled') return settled;
     if (outcome === 'lost') throw new LostLeaseError(attempt.op.id);
