@@ -10,12 +10,9 @@
  * nothing of the application: they own frozen copies of what they compute.
  */
 
-/**
- * Top to bottom. Folders of one rank may import each other. `console` is HTTP like `gateway`: the
- * operations console's session and page routes, and the API-key guard's cookie sessions.
- */
+/** Top to bottom. Folders of one rank may import each other. */
 export const LAYERS = [
-  ['gateway', 'console'],
+  ['gateway'],
   ['health'],
   ['operations', 'events', 'connections'],
   ['providers'],

@@ -1,7 +1,18 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, cp, lstat, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -231,4 +242,68 @@ export async function clusterHome(
   await makeDirectory(dir, 0o755);
   await chown(dir, 0, 0);
   return { dir, relocated: true };
+}
+
+/**
+ * Runs initdb once for the cluster in `clusterDir` (owned by the server's user), then leaves a
+ * ready marker in `homeDir`: a cluster folder without the marker is an initdb that did not finish.
+ */
+export async function ensureInitialised(
+  homeDir: string,
+  readyMarker: string,
+  clusterDir: string,
+  password: string,
+  binaries: Binaries,
+  owner: ServerUser,
+): Promise<void> {
+  const marker = join(homeDir, readyMarker);
+  if (existsSync(marker)) return;
+  // A cluster folder without the marker is an initdb that did not finish: nothing was stored.
+  await rm(clusterDir, { recursive: true, force: true });
+  await mkdir(clusterDir, { mode: 0o700 });
+  // initdb reads the superuser's password from a file: one only the server's user can read
+  const passwordFile = join(homeDir, `initdb-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (owner.uid !== undefined) {
+      await chown(clusterDir, owner.uid, owner.gid ?? -1);
+      await chown(passwordFile, owner.uid, owner.gid ?? -1);
+    }
+    await runInitdb(binaries.initdb, clusterDir, passwordFile, owner);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+  await writeFile(marker, `${new Date().toISOString()}\n`);
+}
+
+function runInitdb(
+  initdb: string,
+  clusterDir: string,
+  passwordFile: string,
+  owner: ServerUser,
+): Promise<void> {
+  const args = [
+    `--pgdata=${clusterDir}`,
+    '--auth=scram-sha-256',
+    '--username=postgres',
+    `--pwfile=${passwordFile}`,
+    '--lc-messages=C',
+    '--encoding=UTF8',
+    '--no-instructions',
+  ];
+  return new Promise((done, fail) => {
+    const child = spawn(initdb, args, {
+      ...owner,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    child.once('error', (error) => fail(new Error(`initdb could not run: ${error.message}`)));
+    child.once('close', (code, signal) => {
+      if (code === 0) return done();
+      const last = errors.trim().split('\n').slice(-3).join(' | ');
+      fail(new Error(`initdb failed (${signal ?? `exit ${code}`}): ${last || '(no output)'}`));
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,10 +9,10 @@ import { Client } from 'pg';
 import {
   DEFAULT_RUNTIME_DIR,
   clusterHome,
+  ensureInitialised,
   makeDirectory,
   reachableBinaries,
   serverUser,
-  type Binaries,
   type ServerUser,
 } from './embedded-postgres-host';
 
@@ -98,7 +98,7 @@ export async function startEmbeddedPostgres(
     await stopLeftoverServer(clusterDir);
     const password = await clusterPassword(baseDir, home.dir, clusterDir);
     const binaries = await reachableBinaries(owner, runtimeDir);
-    await ensureInitialised(home.dir, clusterDir, password, binaries, owner);
+    await ensureInitialised(home.dir, READY_MARKER, clusterDir, password, binaries, owner);
     const flags = serverFlags(options.maxConnections ?? 100, ephemeral, options.extraSettings);
     const server = await startServer(
       binaries.postgres,
@@ -154,65 +154,6 @@ async function clusterPassword(
     await writeFile(file, `${password}\n`, { mode: 0o600 });
     return password;
   }
-}
-
-async function ensureInitialised(
-  homeDir: string,
-  clusterDir: string,
-  password: string,
-  binaries: Binaries,
-  owner: ServerUser,
-): Promise<void> {
-  const marker = join(homeDir, READY_MARKER);
-  if (existsSync(marker)) return;
-  // A cluster folder without the marker is an initdb that did not finish: nothing was stored.
-  await rm(clusterDir, { recursive: true, force: true });
-  await mkdir(clusterDir, { mode: 0o700 });
-  // initdb reads the superuser's password from a file: one only the server's user can read
-  const passwordFile = join(homeDir, `initdb-password-${randomBytes(6).toString('hex')}`);
-  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-  try {
-    if (owner.uid !== undefined) {
-      await chown(clusterDir, owner.uid, owner.gid ?? -1);
-      await chown(passwordFile, owner.uid, owner.gid ?? -1);
-    }
-    await runInitdb(binaries.initdb, clusterDir, passwordFile, owner);
-  } finally {
-    await rm(passwordFile, { force: true });
-  }
-  await writeFile(marker, `${new Date().toISOString()}\n`);
-}
-
-function runInitdb(
-  initdb: string,
-  clusterDir: string,
-  passwordFile: string,
-  owner: ServerUser,
-): Promise<void> {
-  const args = [
-    `--pgdata=${clusterDir}`,
-    '--auth=scram-sha-256',
-    '--username=postgres',
-    `--pwfile=${passwordFile}`,
-    '--lc-messages=C',
-    '--encoding=UTF8',
-    '--no-instructions',
-  ];
-  return new Promise((done, fail) => {
-    const child = spawn(initdb, args, {
-      ...owner,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
-    let errors = '';
-    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
-    child.once('error', (error) => fail(new Error(`initdb could not run: ${error.message}`)));
-    child.once('close', (code, signal) => {
-      if (code === 0) return done();
-      const last = errors.trim().split('\n').slice(-3).join(' | ');
-      fail(new Error(`initdb failed (${signal ?? `exit ${code}`}): ${last || '(no output)'}`));
-    });
-  });
 }
 
 /** Turned off for an ephemeral cluster; left at PostgreSQL's defaults (on) otherwise. */

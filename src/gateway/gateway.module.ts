@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
-import { ConsoleSessionController } from '../console/console-session.controller';
-import { ConsoleSessions } from '../console/console-sessions.service';
-import { ConsoleStaticController } from '../console/console-static.controller';
+import { ConsoleSessionController } from './console/console-session.controller';
+import { ConsoleSessions } from './console/console-sessions.service';
+import { ConsoleStaticController } from './console/console-static.controller';
 import { OperationsModule } from '../operations/operations.module';
 import { AuditController } from './audit/audit.controller';
 import { ApiClientsService } from './auth/api-clients.service';

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { ConsoleSessions } from '../../console/console-sessions.service';
+import { ConsoleSessions } from '../console/console-sessions.service';
 import { contextOf } from '../../common/http/request-context';
 import { ProblemException } from '../../common/http/problem-details';
 import { bearerToken } from './api-key';

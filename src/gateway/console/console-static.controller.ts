@@ -3,8 +3,8 @@ import { basename, extname, join } from 'node:path';
 import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../common/http/auth.decorators';
-import { ProblemException } from '../problem/problem';
+import { Public } from '../../common/http/auth.decorators';
+import { ProblemException } from '../../problem/problem';
 
 /**
  * The console's page allows only its own origin: no inline script or style, no framing, no
@@ -39,7 +39,7 @@ interface StaticFile {
 
 /** Where `npm run build` puts the console (dist/console), from the source or the built file. */
 export function consoleBuildDir(): string {
-  const root = join(__dirname, '..', '..');
+  const root = join(__dirname, '..', '..', '..');
   return basename(root) === 'dist' ? join(root, 'console') : join(root, 'dist', 'console');
 }
 

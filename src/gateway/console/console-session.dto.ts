@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { SCOPES } from '../common/http/scopes';
+import { SCOPES } from '../../common/http/scopes';
 
 export class ConsoleSignInDto {
   @ApiProperty({

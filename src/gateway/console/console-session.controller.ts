@@ -20,11 +20,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public, REQUIRED_SCOPES } from '../common/http/auth.decorators';
-import { contextOf, type ApiPrincipal } from '../common/http/request-context';
-import { ApiProblems } from '../common/http/api-problems';
-import { ProblemException } from '../problem/problem';
-import type { LiveConsoleSession } from '../database/repositories/console-sessions.repository';
+import { Public, REQUIRED_SCOPES } from '../../common/http/auth.decorators';
+import { contextOf, type ApiPrincipal } from '../../common/http/request-context';
+import { ApiProblems } from '../../common/http/api-problems';
+import { ProblemException } from '../../problem/problem';
+import type { LiveConsoleSession } from '../../database/repositories/console-sessions.repository';
 import { ConsoleSessionDto, ConsoleSignInDto } from './console-session.dto';
 import { ConsoleSessions } from './console-sessions.service';
 

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/app-config';
 import {
   ConsoleSessionsRepository,
   type LiveConsoleSession,
-} from '../database/repositories/console-sessions.repository';
-import { hashApiKey } from '../gateway/auth/api-key';
-import { ApiClientsService } from '../gateway/auth/api-clients.service';
-import { contextOf, type ApiPrincipal } from '../common/http/request-context';
-import { ProblemException } from '../problem/problem';
+} from '../../database/repositories/console-sessions.repository';
+import { hashApiKey } from '../auth/api-key';
+import { ApiClientsService } from '../auth/api-clients.service';
+import { contextOf, type ApiPrincipal } from '../../common/http/request-context';
+import { ProblemException } from '../../problem/problem';
 import {
   CSRF_HEADER,
   MUTATING_METHODS,
