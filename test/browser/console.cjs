@@ -44,7 +44,7 @@ function check(condition, message) {
 }
 
 async function startSimulators() {
-  const sims = require(join(ROOT, 'dist/libs/simulators/src/index.js'));
+  const sims = require(join(ROOT, 'dist/src/providers/simulators.js'));
   const running = await sims.startAllSimulators(sims.simulatorOptionsFromEnv({}), {
     ids: ['dms', 'delivery-solutions'],
     port: 0,
