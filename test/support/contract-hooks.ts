@@ -16,7 +16,7 @@ const realFetch = globalThis.fetch;
 globalThis.fetch = async function recordedFetch(input, init) {
   const res = await realFetch(input, init);
   const request = input instanceof Request ? input : undefined;
-  const url = request?.url ?? String(input);
+  const url = request?.url ?? (input instanceof URL ? input.href : (input as string));
   if (isRegistered(url)) {
     const method = init?.method ?? request?.method ?? 'GET';
     const copy = res.clone();

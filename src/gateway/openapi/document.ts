@@ -117,9 +117,7 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
 
 /** Responses in status order (the shared ones are added after the route's own). */
 function sortedByStatus(responses: ResponsesObject): ResponsesObject {
-  return Object.fromEntries(
-    Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)),
-  ) as ResponsesObject;
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Mounts Swagger UI at /docs and the document at /docs-json. */
