@@ -82,6 +82,8 @@ function count(transport: Transport, check: () => { checked: boolean }): void {
     if (check().checked) checked[transport]++;
     else skipped++;
   } catch (error) {
+    // checked, and found wrong
+    checked[transport]++;
     failures.push(`[${transport}] ${(error as Error).message}`);
   }
 }
