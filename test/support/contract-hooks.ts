@@ -5,6 +5,7 @@ import {
   recordLater,
   reportContractCounts,
   settleRecordings,
+  skipAnswer,
 } from './contract-recorder';
 
 /**
@@ -20,17 +21,13 @@ globalThis.fetch = async function recordedFetch(input, init) {
   if (isRegistered(url)) {
     const method = init?.method ?? request?.method ?? 'GET';
     const copy = res.clone();
+    const headers = Object.fromEntries(res.headers);
     recordLater(
-      copy
-        .text()
-        .then((text) =>
-          recordAnswer(
-            method,
-            url,
-            { status: res.status, headers: Object.fromEntries(res.headers), text },
-            'fetch',
-          ),
-        ),
+      copy.text().then(
+        (text) => recordAnswer(method, url, { status: res.status, headers, text }, 'fetch'),
+        // a body cut short (the caller aborted, the gateway was killed) is no whole answer
+        () => skipAnswer(),
+      ),
     );
   }
   return res;

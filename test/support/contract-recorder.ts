@@ -77,6 +77,11 @@ export function recordLater(work: Promise<void>): void {
   pending.add(tracked);
 }
 
+/** An answer that could not be read whole: counted as skipped, not checked. */
+export function skipAnswer(): void {
+  skipped++;
+}
+
 function count(transport: Transport, check: () => { checked: boolean }): void {
   try {
     if (check().checked) checked[transport]++;
