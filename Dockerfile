@@ -14,9 +14,12 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json .swcrc ormconfig.ts ./
 COPY src ./src
 COPY libs ./libs
-# the app only: tests, benchmarks and their fixtures are not in the build context (.dockerignore)
+COPY console ./console
+# the app only: tests, benchmarks and their fixtures are not in the build context (.dockerignore);
+# the operations console is bundled by Vite into dist/console (served at /console, no CDN)
 RUN npx swc src libs ormconfig.ts -d dist --config-file .swcrc --copy-files --quiet \
- && test -f dist/src/main.js && test -f dist/src/cli.js
+ && npx vite build -c console/vite.config.ts \
+ && test -f dist/src/main.js && test -f dist/src/cli.js && test -f dist/console/index.html
 
 # --- production dependencies only, exactly from the lock
 FROM node:24.22.3-bookworm-slim AS deps

@@ -16,7 +16,8 @@ const shared = {
     'node_modules/(?!(?:.*/node_modules/)?(?:@nestjs|@opentelemetry/otlp-exporter-base|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit|content-disposition|cookie)/)',
   ],
   moduleNameMapper: {
-    '^@lib/(auth-strategies|upstream-http|simulators|tracing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@lib/(auth-strategies|upstream-http|redaction|simulators|tracing)$':
+      '<rootDir>/libs/$1/src/index.ts',
   },
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/support/worker-env.ts'],

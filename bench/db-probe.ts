@@ -5,7 +5,7 @@
  * each carries BENCH_STATEMENT_MARK in a comment, and every one is counted as it is sent.
  */
 import { Client, type QueryResultRow } from 'pg';
-import { round } from './stats';
+import { round } from './round';
 
 /** In a comment of every statement the bench sends, so statement counts can leave them out. */
 export const BENCH_STATEMENT_MARK = 'invoice_gateway_bench_probe';

@@ -18,7 +18,7 @@ import {
 } from './db-probe';
 import { runLoad, type LoadTarget } from './load';
 import { sampleProcess, sleep, type Gateway, type ProcessSample } from './processes';
-import { round } from './stats';
+import { round } from './round';
 
 /** Gateway processes that deliver the queue together. */
 export const DRAIN_PROCESSES = 2;

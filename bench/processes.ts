@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fetchJson } from './load';
 import { STARTUP_TIMEOUT_MS } from './settings';
 import type { SimulatorChildMessage, SimulatorParentMessage } from './simulator-process';
-import { round } from './stats';
+import { round } from './round';
 
 const DIST_ROOT = resolve(__dirname, '..');
 export const REPO_ROOT = resolve(DIST_ROOT, '..');

@@ -40,7 +40,8 @@ import {
   type ScenarioPair,
 } from './scenarios';
 import { readSettings, SYNC_SCENARIOS, watchdogBudgetS, type Settings } from './settings';
-import { compare, round, summarize, table, type Comparison, type ScenarioStats } from './stats';
+import { round } from './round';
+import { compare, summarize, table, type Comparison, type ScenarioStats } from './stats';
 
 const RESULTS_FILE = join(RESULTS_DIR, 'latest.json');
 const EMBEDDED_LABEL = 'embedded PostgreSQL 15 (started by the bench, temporary folder, fsync on)';

@@ -4,12 +4,8 @@
  * over the fork IPC channel: `start` -> `ready {urls}`, `stop` -> exit. Stops by itself when the
  * parent goes away.
  */
-import {
-  createSimulator,
-  defaultDmsOptions,
-  defaultGepSmartOptions,
-  type RunningSimulator,
-} from '@lib/simulators';
+import { defaultDmsOptions, defaultGepSmartOptions, type RunningSimulator } from '@lib/simulators';
+import { createSimulator } from '../src/providers/simulators';
 
 export interface SimulatorStartMessage {
   type: 'start';

@@ -1,5 +1,6 @@
 import type { StatementUse } from './db-probe';
 import type { LoadResult } from './load';
+import { round } from './round';
 
 export interface ScenarioStats {
   scenario: string;
@@ -107,11 +108,6 @@ export function compare(
     p99AddedMs: round(gateway.p99Ms - direct.p99Ms, 2),
     proxyThroughputRatio: ratio(gateway.throughput, proxy.throughput),
   };
-}
-
-export function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 /** A plain-text table with right-aligned numeric columns. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { LOG_LEVELS, loadAppConfig, type AppConfig } from './config/app-config';
+import { LOG_LEVELS } from './config/app-config';
+import { loadConfig, type GatewayConfig } from './load-config';
 import { startupLogger } from './logging/gateway-logger';
 import { logFormatOf } from './logging/log-format';
 import { sharedLoggerOptions } from './logging/logging.module';
@@ -26,7 +27,7 @@ const startup = startupLogger(
 );
 
 async function bootstrap(): Promise<void> {
-  const config: AppConfig = loadAppConfig(process.env);
+  const config: GatewayConfig = loadConfig(process.env);
   const app = await createApp(config);
   const logger = new Logger('Bootstrap');
   const shutdown = new GracefulShutdown(app, config.shutdownGraceMs, logger);

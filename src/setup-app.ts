@@ -6,9 +6,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyHttpOptions } from 'fastify';
 import { AppModule, type ModuleImport } from './app.module';
 import { AuditWriter } from './audit/audit-writer.service';
-import type { AppConfig } from './config/app-config';
+import type { GatewayConfig } from './load-config';
 import { registerJsonBodyParser } from './gateway/context/json-body';
-import { saneRequestId } from './gateway/context/request-context';
+import { saneRequestId } from './common/http/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
@@ -19,6 +19,7 @@ import { setupSwagger } from './gateway/openapi/document';
 import { validationExceptionFactory } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
 import { registerTracingHooks } from './tracing/request-tracing';
+import { startTracing } from './tracing/tracing-bootstrap';
 
 /** Keep-alive longer than any load balancer's idle timeout (AWS ALB: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -30,7 +31,7 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(
-  config: AppConfig,
+  config: GatewayConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   // Fastify's and Node's own refusals (bad URL, unparsable headers, Expect) as problem+json
@@ -56,18 +57,26 @@ export async function createApp(
   const adapter = new FastifyAdapter(fastifyOptions);
   // Nest's start-up lines at LOG_LEVEL, in LOG_FORMAT, until the request logger takes over
   startupLogger({ level: config.logLevel, format: config.logFormat }, sharedLoggerOptions());
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, options.imports),
-    adapter,
-    {
-      // Nest's own lines in the gateway's format from the first one (logging/gateway-logger.ts)
-      logger: new NestLogger(),
-      // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
-      abortOnError: false,
-      // the gateway's own JSON parser is registered below; nothing else is accepted
-      bodyParser: false,
-    },
-  );
+  // OpenTelemetry first: its context manager is global, set once before any module is built
+  const tracing = startTracing(config.tracing);
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(config, tracing, options.imports),
+      adapter,
+      {
+        // Nest's own lines in the gateway's format from the first one (logging/gateway-logger.ts)
+        logger: new NestLogger(),
+        // start-up errors reach the caller (main.ts prints them; tests see them) instead of exiting
+        abortOnError: false,
+        // the gateway's own JSON parser is registered below; nothing else is accepted
+        bodyParser: false,
+      },
+    );
+  } catch (error) {
+    await tracing.shutdown();
+    throw error;
+  }
   clientErrors.attach(app.get(AuditWriter));
   app.getHttpAdapter().getHttpServer().on('checkExpectation', clientErrors.checkExpectation);
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), config.bodyLimitBytes);

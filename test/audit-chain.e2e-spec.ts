@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { loadAppConfig, type AppConfig } from '../src/config/app-config';
+import { loadConfig, type GatewayConfig } from '../src/load-config';
 import { AuditQueryService } from '../src/audit/audit-query.service';
 import { AuditRetentionService } from '../src/audit/audit-retention.service';
 import { AuditVerifier } from '../src/audit/audit-verifier.service';
@@ -38,13 +38,13 @@ function entry(i: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
 describe('audit hash chain (database)', () => {
   let scratch: ScratchDatabase;
   let ds: DataSource;
-  let config: AppConfig;
+  let config: GatewayConfig;
   let verifier: AuditVerifier;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('igw_audit_chain');
     ds = scratch.db.dataSource;
-    config = loadAppConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url });
+    config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url });
     verifier = new AuditVerifier(ds);
   }, 60_000);
 

@@ -1,12 +1,11 @@
 import request from 'supertest';
+import { defaultDmsOptions, type RunningSimulators } from '@lib/simulators';
 import {
   createSimulator,
-  defaultDmsOptions,
   DEFAULT_CREDENTIALS,
   simulatorOptionsFromEnv,
   startAllSimulators,
-  type RunningSimulators,
-} from '@lib/simulators';
+} from '../src/providers/simulators';
 import { TestApp, startTestApp } from './support/test-app';
 import { auth, dmsInvoice, dsInvoice, injectFault } from './support/api';
 import { liveProviderEnv } from './support/live-env';

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Module } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import request from 'supertest';
-import { Public } from '../src/gateway/auth/auth.decorators';
+import { Public } from '../src/common/http/auth.decorators';
 import { InvoiceDto } from '../src/gateway/invoices/invoice.dto';
-import { ApiProblems } from '../src/gateway/openapi/api-problems';
+import { ApiProblems } from '../src/common/http/api-problems';
 import {
   assertAnswersMatchDocument,
   contractCounts,

@@ -171,7 +171,7 @@ describe('OperationRunner (database)', () => {
 
   it('records a hard upstream failure for replay, with the problem as result and last error', async () => {
     const key = `k-${randomUUID()}`;
-    const command = create(dmsInvoice({ party: { code: 'UNKNOWN', name: 'Nobody' } }) as never);
+    const command = create(dmsInvoice({ party: { code: 'UNKNOWN', name: 'Nobody' } }));
     const answer = await runner.run(caller(key), command);
     expect(answer.status).toBe(422);
     expect(answer.errorCode).toBe('upstream_rejected');
@@ -202,7 +202,7 @@ describe('OperationRunner (database)', () => {
   });
 
   it('answers even when the outcome of a failure cannot be recorded (the row keeps its lease)', async () => {
-    const command = create(dmsInvoice({ party: { code: 'UNKNOWN', name: 'Nobody' } }) as never);
+    const command = create(dmsInvoice({ party: { code: 'UNKNOWN', name: 'Nobody' } }));
     jest.spyOn(operations, 'finish').mockRejectedValueOnce(new Error('database gone'));
     const answer = await runner.run(caller(), command);
     expect(answer.status).toBe(422);

@@ -1,10 +1,6 @@
 import request from 'supertest';
-import {
-  type SimulatorId,
-  simulatorOptionsFromEnv,
-  startAllSimulators,
-  type RunningSimulators,
-} from '@lib/simulators';
+import { type SimulatorId, type RunningSimulators } from '@lib/simulators';
+import { simulatorOptionsFromEnv, startAllSimulators } from '../src/providers/simulators';
 import { auth, dmsInvoice, dsInvoice, injectFault } from './support/api';
 import { liveProviderEnv } from './support/live-env';
 import { startTestApp, type TestApp } from './support/test-app';

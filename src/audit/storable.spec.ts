@@ -1,4 +1,4 @@
-import { redact } from '@lib/upstream-http';
+import { redact } from '@lib/redaction';
 import { storableJson, storableRedacted, storableString, storableText } from './storable';
 
 describe('storable strings', () => {

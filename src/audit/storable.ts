@@ -5,7 +5,7 @@ import {
   REDACTED,
   REDACTION_MAX_DEPTH,
   setOwn,
-} from '@lib/upstream-http';
+} from '@lib/redaction';
 /**
  * What Postgres stores exactly as given. text and jsonb refuse NUL characters, and an unpaired
  * UTF-16 surrogate is no character at all (jsonb refuses its escape; a text parameter would

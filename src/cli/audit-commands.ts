@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AuditVerifier } from '../audit/audit-verifier.service';
 import { parseTimeOption, timeRange } from '../audit/time-range';
 import type { Database } from '../database/database';
-import type { CliIo, Command } from './cli';
+import type { CliIo, Command } from './command';
 import { AuditLogRepository } from '../database/repositories/audit-log.repository';
 
 /** `audit:verify`: walks the hash chains; exit 1 on a break. */

@@ -1,39 +1,12 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadAppConfig, type AppConfig } from '../config/app-config';
+import { parseArgs } from 'node:util';
+import { loadConfig, type GatewayConfig } from '../load-config';
 import { Database, runningEmbeddedUrl } from '../database/database';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
-import { SCOPES } from '../gateway/auth/scopes';
+import { SCOPES } from '../common/http/scopes';
 import { auditHead, auditVerify } from './audit-commands';
+import type { CliIo, Command, CommandContext } from './command';
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  env: Record<string, string | undefined>;
-}
-
-/** What a command runs with: its parsed arguments, the database and the configuration. */
-export interface CommandContext {
-  io: CliIo;
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  db: Database;
-  config: AppConfig;
-}
-
-/**
- * One CLI command. Each is defined in a function of its own below and listed in COMMANDS, so a
- * new command is one new function and one line in the list.
- */
-export interface Command {
-  name: string;
-  /** Arguments as shown in the usage line, e.g. `--name <name> --scopes <scope,...>`. */
-  args: string;
-  summary: string;
-  /** Longer help for `<command> --help`: one string per line. */
-  help: string[];
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(ctx: CommandContext): Promise<number>;
-}
+export type { CliIo, Command, CommandContext } from './command';
 
 function clientsCreate(): Command {
   return {
@@ -169,7 +142,7 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-async function openDatabase(config: AppConfig): Promise<{ db: Database; description: string }> {
+async function openDatabase(config: GatewayConfig): Promise<{ db: Database; description: string }> {
   const { database } = config;
   if (database.url) {
     return {
@@ -220,7 +193,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`${error instanceof Error ? error.message : String(error)}\n\n${commandHelp(command)}`);
     return 2;
   }
-  const config = loadAppConfig(io.env);
+  const config = loadConfig(io.env);
   const { db, description } = await openDatabase(config);
   io.err(`Database: ${description}`);
   try {

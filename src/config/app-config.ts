@@ -1,6 +1,5 @@
-import { defaultLogFormat, LOG_FORMATS, type LogFormat } from '../logging/log-format';
-import { DEFAULT_DEADLINE_MS } from '@lib/upstream-http';
-import { registerSecrets } from '../logging/secret-values';
+import { defaultLogFormat, LOG_FORMATS, type LogFormat } from './log-format-setting';
+import { registerSecrets } from '@lib/redaction';
 import {
   readAsyncConfig,
   readCallbackConfig,
@@ -8,7 +7,6 @@ import {
   type CallbackConfig,
 } from './async-config';
 import { EnvReader } from './env-reader';
-import { providerSecrets, readProvidersConfig, type ProvidersConfig } from './providers-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -50,7 +48,6 @@ export interface AppConfig {
     /** True when the well-known local default is in use. */
     bootstrapIsDefault: boolean;
   };
-  providers: ProvidersConfig;
   api: {
     /** Sustained requests per second per API client. */
     rateLimitPerSecond: number;
@@ -89,24 +86,31 @@ export interface AppConfig {
      */
     flushMs: number;
   };
+  /** The operations console at /console (docs/console.md). */
+  console: {
+    /** Lifetime of a console session from sign-in. */
+    sessionTtlMinutes: number;
+    /** Sign-in attempts per minute from one IP address. */
+    signInPerMinute: number;
+    /** Always mark the session cookie Secure (it is Secure anyway on a TLS connection). */
+    secureCookie: boolean;
+  };
 }
 
 /**
- * A running operation whose lease has passed is taken over by another worker, so the lease must
- * outlast the longest upstream call (its deadline, retries included): else a slow call still in
- * flight would be sent a second time.
+ * A part of the configuration owned by a layer above config (the providers' settings, read by
+ * their definitions): read with the same reader after the app's own settings, so one error
+ * lists every bad variable, and its secrets kept out of log lines like the app's own.
  */
-function checkLeaseOutlastsDeadlines(r: EnvReader, config: AppConfig): void {
-  const providers = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'] as const;
-  for (const id of providers) {
-    const deadlineMs = config.providers[id].http.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    if (deadlineMs >= config.async.leaseMs) {
-      r.problem(
-        `ASYNC_LEASE_MS (${config.async.leaseMs}) must be longer than the ${id} deadline (${deadlineMs} ms): a call still running would be taken over`,
-      );
-    }
-  }
+export interface ConfigPart<T> {
+  read(r: EnvReader, app: AppConfig): T;
+  secrets(value: T): (string | undefined)[];
 }
+
+/** The configuration with each part's value under its key. */
+export type WithParts<P extends Record<string, ConfigPart<unknown>>> = AppConfig & {
+  [K in keyof P]: P[K] extends ConfigPart<infer T> ? T : never;
+};
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -115,8 +119,15 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** The one place the environment is read. Throws ConfigValidationError listing every problem. */
-export function loadAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+/**
+ * The one place the environment is read: the app's own settings and the given parts (the entry
+ * points pass the providers' part, see src/load-config.ts). Throws ConfigValidationError listing
+ * every problem.
+ */
+export function loadAppConfig<P extends Record<string, ConfigPart<unknown>>>(
+  env: Record<string, string | undefined>,
+  parts: P,
+): WithParts<P> {
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', NODE_ENVS, 'development');
   const production = nodeEnv === 'production';
@@ -168,7 +179,6 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       runMigrations: r.bool('DATABASE_RUN_MIGRATIONS', true),
     },
     auth: { bootstrapApiKey, bootstrapIsDefault },
-    providers: readProvidersConfig(r, production),
     api: {
       rateLimitPerSecond: r.int('RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
       rateLimitBurst: r.int('RATE_LIMIT_BURST', 100, 1, 1_000_000),
@@ -189,15 +199,22 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
       maxBodyBytes: r.int('AUDIT_MAX_BODY_BYTES', 64 * 1024, 256, 10 * 1024 * 1024),
       flushMs: r.int('AUDIT_FLUSH_MS', 10, 0, 1000),
     },
+    console: {
+      sessionTtlMinutes: r.int('CONSOLE_SESSION_TTL_MIN', 480, 1, 7 * 24 * 60),
+      signInPerMinute: r.int('CONSOLE_SIGN_IN_PER_MINUTE', 10, 1, 10_000),
+      secureCookie: r.bool('CONSOLE_SECURE_COOKIE', production),
+    },
   };
-  checkLeaseOutlastsDeadlines(r, config);
+  const values = Object.fromEntries(
+    Object.entries(parts).map(([key, part]) => [key, part.read(r, config)]),
+  );
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   registerSecrets(
     bootstrapApiKey,
     databaseUrl ? new URL(databaseUrl).password : undefined,
-    ...providerSecrets(config.providers),
+    ...Object.entries(parts).flatMap(([key, part]) => part.secrets(values[key])),
     config.callbacks.secret,
     redisUrl ? new URL(redisUrl).password : undefined,
   );
-  return config;
+  return { ...config, ...values } as WithParts<P>;
 }

@@ -1,13 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { AppConfig, loadAppConfig } from './app-config';
+import type { AppConfig } from './app-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
+/** Imported through `withConfig`: the entry points load and validate the configuration first. */
 @Global()
-@Module({
-  providers: [{ provide: APP_CONFIG, useFactory: (): AppConfig => loadAppConfig() }],
-  exports: [APP_CONFIG],
-})
+@Module({})
 export class ConfigModule {
   /** Use an already-validated config (main.ts validates before Nest starts; tests pass their own). */
   static withConfig(config: AppConfig) {

@@ -45,6 +45,20 @@ export class EnvReader {
     return Number(value);
   }
 
+  /** A decimal number in (`above`, `max`]: e.g. a ratio in (0, 1]. */
+  decimal(name: string, fallback: number, above: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(parsed > above && parsed <= max)) {
+      this.problems.push(
+        `${name}="${value}" is invalid: expected a decimal number above ${above} and at most ${max}`,
+      );
+      return fallback;
+    }
+    return parsed;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const value = this.raw(name);
     if (value === undefined) return fallback;

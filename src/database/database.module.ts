@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { registerSecrets } from '../logging/secret-values';
+import { registerSecrets } from '@lib/redaction';
 import { Database } from './database';
 
 @Global()

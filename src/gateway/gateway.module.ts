@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
+import { ConsoleSessionController } from '../console/console-session.controller';
+import { ConsoleSessions } from '../console/console-sessions.service';
+import { ConsoleStaticController } from '../console/console-static.controller';
 import { OperationsModule } from '../operations/operations.module';
 import { AuditController } from './audit/audit.controller';
 import { ApiClientsService } from './auth/api-clients.service';
@@ -16,6 +19,7 @@ import { OperationsController } from './operations/operations.controller';
 import { OperationsService } from './operations/operations.service';
 import { ProblemFilter } from './problem/problem.filter';
 import { ProvidersController } from './providers/providers.controller';
+import { StatsController } from './stats/stats.controller';
 
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
 @Module({
@@ -27,6 +31,9 @@ import { ProvidersController } from './providers/providers.controller';
     BatchesController,
     OperationsController,
     ProvidersController,
+    StatsController,
+    ConsoleSessionController,
+    ConsoleStaticController,
   ],
   providers: [
     ApiClientsService,
@@ -35,6 +42,7 @@ import { ProvidersController } from './providers/providers.controller';
     CreditNotesService,
     BatchesService,
     OperationsService,
+    ConsoleSessions,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],

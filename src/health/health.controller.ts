@@ -8,7 +8,7 @@ import {
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Public } from '../gateway/auth/auth.decorators';
+import { Public } from '../common/http/auth.decorators';
 import { DatabaseOutage } from '../metrics/database-outage';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { LiveDto, ReadinessDto } from './health.dto';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
-import { PROVIDER_IDS } from '../providers/provider.contract';
+import { PROVIDER_IDS } from '../providers/provider-ids';
 
 /** The health answers as the OpenAPI document declares them. */
 

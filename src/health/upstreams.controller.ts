@@ -7,11 +7,11 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiProblems } from '../gateway/openapi/api-problems';
+import { ApiProblems } from '../common/http/api-problems';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../gateway/auth/auth.decorators';
+import { Public } from '../common/http/auth.decorators';
 import { ProblemException } from '../problem/problem';
-import { isProviderId, PROVIDER_IDS, type ProviderId } from '../providers/provider.contract';
+import { isProviderId, PROVIDER_IDS, type ProviderId } from '../providers/provider-ids';
 import { ProviderHealth } from '../providers/provider-health';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
 import { OneUpstreamHealthDto, UpstreamHealthDto, UpstreamsHealthDto } from './health.dto';

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public } from '../gateway/auth/auth.decorators';
+import { Public } from '../common/http/auth.decorators';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('metrics')

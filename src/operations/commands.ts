@@ -4,9 +4,9 @@ import type {
   Capability,
   CreditMemoStatusItem,
   InvoiceStatusItem,
-  ProviderId,
   RemittanceItem,
 } from '../providers/provider.contract';
+import type { ProviderId } from '../providers/provider-ids';
 
 /**
  * A command is what an operation runs: plain JSON, stored in the operation row, that needs no

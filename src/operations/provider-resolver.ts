@@ -1,10 +1,6 @@
 import { ProblemException, validationProblem } from '../problem/problem';
-import type {
-  Capability,
-  FinanceProvider,
-  ItemError,
-  ProviderId,
-} from '../providers/provider.contract';
+import type { Capability, ItemError } from '../providers/provider.contract';
+import type { ProviderId, RegisteredProvider } from '../providers/provider-ids';
 import type { ProviderRegistry } from '../providers/provider-registry';
 
 /**
@@ -15,7 +11,7 @@ export function resolveProvider(
   registry: ProviderRegistry,
   capability: Capability,
   requested: ProviderId | undefined,
-): FinanceProvider {
+): RegisteredProvider {
   const able = registry.supporting(capability);
   if (requested === undefined) {
     if (able.length === 1) return registry.get(able[0])!;

@@ -1,5 +1,5 @@
 import type { TokenRequestEvent } from '@lib/auth-strategies';
-import type { Simulator } from '@lib/simulators';
+import type { CommonSimulatorOptions, Simulator } from '@lib/simulators';
 import type {
   CircuitStateName,
   UpstreamClientConfig,
@@ -15,6 +15,12 @@ export interface UpstreamHttpOverrides {
   timeoutMs?: number;
   deadlineMs?: number;
   maxAttempts?: number;
+  /** Circuit breaker: failure share that opens it (`<PREFIX>_BREAKER_FAILURE_RATIO`, default 0.5). */
+  breakerFailureRatio?: number;
+  /** Calls in the window before it may open (`<PREFIX>_BREAKER_MIN_CALLS`, default 10). */
+  breakerMinCalls?: number;
+  /** Open time before a half-open test call (`<PREFIX>_BREAKER_HALF_OPEN_MS`, default 30 000). */
+  breakerHalfOpenMs?: number;
 }
 
 /** What every provider's settings have: a base URL (unset: mock mode) and HTTP overrides. */
@@ -44,11 +50,33 @@ export interface MockUpstream<S extends BaseSettings> {
 }
 
 /**
- * Everything the gateway knows about one upstream, in its own folder: its settings (which
- * environment variables, how they are checked), its simulator for mock mode, and how the
- * provider is built. Listing the definition in `provider-list.ts` is all it takes to add one.
+ * How a provider's simulator is built, and started standalone (`npm run simulators`) from SIM_*
+ * variables: the library builds simulators, the definition says which and with what.
  */
-export interface ProviderDefinition<Id extends string, S extends BaseSettings> {
+export interface SimulatorRecipe<O extends CommonSimulatorOptions, C> {
+  /** Its port unless `SIM_<PREFIX>_PORT` says otherwise. */
+  readonly defaultPort: number;
+  /** The credentials it accepts unless its SIM_* variables say otherwise. */
+  readonly defaultCredentials: Readonly<C>;
+  /** Its options: the common ones, and its credentials from its own SIM_* variables. */
+  options(env: NodeJS.ProcessEnv, common: CommonSimulatorOptions): O;
+  /** The credentials part of its options. */
+  credentials(options: O): C;
+  create(options: O): Simulator;
+}
+
+/**
+ * Everything the gateway knows about one upstream, in its own folder: its settings (which
+ * environment variables, how they are checked), its simulator (for mock mode and standalone),
+ * and how the provider is built. Listing the definition in `provider-list.ts` is all it takes
+ * to add one.
+ */
+export interface ProviderDefinition<
+  Id extends string,
+  S extends BaseSettings,
+  O extends CommonSimulatorOptions = CommonSimulatorOptions,
+  C = unknown,
+> {
   readonly id: Id;
   /** Prefix of its environment variables: `DMS` reads DMS_BASE_URL, DMS_TIMEOUT_MS, ... */
   readonly envPrefix: string;
@@ -58,6 +86,8 @@ export interface ProviderDefinition<Id extends string, S extends BaseSettings> {
   secrets(settings: S): (string | undefined)[];
   /** Its simulator, for mock mode; `secret()` makes a fresh credential. */
   mock(settings: S, secret: () => string): MockUpstream<S>;
+  /** Its simulator, started standalone by `npm run simulators`. */
+  readonly simulator: SimulatorRecipe<O, C>;
   build(endpoint: Endpoint<S>, deps: ProviderDeps): FinanceProvider;
 }
 
@@ -70,6 +100,11 @@ export function readHttpOverrides(r: EnvReader, prefix: string): UpstreamHttpOve
     timeoutMs: optionalInt(`${prefix}_TIMEOUT_MS`, 1, 600_000),
     deadlineMs: optionalInt(`${prefix}_DEADLINE_MS`, 1, 600_000),
     maxAttempts: optionalInt(`${prefix}_RETRY_MAX_ATTEMPTS`, 1, 10),
+    breakerFailureRatio: r.has(`${prefix}_BREAKER_FAILURE_RATIO`)
+      ? r.decimal(`${prefix}_BREAKER_FAILURE_RATIO`, 0.5, 0, 1)
+      : undefined,
+    breakerMinCalls: optionalInt(`${prefix}_BREAKER_MIN_CALLS`, 1, 10_000),
+    breakerHalfOpenMs: optionalInt(`${prefix}_BREAKER_HALF_OPEN_MS`, 100, 3_600_000),
   };
 }
 
@@ -81,15 +116,32 @@ export function requireVariables(r: EnvReader, provider: string, names: string[]
   }
 }
 
-/** A provider's timeout and retry overrides as upstream-http client settings. */
+/**
+ * A provider's timeout, retry and circuit-breaker overrides as upstream-http client settings
+ * (`retryableStatuses`: the provider's own list, when it has one).
+ */
 export function httpSettings(
   http: UpstreamHttpOverrides,
-): Pick<UpstreamClientConfig, 'connectTimeoutMs' | 'timeoutMs' | 'deadlineMs' | 'retry'> {
+  retryableStatuses?: readonly number[],
+): Pick<
+  UpstreamClientConfig,
+  'connectTimeoutMs' | 'timeoutMs' | 'deadlineMs' | 'retry' | 'breaker'
+> {
+  const retry = {
+    ...(retryableStatuses ? { retryableStatuses } : {}),
+    ...(http.maxAttempts !== undefined ? { maxAttempts: http.maxAttempts } : {}),
+  };
+  const breaker = {
+    ...(http.breakerFailureRatio !== undefined ? { failureRatio: http.breakerFailureRatio } : {}),
+    ...(http.breakerMinCalls !== undefined ? { minimumCalls: http.breakerMinCalls } : {}),
+    ...(http.breakerHalfOpenMs !== undefined ? { halfOpenAfterMs: http.breakerHalfOpenMs } : {}),
+  };
   return {
     connectTimeoutMs: http.connectTimeoutMs,
     timeoutMs: http.timeoutMs,
     deadlineMs: http.deadlineMs,
-    retry: http.maxAttempts === undefined ? undefined : { maxAttempts: http.maxAttempts },
+    retry: Object.keys(retry).length > 0 ? retry : undefined,
+    breaker: Object.keys(breaker).length > 0 ? breaker : undefined,
   };
 }
 

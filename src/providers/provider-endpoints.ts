@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { RunningSimulator } from '@lib/simulators';
 import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/app-config';
-import { registerSecrets } from '../logging/secret-values';
+import type { ConfigWithProviders } from './providers-config';
+import { registerSecrets } from '@lib/redaction';
 import type { Endpoint } from './provider-definition';
-import { definitionOf, type ProviderId, type SettingsOf } from './provider-list';
+import { definitionOf, type ProviderId, type SettingsOf } from './provider-ids';
 
 const secret = () => {
   const value = randomBytes(18).toString('base64url');
@@ -25,7 +25,7 @@ export class ProviderEndpoints implements OnApplicationShutdown {
   private readonly running: RunningSimulator[] = [];
   private readonly mocks = new Map<ProviderId, string>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: ConfigWithProviders) {}
 
   async resolve<K extends ProviderId>(id: K): Promise<Endpoint<SettingsOf<K>>> {
     const configured = this.config.providers[id] as unknown as SettingsOf<K>;

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
 import type { CircuitStateName } from '@lib/upstream-http';
-import type { Capability, ProbeResult, ProviderId, ProviderMode } from './provider.contract';
+import type { Capability, ProbeResult, ProviderMode } from './provider.contract';
+import type { ProviderId } from './provider-ids';
 import { PROVIDER_REGISTRY, ProviderRegistry } from './provider-registry';
 
 export interface ProviderStatus {

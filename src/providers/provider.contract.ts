@@ -1,12 +1,11 @@
 import type { CircuitStateName } from '@lib/upstream-http';
-import type { ProviderId } from './provider-list';
 
 /**
  * The contract every provider implements, in the gateway's canonical terms. Only a provider's
  * folder knows its upstream's field names; the gateway speaks this language. Provider ids come
- * from the provider list (src/providers/provider-list.ts).
+ * from the provider list (src/providers/provider-list.ts, typed as `ProviderId` in provider-ids.ts);
+ * here they are plain strings, so that no provider file needs the list (no import circle).
  */
-export { PROVIDER_IDS, isProviderId, type ProviderId } from './provider-list';
 
 export const CAPABILITIES = [
   'invoice.create',
@@ -86,7 +85,8 @@ export interface CanonicalLine {
 
 /** `POST /v1/invoices` body (docs/api.md; the mappings in docs/upstreams.md). */
 export interface CanonicalInvoice {
-  provider: ProviderId;
+  /** A provider id (`ProviderId`). */
+  provider: string;
   reference: string;
   groupReference?: string;
   party?: CanonicalParty;
@@ -123,7 +123,8 @@ export interface InvoiceResult {
 
 /** `POST /v1/credit-notes` after the gateway resolved the invoice. */
 export interface CanonicalCreditNote {
-  provider: ProviderId;
+  /** A provider id (`ProviderId`). */
+  provider: string;
   reference: string;
   providerInvoiceId: string;
   party: { code: string; name: string };
@@ -243,7 +244,8 @@ export interface ProbeResult {
 
 /** One upstream. Optional methods exist exactly when the capability is listed. */
 export interface FinanceProvider {
-  readonly id: ProviderId;
+  /** Its definition's id (`ProviderId`). */
+  readonly id: string;
   readonly displayName: string;
   readonly mode: ProviderMode;
   readonly capabilities: ReadonlySet<Capability>;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Context, type Span, context, trace } from '@opentelemetry/api';
 import { SpanKind, endSpan, extractTraceContext, startSpan } from '@lib/tracing';
-import { contextOf } from '../gateway/context/request-context';
+import { contextOf } from '../common/http/request-context';
 
 interface RequestTrace {
   span: Span;

@@ -1,4 +1,4 @@
-/* global fetch, setTimeout, clearTimeout */
+/* global setTimeout, clearTimeout */
 /**
  * Swagger UI in a real browser (npm run test:browser; .ci/run runs it): headless Debian
  * Chromium driven by playwright-core against a gateway started from dist/ in mock mode on an in-memory database.
@@ -6,73 +6,26 @@
  * status batch -> 200; a bad body -> 400 shown as documented; GET the invoice by id -> 200.
  * Screenshots go to test-output/browser/ (git-ignored). Bounded: fails after TIME_LIMIT_MS.
  */
-const { spawn } = require('node:child_process');
 const { mkdtempSync, mkdirSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { chromium } = require('playwright-core');
+const {
+  ROOT,
+  CHROMIUM,
+  CHROMIUM_ARGS: ARGS,
+  startGateway: startProcess,
+} = require('./support.cjs');
 
-const ROOT = resolve(__dirname, '../..');
 const SHOTS = join(ROOT, 'test-output/browser');
 const TIME_LIMIT_MS = 120_000;
 const STEP_MS = 20_000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
-}
-
-async function startGateway(key) {
-  const port = await freePort();
+function startGateway(key) {
   // a database of its own (in-memory embedded Postgres): the prefilled example creates the
   // same invoice every run, so a kept database would answer 200 (existed already) the second time
-  const { DATABASE_URL: _kept, ...inherited } = process.env;
-  void _kept;
-  const env = {
-    ...inherited,
-    DATA_IN_MEMORY: 'true',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    GATEWAY_BOOTSTRAP_API_KEY: key,
-  };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`gateway did not get ready:\n${output}`);
+  return startProcess({ DATA_IN_MEMORY: 'true', GATEWAY_BOOTSTRAP_API_KEY: key });
 }
 
 /** The live response Swagger UI shows under an operation: status code and body text. */
@@ -132,9 +85,11 @@ async function main() {
 
     // Authorize with the key
     await page.locator('button.authorize').first().click();
-    await page.locator('.modal-ux input').first().fill(key);
-    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
-    await page.locator('.modal-ux button.btn-done').click();
+    // the api-key scheme's form (the console's cookie scheme is listed beside it)
+    const apiKeyForm = page.locator('.modal-ux form', { hasText: 'api-key (http, Bearer)' });
+    await apiKeyForm.locator('input').first().fill(key);
+    await apiKeyForm.locator('.auth-btn-wrapper button.authorize').click();
+    await page.locator('.modal-ux button.btn-done').first().click();
     console.log('ok  authorized');
 
     // POST /v1/invoices with the prefilled example

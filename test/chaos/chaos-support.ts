@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import {
-  simulatorOptionsFromEnv,
-  startAllSimulators,
-  type LoggedRequest,
-  type RunningSimulators,
-  type SimulatorId,
-} from '@lib/simulators';
+import { type LoggedRequest, type RunningSimulators, type SimulatorId } from '@lib/simulators';
+import { simulatorOptionsFromEnv, startAllSimulators } from '../../src/providers/simulators';
 import { liveProviderEnv } from '../support/live-env';
 import { TEST_BOOTSTRAP_KEY } from '../support/test-app';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sendJson, startLocalServer } from '../../libs/auth-strategies/test-support/local-server';
 import { type LoggedRequest, type RunningSimulator, defaultGepSmartOptions } from '@lib/simulators';
 import { UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/load-config';
 import type { GepSmartSettings } from '../../src/providers/gep-smart/gep-smart.definition';
 import { GepSmartProvider } from '../../src/providers/gep-smart/gep-smart.provider';
 import { GEP_SMART_PATHS } from '../../src/providers/gep-smart/gep-smart.types';
@@ -478,7 +478,7 @@ describe('GEP SMART provider with a client certificate', () => {
       {
         mode: 'live',
         settings: {
-          ...loadAppConfig({ NODE_ENV: 'test' }).providers['gep-smart'],
+          ...loadConfig({ NODE_ENV: 'test' }).providers['gep-smart'],
           baseUrl: server.url,
           tokenUrl: `${server.url}/token/gep`,
           authKey: AUTH_KEY,

@@ -1,20 +1,15 @@
 import type { TokenRequestEvent } from '@lib/auth-strategies';
-import {
-  createSimulator,
-  type LoggedRequest,
-  type RunningSimulator,
-  type Simulator,
-  type SimulatorOptionsById,
-} from '@lib/simulators';
+import { type LoggedRequest, type RunningSimulator, type Simulator } from '@lib/simulators';
+import { createSimulator, type SimulatorOptionsById } from '../../src/providers/simulators';
 import { type OutboundAuditEntry, UpstreamError, UpstreamHttpFactory } from '@lib/upstream-http';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/load-config';
 import type {
   Endpoint,
   ProviderDeps,
   UpstreamHttpOverrides,
 } from '../../src/providers/provider-definition';
 import { ProviderEndpoints } from '../../src/providers/provider-endpoints';
-import { definitionOf, type ProviderId, type SettingsOf } from '../../src/providers/provider-list';
+import { definitionOf, type ProviderId, type SettingsOf } from '../../src/providers/provider-ids';
 import type { FinanceProvider } from '../../src/providers/provider.contract';
 
 /**
@@ -153,7 +148,7 @@ export function describeProviderContract<Id extends ProviderId, P extends Financ
 
   describe(`${name} in mock mode`, () => {
     it('resolves a mock endpoint from its definition and runs the real client against it', async () => {
-      const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
+      const endpoints = new ProviderEndpoints(loadConfig({ NODE_ENV: 'test' }));
       const before = h.audit.length;
       const mockTokens = h.tokens.length;
       let provider: FinanceProvider | undefined;

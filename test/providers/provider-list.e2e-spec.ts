@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { UpstreamHttpFactory } from '@lib/upstream-http';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/load-config';
 import { ProviderEndpoints } from '../../src/providers/provider-endpoints';
-import { PROVIDER_DEFINITIONS, PROVIDER_IDS } from '../../src/providers/provider-list';
+import { PROVIDER_DEFINITIONS } from '../../src/providers/provider-list';
+import { PROVIDER_IDS } from '../../src/providers/provider-ids';
 import { buildRegistry } from '../../src/providers/providers.module';
 import { auditRows, auth, dsInvoice, unique } from '../support/api';
 import { startTestApp } from '../support/test-app';
@@ -13,7 +14,7 @@ import { startTestApp } from '../support/test-app';
  */
 describe('provider list', () => {
   it('builds every listed provider into one registry, each from its own definition', async () => {
-    const endpoints = new ProviderEndpoints(loadAppConfig({ NODE_ENV: 'test' }));
+    const endpoints = new ProviderEndpoints(loadConfig({ NODE_ENV: 'test' }));
     const http = new UpstreamHttpFactory();
     try {
       const registry = await buildRegistry(endpoints, { http });
@@ -38,7 +39,7 @@ describe('provider list', () => {
   it('reads each provider setting through its definition, one problem per bad variable', () => {
     const problems = (() => {
       try {
-        loadAppConfig({
+        loadConfig({
           NODE_ENV: 'test',
           DMS_BASE_URL: 'https://dms.example.com',
           GEP_QUANTUM_BASE_URL: 'https://quantum.example.com',

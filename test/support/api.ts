@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ProviderEndpoints } from '../../src/providers/provider-endpoints';
-import type { ProviderId } from '../../src/providers/provider.contract';
+import type { ProviderId } from '../../src/providers/provider-ids';
 import { TEST_BOOTSTRAP_KEY, type TestApp } from './test-app';
 
 export const auth = { authorization: `Bearer ${TEST_BOOTSTRAP_KEY}` };

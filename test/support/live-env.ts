@@ -1,4 +1,5 @@
-import { DEFAULT_CREDENTIALS, type RunningSimulators, type SimulatorId } from '@lib/simulators';
+import { type RunningSimulators, type SimulatorId } from '@lib/simulators';
+import { DEFAULT_CREDENTIALS } from '../../src/providers/simulators';
 
 /** The settings of all four providers in live mode against standalone simulators. */
 export function liveProviderEnv(sims: RunningSimulators): Record<string, string> {

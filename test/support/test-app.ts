@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
+import { loadConfig, type GatewayConfig } from '../../src/load-config';
 import { createApp, type CreateAppOptions } from '../../src/setup-app';
 import { AuditWriter } from '../../src/audit/audit-writer.service';
 import { registerGateway } from './contract-recorder';
@@ -8,7 +8,7 @@ export const TEST_BOOTSTRAP_KEY = 'test-bootstrap-key-0123456789abcdef';
 
 export interface TestApp {
   app: NestFastifyApplication;
-  config: AppConfig;
+  config: GatewayConfig;
   /** Base URL of the listening gateway, e.g. http://127.0.0.1:41234 */
   url: string;
   /** Waits until every audit row recorded so far is stored. */
@@ -21,7 +21,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
   options: CreateAppOptions = {},
 ): Promise<TestApp> {
-  const config = loadAppConfig({
+  const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: process.env.DATABASE_URL,

@@ -18,9 +18,7 @@ export {
   type DsErrorType,
 } from './delivery-solutions.simulator';
 export { GEP_MAGIC, gepExpiresMinutes } from './gep-common';
-export {
-  createSimulator,
-  startAllSimulators,
-  type RunningSimulators,
-  type StartAllOptions,
-} from './start-all';
+export { startSimulators, type RunningSimulators, type SimulatorToStart } from './start-all';
+export { buildSimulator, type SimulatorDefinition } from './sim-server';
+export type { TokenStore, TokenFormat } from './sim-tokens';
+export { isRecord, safeEqual, header, bearerToken } from './sim-http';

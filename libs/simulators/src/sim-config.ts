@@ -1,4 +1,4 @@
-import { SIMULATOR_IDS, type CommonSimulatorOptions, type SimulatorId } from './sim-types';
+import type { CommonSimulatorOptions } from './sim-types';
 
 /** Credentials the DMS simulator accepts: `Bearer <apiKey>` or `Basic username:password`. */
 export interface DmsCredentials {
@@ -25,14 +25,6 @@ export interface DeliverySolutionsCredentials {
   clientSecret: string;
   apiKey: string;
   tenantId: string;
-}
-
-/** Credentials per simulator, keyed by simulator id. */
-export interface SimulatorCredentials {
-  dms: DmsCredentials;
-  'gep-smart': GepSmartCredentials;
-  'gep-quantum': GepQuantumCredentials;
-  'delivery-solutions': DeliverySolutionsCredentials;
 }
 
 export interface DmsDealer {
@@ -64,41 +56,35 @@ export interface GepQuantumSimulatorOptions extends CommonSimulatorOptions, GepQ
 export type DeliverySolutionsSimulatorOptions = CommonSimulatorOptions &
   DeliverySolutionsCredentials;
 
-export interface SimulatorOptionsById {
-  dms: DmsSimulatorOptions;
-  'gep-smart': GepSmartSimulatorOptions;
-  'gep-quantum': GepQuantumSimulatorOptions;
-  'delivery-solutions': DeliverySolutionsSimulatorOptions;
-}
-
-/** Everything `npm run simulators` and the gateway's mock mode need, read from SIM_* variables. */
-export interface SimulatorsConfig {
-  host: string;
-  ports: Record<SimulatorId, number>;
-  options: SimulatorOptionsById;
-}
-
 export const DEFAULT_SIM_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 export const DEFAULT_REQUEST_LOG_SIZE = 200;
 
-export const DEFAULT_PORTS: Readonly<Record<SimulatorId, number>> = {
-  dms: 4101,
-  'gep-smart': 4102,
-  'gep-quantum': 4103,
-  'delivery-solutions': 4104,
+/** What the DMS simulator accepts unless told otherwise (SIM_DMS_* variables). */
+export const DMS_DEFAULT_CREDENTIALS: Readonly<DmsCredentials> = {
+  apiKey: 'sim-dms-key',
+  username: 'sim-dms-user',
+  password: 'sim-dms-password',
 };
 
-export const DEFAULT_CREDENTIALS: Readonly<SimulatorCredentials> = {
-  dms: { apiKey: 'sim-dms-key', username: 'sim-dms-user', password: 'sim-dms-password' },
-  'gep-smart': { authKey: 'sim-gep-auth-key', sharedSecret: 'sim-gep-shared-secret' },
-  'gep-quantum': { authKey: 'sim-gep-auth-key', subscriptionKey: 'sim-gep-subscription-key' },
-  'delivery-solutions': {
-    clientId: 'sim-ds-client-id',
-    clientSecret: 'sim-ds-client-secret',
-    apiKey: 'sim-ds-api-key',
-    tenantId: 'sim-tenant',
-  },
+/** What the GEP SMART simulator accepts unless told otherwise. */
+export const GEP_SMART_DEFAULT_CREDENTIALS: Readonly<GepSmartCredentials> = {
+  authKey: 'sim-gep-auth-key',
+  sharedSecret: 'sim-gep-shared-secret',
+};
+
+/** What the GEP Quantum simulator accepts unless told otherwise. */
+export const GEP_QUANTUM_DEFAULT_CREDENTIALS: Readonly<GepQuantumCredentials> = {
+  authKey: 'sim-gep-auth-key',
+  subscriptionKey: 'sim-gep-subscription-key',
+};
+
+/** What the Delivery Solutions simulator accepts unless told otherwise. */
+export const DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS: Readonly<DeliverySolutionsCredentials> = {
+  clientId: 'sim-ds-client-id',
+  clientSecret: 'sim-ds-client-secret',
+  apiKey: 'sim-ds-api-key',
+  tenantId: 'sim-tenant',
 };
 
 /** Status values GEP shows in its examples (`Exception` is implied by the exceptionType rules). */
@@ -130,7 +116,7 @@ export function defaultCommonOptions(): CommonSimulatorOptions {
 export function defaultDmsOptions(): DmsSimulatorOptions {
   return {
     ...defaultCommonOptions(),
-    ...DEFAULT_CREDENTIALS.dms,
+    ...DMS_DEFAULT_CREDENTIALS,
     documentBaseUrl: 'https://dms.example.com',
   };
 }
@@ -138,7 +124,7 @@ export function defaultDmsOptions(): DmsSimulatorOptions {
 export function defaultGepSmartOptions(): GepSmartSimulatorOptions {
   return {
     ...defaultCommonOptions(),
-    ...DEFAULT_CREDENTIALS['gep-smart'],
+    ...GEP_SMART_DEFAULT_CREDENTIALS,
     statuses: DEFAULT_GEP_SMART_STATUSES,
   };
 }
@@ -146,14 +132,14 @@ export function defaultGepSmartOptions(): GepSmartSimulatorOptions {
 export function defaultGepQuantumOptions(): GepQuantumSimulatorOptions {
   return {
     ...defaultCommonOptions(),
-    ...DEFAULT_CREDENTIALS['gep-quantum'],
+    ...GEP_QUANTUM_DEFAULT_CREDENTIALS,
     statuses: DEFAULT_GEP_QUANTUM_STATUSES,
     documentBaseUrl: 'https://leo.gep.example.com/documents',
   };
 }
 
 export function defaultDeliverySolutionsOptions(): DeliverySolutionsSimulatorOptions {
-  return { ...defaultCommonOptions(), ...DEFAULT_CREDENTIALS['delivery-solutions'] };
+  return { ...defaultCommonOptions(), ...DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS };
 }
 
 /** Thrown for a SIM_* variable that is set but unusable; names the variable. */
@@ -161,12 +147,20 @@ export class SimulatorConfigError extends Error {
   override readonly name = 'SimulatorConfigError';
 }
 
-function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+/** A SIM_* text variable; unset or blank: `fallback`. */
+export function simText(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const value = env[name]?.trim();
   return value ? value : fallback;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
+/** A SIM_* integer variable from `min` to `max`; unset or blank: `fallback`. */
+export function simInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
@@ -178,104 +172,27 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-const PORT_VARIABLES: Record<SimulatorId, string> = {
-  dms: 'SIM_DMS_PORT',
-  'gep-smart': 'SIM_GEP_SMART_PORT',
-  'gep-quantum': 'SIM_GEP_QUANTUM_PORT',
-  'delivery-solutions': 'SIM_DELIVERY_SOLUTIONS_PORT',
-};
-
 /**
- * The one place SIM_* variables are read. Unset or empty variables take the defaults:
- *
- * | variable | default |
- * |---|---|
- * | SIM_HOST | 127.0.0.1 |
- * | SIM_DMS_PORT / SIM_GEP_SMART_PORT / SIM_GEP_QUANTUM_PORT / SIM_DELIVERY_SOLUTIONS_PORT | 4101 / 4102 / 4103 / 4104 |
- * | SIM_TOKEN_TTL_SECONDS | 3600 |
- * | SIM_REQUEST_LOG_SIZE | 200 |
- * | SIM_DMS_API_KEY, SIM_DMS_USERNAME, SIM_DMS_PASSWORD | sim-dms-key, sim-dms-user, sim-dms-password |
- * | SIM_GEP_AUTH_KEY (SMART and Quantum) | sim-gep-auth-key |
- * | SIM_GEP_SUBSCRIPTION_KEY | sim-gep-subscription-key |
- * | SIM_GEP_SHARED_SECRET | sim-gep-shared-secret |
- * | SIM_DS_CLIENT_ID, SIM_DS_CLIENT_SECRET | sim-ds-client-id, sim-ds-client-secret |
- * | SIM_DS_API_KEY, SIM_DS_TENANT_ID | sim-ds-api-key, sim-tenant |
+ * What every simulator reads from SIM_* variables: SIM_HOST (127.0.0.1), SIM_TOKEN_TTL_SECONDS
+ * (3600), SIM_REQUEST_LOG_SIZE (200). Each simulator's port and credentials are read as its
+ * provider's definition says (src/providers/simulators.ts starts them all).
  */
-export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorsConfig {
-  const common: CommonSimulatorOptions = {
-    tokenTtlSeconds: integer(
-      env,
-      'SIM_TOKEN_TTL_SECONDS',
-      DEFAULT_TOKEN_TTL_SECONDS,
-      1,
-      31_536_000,
-    ),
-    now: () => Date.now(),
-    requestLogSize: integer(env, 'SIM_REQUEST_LOG_SIZE', DEFAULT_REQUEST_LOG_SIZE, 1, 100_000),
-  };
-  const ports = {} as Record<SimulatorId, number>;
-  for (const id of SIMULATOR_IDS) {
-    ports[id] = integer(env, PORT_VARIABLES[id], DEFAULT_PORTS[id], 0, 65_535);
-  }
-  const gepAuthKey = text(env, 'SIM_GEP_AUTH_KEY', DEFAULT_CREDENTIALS['gep-smart'].authKey);
-  const ds = DEFAULT_CREDENTIALS['delivery-solutions'];
-  const dms = DEFAULT_CREDENTIALS.dms;
+export function commonSimulatorEnv(env: NodeJS.ProcessEnv): {
+  host: string;
+  common: CommonSimulatorOptions;
+} {
   return {
-    host: text(env, 'SIM_HOST', DEFAULT_SIM_HOST),
-    ports,
-    options: {
-      dms: {
-        ...defaultDmsOptions(),
-        ...common,
-        apiKey: text(env, 'SIM_DMS_API_KEY', dms.apiKey),
-        username: text(env, 'SIM_DMS_USERNAME', dms.username),
-        password: text(env, 'SIM_DMS_PASSWORD', dms.password),
-      },
-      'gep-smart': {
-        ...defaultGepSmartOptions(),
-        ...common,
-        authKey: gepAuthKey,
-        sharedSecret: text(
-          env,
-          'SIM_GEP_SHARED_SECRET',
-          DEFAULT_CREDENTIALS['gep-smart'].sharedSecret,
-        ),
-      },
-      'gep-quantum': {
-        ...defaultGepQuantumOptions(),
-        ...common,
-        authKey: gepAuthKey,
-        subscriptionKey: text(
-          env,
-          'SIM_GEP_SUBSCRIPTION_KEY',
-          DEFAULT_CREDENTIALS['gep-quantum'].subscriptionKey,
-        ),
-      },
-      'delivery-solutions': {
-        ...defaultDeliverySolutionsOptions(),
-        ...common,
-        clientId: text(env, 'SIM_DS_CLIENT_ID', ds.clientId),
-        clientSecret: text(env, 'SIM_DS_CLIENT_SECRET', ds.clientSecret),
-        apiKey: text(env, 'SIM_DS_API_KEY', ds.apiKey),
-        tenantId: text(env, 'SIM_DS_TENANT_ID', ds.tenantId),
-      },
-    },
-  };
-}
-
-/** The credentials part of a config, e.g. for the gateway's mock-mode client settings. */
-export function simulatorCredentials(config: SimulatorsConfig): SimulatorCredentials {
-  const { dms, 'gep-smart': smart, 'gep-quantum': quantum } = config.options;
-  const ds = config.options['delivery-solutions'];
-  return {
-    dms: { apiKey: dms.apiKey, username: dms.username, password: dms.password },
-    'gep-smart': { authKey: smart.authKey, sharedSecret: smart.sharedSecret },
-    'gep-quantum': { authKey: quantum.authKey, subscriptionKey: quantum.subscriptionKey },
-    'delivery-solutions': {
-      clientId: ds.clientId,
-      clientSecret: ds.clientSecret,
-      apiKey: ds.apiKey,
-      tenantId: ds.tenantId,
+    host: simText(env, 'SIM_HOST', DEFAULT_SIM_HOST),
+    common: {
+      tokenTtlSeconds: simInteger(
+        env,
+        'SIM_TOKEN_TTL_SECONDS',
+        DEFAULT_TOKEN_TTL_SECONDS,
+        1,
+        31_536_000,
+      ),
+      now: () => Date.now(),
+      requestLogSize: simInteger(env, 'SIM_REQUEST_LOG_SIZE', DEFAULT_REQUEST_LOG_SIZE, 1, 100_000),
     },
   };
 }

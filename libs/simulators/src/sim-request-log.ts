@@ -1,4 +1,4 @@
-import { redact, redactHeaders } from '../../upstream-http/src/redaction';
+import { redact, redactHeaders } from '@lib/redaction';
 
 /** One request as `GET /__sim/requests` shows it; secrets are masked. */
 export interface LoggedRequest {

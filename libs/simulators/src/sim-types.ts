@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
-/** The four upstreams the gateway talks to; one simulator each. */
-export type SimulatorId = 'dms' | 'gep-smart' | 'gep-quantum' | 'delivery-solutions';
-
-export const SIMULATOR_IDS: readonly SimulatorId[] = [
-  'dms',
-  'gep-smart',
-  'gep-quantum',
-  'delivery-solutions',
-];
+/**
+ * A simulator's id: the id of the provider it stands for. The library keeps no list of them: each
+ * provider's definition (src/providers/<id>/) says how its simulator is built.
+ */
+export type SimulatorId = string;
 
 /** Options every simulator understands. */
 export interface CommonSimulatorOptions {

@@ -1,35 +1,10 @@
-import { createDeliverySolutionsSimulator } from './delivery-solutions.simulator';
-import { createDmsSimulator } from './dms.simulator';
-import { createGepQuantumSimulator } from './gep-quantum.simulator';
-import { createGepSmartSimulator } from './gep-smart.simulator';
-import type { SimulatorOptionsById, SimulatorsConfig } from './sim-config';
-import {
-  SIMULATOR_IDS,
-  type RunningSimulator,
-  type Simulator,
-  type SimulatorId,
-} from './sim-types';
+import type { RunningSimulator, Simulator, SimulatorId } from './sim-types';
 
-const FACTORIES: { [K in SimulatorId]: (options: SimulatorOptionsById[K]) => Simulator } = {
-  dms: createDmsSimulator,
-  'gep-smart': createGepSmartSimulator,
-  'gep-quantum': createGepQuantumSimulator,
-  'delivery-solutions': createDeliverySolutionsSimulator,
-};
-
-/** Builds the simulator for `id` with the given options. */
-export function createSimulator<K extends SimulatorId>(
-  id: K,
-  options: SimulatorOptionsById[K],
-): Simulator {
-  return FACTORIES[id](options);
-}
-
-export interface StartAllOptions {
-  /** Which simulators to start (default: all four). */
-  ids?: readonly SimulatorId[];
-  /** Overrides every configured port, e.g. 0 for random free ports (mock mode, tests). */
-  port?: number;
+/** One simulator to start: how to build it and where it listens. */
+export interface SimulatorToStart {
+  id: SimulatorId;
+  build(): Simulator;
+  port: number;
 }
 
 /** Simulators started together; `stop()` stops them all. */
@@ -41,20 +16,17 @@ export interface RunningSimulators {
 }
 
 /**
- * Starts the configured simulators (all four by default) on `config.host` and their ports.
- * If one cannot start, the ones already started are stopped and the error is rethrown.
+ * Starts the given simulators, in order, on `host`. If one cannot start, the ones already started
+ * are stopped and the error is rethrown. Which simulators exist is the provider list's business
+ * (src/providers/simulators.ts).
  */
-export async function startAllSimulators(
-  config: SimulatorsConfig,
-  startOptions: StartAllOptions = {},
+export async function startSimulators(
+  list: readonly SimulatorToStart[],
+  host: string,
 ): Promise<RunningSimulators> {
-  const ids = startOptions.ids ?? SIMULATOR_IDS;
   const started: RunningSimulator[] = [];
   try {
-    for (const id of ids) {
-      const simulator = createSimulator(id, config.options[id]);
-      started.push(await simulator.start(startOptions.port ?? config.ports[id], config.host));
-    }
+    for (const { build, port } of list) started.push(await build().start(port, host));
   } catch (error) {
     await Promise.allSettled(started.map((running) => running.stop()));
     throw error;

@@ -1,4 +1,4 @@
-import { maskSecretValues, redactTracked } from './redaction';
+import { maskSecretValues, redactTracked } from '@lib/redaction';
 
 /** What replaces a body over the size limit. */
 export interface TruncatedBody {

@@ -1,4 +1,3 @@
-export * from './redaction';
 export * from './upstream-error';
 export * from './retry-after';
 export * from './audit-body';

@@ -1,5 +1,5 @@
 import { sanitizeBody } from './audit-body';
-import { REDACTED } from './redaction';
+import { REDACTED } from '@lib/redaction';
 import { parseRetryAfter } from './retry-after';
 import { UpstreamError, upstreamProblemFor } from './upstream-error';
 import { defaultErrorParser } from './upstream-http.client';

@@ -13,7 +13,7 @@ import {
   sleep,
   startLocalServer,
 } from '../../auth-strategies/test-support/local-server';
-import { REDACTED } from './redaction';
+import { REDACTED } from '@lib/redaction';
 import { failure } from '../test-support/failure';
 import { UpstreamError } from './upstream-error';
 import { UpstreamHttpClient } from './upstream-http.client';

@@ -26,7 +26,7 @@ import {
 } from 'cockatiel';
 import { type Span, endSpan, inTrace, traceIdOf, withClientSpan } from '@lib/tracing';
 import { sanitizeBody } from './audit-body';
-import { isSecretKey, maskSecretValues, redactHeaders, redactUrl } from './redaction';
+import { isSecretKey, maskSecretValues, redactHeaders, redactUrl } from '@lib/redaction';
 import { parseRetryAfter } from './retry-after';
 import { UpstreamError } from './upstream-error';
 import type {

@@ -1,4 +1,5 @@
 import { ApiClientEntity } from './api-client.entity';
+import { ConsoleSessionEntity } from './console-session.entity';
 import { AuditChainAnchorEntity, AuditLogEntity } from './audit-log.entity';
 import { CreditNoteEntity } from './credit-note.entity';
 import { InvoiceEntity } from './invoice.entity';
@@ -8,6 +9,7 @@ export {
   ApiClientEntity,
   AuditChainAnchorEntity,
   AuditLogEntity,
+  ConsoleSessionEntity,
   CreditNoteEntity,
   InvoiceEntity,
   OperationEntity,
@@ -20,4 +22,5 @@ export const ENTITIES = [
   CreditNoteEntity,
   InvoiceEntity,
   OperationEntity,
+  ConsoleSessionEntity,
 ];

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { GENESIS_HASH, rowHash, type ChainedContent } from '../../audit/chain/audit-chain';
 
 const BACKFILL_BATCH = 1000;
 
@@ -38,7 +37,68 @@ export class AuditHashChain1796116036836 implements MigrationInterface {
   }
 }
 
-type LegacyRow = Omit<ChainedContent, 'chainId' | 'seq' | 'prevHash'> & { id: string };
+// ------------------------------------------------------------------ chain version 1, frozen
+// A migration computes what it computes once and for ever: this is the row hash of chain
+// version 1 as it stood when the migration was written (src/audit/chain/audit-chain.ts is the
+// live one, which may grow). Rows sealed here have no trace id, and the live rowHash leaves an
+// unset trace id out of the hash, so both give the same hash for them
+// (AuditHashChain.spec.ts checks that).
+
+/** prevHash of the first row of a chain. */
+const GENESIS_HASH = '0'.repeat(64);
+
+/** The content of one legacy row, as hashed by chain version 1. */
+export interface LegacyChainedContent {
+  chainId: string;
+  seq: number;
+  prevHash: string;
+  followsChainId: string | null;
+  followsSeq: number | null;
+  at: string;
+  requestId: string | null;
+  clientId: string | null;
+  clientName: string | null;
+  direction: string;
+  provider: string | null;
+  operation: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  durationMs: number | null;
+  attempt: number | null;
+  outcome: string;
+  errorCode: string | null;
+  operationId: string | null;
+  reference: string | null;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+/** JSON with object keys sorted by UTF-16 code units and no whitespace (chain version 1). */
+function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`not a JSON number: ${value}`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  }
+  throw new TypeError(`not a JSON value: ${typeof value}`);
+}
+
+/** SHA-256 (hex) of the canonical JSON of `{ v: 1, ...content }` (chain version 1). */
+export function legacyRowHash(content: LegacyChainedContent): string {
+  return createHash('sha256')
+    .update(canonicalJson({ ...content, v: 1 }), 'utf8')
+    .digest('hex');
+}
+
+type LegacyRow = Omit<LegacyChainedContent, 'chainId' | 'seq' | 'prevHash'> & { id: string };
 
 /** Puts the existing rows, in id order, into one new chain. */
 async function sealLegacyRows(queryRunner: QueryRunner): Promise<void> {
@@ -62,7 +122,7 @@ async function sealLegacyRows(queryRunner: QueryRunner): Promise<void> {
     const params: unknown[] = [chainId];
     for (const { id, ...content } of rows) {
       seq += 1;
-      const hash = rowHash({ ...content, chainId, seq, prevHash });
+      const hash = legacyRowHash({ ...content, chainId, seq, prevHash });
       params.push(id, seq, prevHash, hash);
       const n = params.length;
       values.push(`($${n - 3}::bigint, $${n - 2}::bigint, $${n - 1}::char(64), $${n}::char(64))`);

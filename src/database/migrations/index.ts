@@ -3,6 +3,7 @@ import { OperationCommands1795300000000 } from './1795300000000-OperationCommand
 import { AsyncDelivery1795400000000 } from './1795400000000-AsyncDelivery';
 import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
 import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
+import { ConsoleSessions1796300000000 } from './1796300000000-ConsoleSessions';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AsyncDelivery1795400000000,
   AuditHashChain1796116036836,
   AuditTraceId1796200000000,
+  ConsoleSessions1796300000000,
 ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { redact } from '@lib/upstream-http';
+import { redact } from '@lib/redaction';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { insertUnlessTaken } from './insert-unless-taken';
 import { CreditNoteEntity } from '../entities/credit-note.entity';

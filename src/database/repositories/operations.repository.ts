@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { redact } from '@lib/upstream-http';
+import { redact } from '@lib/redaction';
 import { entityMapper, execute, jsonParam, poolOf, type Queryable, statement } from '../sql';
 import type { NewInvoice } from './invoices.repository';
 import { InvoiceEntity } from '../entities/invoice.entity';
@@ -65,6 +65,8 @@ export interface OperationListFilter {
   kind?: string;
   provider?: string;
   reference?: string;
+  /** `lastError.code`, e.g. outcome_uncertain. */
+  errorCode?: string;
   limit: number;
   /** Keyset position: rows strictly older than this one. */
   before?: { createdAt: Date; id: string };
@@ -526,6 +528,9 @@ export class OperationsRepository {
     if (filter.kind) qb.andWhere('o.kind = :kind', { kind: filter.kind });
     if (filter.provider) qb.andWhere('o.provider = :provider', { provider: filter.provider });
     if (filter.reference) qb.andWhere('o.reference = :reference', { reference: filter.reference });
+    if (filter.errorCode) {
+      qb.andWhere("o.last_error ->> 'code' = :errorCode", { errorCode: filter.errorCode });
+    }
     // at the millisecond a cursor carries (a JS Date), so no row is skipped between pages
     const at = "date_trunc('milliseconds', o.created_at)";
     if (filter.before) {

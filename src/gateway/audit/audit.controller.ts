@@ -1,7 +1,7 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../auth/auth.decorators';
-import { ApiProblems } from '../openapi/api-problems';
+import { Auth } from '../../common/http/auth.decorators';
+import { ApiProblems } from '../../common/http/api-problems';
 import {
   AuditLogFilterDto,
   AuditLogPageDto,

@@ -3,9 +3,9 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
 import { ApiClientEntity } from '../../database/entities';
-import type { ApiPrincipal } from '../context/request-context';
+import type { ApiPrincipal } from '../../common/http/request-context';
 import { displayPrefix, generateApiKey, hashApiKey, sameHash } from './api-key';
-import { SCOPES, Scope, isScope } from './scopes';
+import { SCOPES, Scope, isScope } from '../../common/http/scopes';
 
 export interface CreatedClient {
   client: ApiClientEntity;
@@ -73,7 +73,11 @@ export class ApiClientsService {
   /** The principal for a presented key, or undefined for missing, unknown and revoked keys alike. */
   async authenticate(key: string | undefined): Promise<ApiPrincipal | undefined> {
     if (!key) return undefined;
-    const hash = hashApiKey(key);
+    return this.authenticateHash(hashApiKey(key));
+  }
+
+  /** The same, for the SHA-256 of a key (a console session keeps only that). */
+  async authenticateHash(hash: string): Promise<ApiPrincipal | undefined> {
     if (this.bootstrapHash && sameHash(hash, this.bootstrapHash)) {
       return {
         clientId: 'bootstrap',

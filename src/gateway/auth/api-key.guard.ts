@@ -1,17 +1,18 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { contextOf } from '../context/request-context';
-import { ProblemException } from '../problem/problem';
+import { ConsoleSessions } from '../../console/console-sessions.service';
+import { contextOf } from '../../common/http/request-context';
+import { ProblemException } from '../../common/http/problem-details';
 import { bearerToken } from './api-key';
 import { ApiClientsService } from './api-clients.service';
-import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './auth.decorators';
-import type { Scope } from './scopes';
+import { PUBLIC_ROUTE, REQUIRED_SCOPES } from '../../common/http/auth.decorators';
+import type { Scope } from '../../common/http/scopes';
 import { RateLimiter } from './rate-limiter';
 
 /**
- * Global guard: every route needs a valid key unless marked @Public(). Missing, unknown and
- * revoked keys get the same 401; a key without the route's scope gets 403; a client over its
+ * Global guard: every route needs a valid key (or a console session cookie) unless marked
+ * @Public(). Missing, unknown and revoked keys get the same 401; a key without the route's scope gets 403; a client over its
  * rate gets 429 with Retry-After.
  */
 @Injectable()
@@ -20,13 +21,18 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly clients: ApiClientsService,
     private readonly limiter: RateLimiter,
+    private readonly consoleSessions: ConsoleSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = await this.clients.authenticate(bearerToken(request.headers.authorization));
+    // without an Authorization header, a console session cookie (docs/console.md) may stand in
+    const principal =
+      request.headers.authorization === undefined
+        ? await this.consoleSessions.authenticate(request)
+        : await this.clients.authenticate(bearerToken(request.headers.authorization));
     if (!principal) {
       throw new ProblemException('unauthorized', {
         detail: 'A valid API key is required: send Authorization: Bearer <key>',

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+import { PROVIDER_IDS, type ProviderId } from '../../providers/provider-ids';
 import {
   ISO_WITH_ZONE,
   IsIsoDateTimeWithZone,

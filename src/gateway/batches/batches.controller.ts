@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
-import { Auth } from '../auth/auth.decorators';
+import { Auth } from '../../common/http/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
-import { ApiProblems } from '../openapi/api-problems';
+import { ApiProblems } from '../../common/http/api-problems';
 import {
   CREDIT_MEMO_STATUS_EXAMPLES,
   INVOICE_STATUS_EXAMPLES,

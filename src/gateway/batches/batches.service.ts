@@ -12,9 +12,9 @@ import { validationProblem } from '../../problem/problem';
 import type {
   CreditMemoStatusItem,
   InvoiceStatusItem,
-  ProviderId,
   RemittanceItem,
 } from '../../providers/provider.contract';
+import type { ProviderId } from '../../providers/provider-ids';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
 
 /**

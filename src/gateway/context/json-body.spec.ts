@@ -1,4 +1,4 @@
-import { ProblemException } from '../problem/problem';
+import { ProblemException } from '../../common/http/problem-details';
 import { MAX_JSON_DEPTH, parseJsonBody } from './json-body';
 
 function problemOf(text: string): ProblemException {

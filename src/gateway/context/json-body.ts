@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ProblemException } from '../problem/problem';
+import { ProblemException } from '../../common/http/problem-details';
 import { validationProblem } from '../problem/validation';
 import {
   forbiddenKeyError,

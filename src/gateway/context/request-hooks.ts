@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditWriter, inboundOutcome } from '../../audit/audit-writer.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { requestTraceId } from '../../tracing/request-tracing';
-import { contextOf, isOperationalPath } from './request-context';
+import { contextOf, isOperationalPath } from '../../common/http/request-context';
 
 /**
  * Fastify hooks that run for every request: echo X-Request-Id, keep the JSON answer for the

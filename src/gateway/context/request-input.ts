@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { FieldError } from '../problem/problem';
+import type { FieldError } from '../../common/http/problem-details';
 import { validationProblem } from '../problem/validation';
 import {
   forbiddenKeyError,

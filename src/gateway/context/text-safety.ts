@@ -1,4 +1,4 @@
-import type { FieldError } from '../problem/problem';
+import type { FieldError } from '../../common/http/problem-details';
 
 /**
  * Text the gateway refuses wherever it enters (JSON bodies, query strings, path parameters):

@@ -14,7 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+import { PROVIDER_IDS, type ProviderId } from '../../providers/provider-ids';
 import { IsAmount, MAX_AMOUNT } from '../validation/validators';
 import { nullableRef } from '../openapi/nullable-ref';
 import { CallbackUrlProperty } from '../validation/callback-url';

@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { ProblemException } from '../../problem/problem';
-import { contextOf } from '../context/request-context';
+import { contextOf } from '../../common/http/request-context';
 import { OperationDto } from '../operations/operation.dto';
 import { IDEMPOTENCY_HEADER, PREFER_HEADER } from '../swagger-examples';
 

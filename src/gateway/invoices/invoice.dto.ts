@@ -24,7 +24,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROVIDER_IDS, type ProviderId } from '../../providers/provider.contract';
+import { PROVIDER_IDS, type ProviderId } from '../../providers/provider-ids';
 import {
   E164,
   IsIanaTimeZone,

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller, OperationAnswer } from '../../operations/operation-runner';
 import { uuidParam } from '../problem/validation';
-import { Auth } from '../auth/auth.decorators';
+import { Auth } from '../../common/http/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
-import { ApiProblems } from '../openapi/api-problems';
+import { ApiProblems } from '../../common/http/api-problems';
 import {
   CreateInvoiceDto,
   InvoiceDto,

@@ -9,7 +9,7 @@ import {
 } from '../../operations/operation-runner';
 import { rejectInvalidDocument, resolveProvider } from '../../operations/provider-resolver';
 import { ProblemException } from '../../problem/problem';
-import type { ProviderId } from '../../providers/provider.contract';
+import type { ProviderId } from '../../providers/provider-ids';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
 import type { CreateInvoiceDto, InvoiceListQueryDto, UpdateInvoiceDto } from './invoice.dto';
 

@@ -6,14 +6,11 @@ import type {
   ResponseObject,
   ResponsesObject,
 } from '@nestjs/swagger';
-import { PUBLIC_EXTENSION } from '../auth/auth.decorators';
-import { ProblemDetails } from '../problem/problem';
-import {
-  declareDatabaseUnavailable,
-  declareHttpRefusals,
-  httpRefusalResponses,
-} from './api-problems';
-import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from './headers';
+import { PUBLIC_EXTENSION } from '../../common/http/auth.decorators';
+import { ProblemDetails } from '../../common/http/problem-details';
+import { declareDatabaseUnavailable } from '../../common/http/api-problems';
+import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from '../../common/http/headers';
+import { declareHttpRefusals, httpRefusalResponses } from './http-refusals';
 
 /** The tags of the document, in the order Swagger UI shows them. */
 export const TAGS = [
@@ -30,6 +27,11 @@ export const TAGS = [
   },
   { name: 'providers', description: 'The configured providers, their mode and circuit state' },
   { name: 'audit', description: 'The hash-chained audit log: query, verify, export' },
+  {
+    name: 'console',
+    description:
+      'The operations console at /console: sign-in exchanges an API key for a session cookie, which /v1 routes accept in place of the key (mutating calls must then send X-Console-Csrf: 1)',
+  },
   { name: 'health', description: 'Liveness, readiness and informational upstream health (public)' },
   { name: 'metrics', description: 'Prometheus metrics (public)' },
 ];
@@ -53,6 +55,13 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       type: 'http',
       scheme: 'bearer',
       description: 'A gateway API key (opaque; `npm run cli -- clients:create` issues one)',
+    })
+    .addSecurity('console-session', {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'igw_console',
+      description:
+        'The console session cookie (POST /console/session sets it); on /v1 routes it stands in for the key, and POST, PUT, PATCH and DELETE must also send X-Console-Csrf: 1',
     });
   for (const tag of TAGS) builder.addTag(tag.name, tag.description);
   const document = SwaggerModule.createDocument(app, builder.build(), {

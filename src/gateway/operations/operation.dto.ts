@@ -6,6 +6,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -16,7 +17,8 @@ import {
   type CallbackStatus,
   type OperationStatus,
 } from '../../database/entities/operation.entity';
-import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
+import { CAPABILITIES } from '../../providers/provider.contract';
+import { PROVIDER_IDS } from '../../providers/provider-ids';
 import { nullableRef } from '../openapi/nullable-ref';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 
@@ -131,6 +133,18 @@ export class OperationListQueryDto {
   @IsString()
   @MaxLength(255)
   reference?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 60,
+    description: 'The code of lastError, e.g. outcome_uncertain (with status=failed)',
+    example: 'outcome_uncertain',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,59}$/, {
+    message: 'errorCode must be a problem code: lower-case letters, digits and _',
+  })
+  errorCode?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()

@@ -22,10 +22,10 @@ import {
   type Caller,
   type OperationAnswer,
 } from '../../operations/operation-runner';
-import { Auth } from '../auth/auth.decorators';
-import { contextOf } from '../context/request-context';
+import { Auth } from '../../common/http/auth.decorators';
+import { contextOf } from '../../common/http/request-context';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
-import { ApiProblems } from '../openapi/api-problems';
+import { ApiProblems } from '../../common/http/api-problems';
 import { RESOLVE_EXAMPLES } from '../swagger-examples';
 import {
   OperationDto,
@@ -36,7 +36,7 @@ import {
 import { OperationsService } from './operations.service';
 
 /** The client whose operations the caller may see; undefined for admin keys (all). */
-const VisibleClient = createParamDecorator(
+export const VisibleClient = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): string | undefined => {
     const principal = contextOf(ctx.switchToHttp().getRequest<FastifyRequest>()).principal;
     return principal && (principal.bootstrap || principal.scopes.has('admin'))

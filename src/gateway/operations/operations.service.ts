@@ -29,6 +29,7 @@ export class OperationsService {
       kind: query.kind,
       provider: query.provider,
       reference: query.reference,
+      errorCode: query.errorCode,
       limit,
       before: query.cursor ? decodeCursor(query.cursor) : undefined,
     });

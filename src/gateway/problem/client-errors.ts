@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { inboundOutcome, type AuditWriter } from '../../audit/audit-writer.service';
-import { saneRequestId } from '../context/request-context';
+import { saneRequestId } from '../../common/http/request-context';
 import {
   PROBLEM_CONTENT_TYPE,
   ProblemException,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ProblemException } from './problem';
+import { ProblemException } from '../../common/http/problem-details';
 
 /**
  * The methods each route path answers, learnt from Fastify's `onRoute` as Nest registers its

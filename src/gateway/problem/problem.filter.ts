@@ -11,7 +11,7 @@ import {
   ProblemException,
   type FieldError,
 } from '../../problem/problem';
-import { contextOf } from '../context/request-context';
+import { contextOf } from '../../common/http/request-context';
 import { methodNotAllowed } from './method-not-allowed';
 
 const STATUS_TO_CODE: Record<number, ProblemCode> = {

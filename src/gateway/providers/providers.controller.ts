@@ -7,10 +7,11 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { CAPABILITIES, PROVIDER_IDS } from '../../providers/provider.contract';
+import { CAPABILITIES } from '../../providers/provider.contract';
+import { PROVIDER_IDS } from '../../providers/provider-ids';
 import { ProviderHealth } from '../../providers/provider-health';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
-import { Auth } from '../auth/auth.decorators';
+import { Auth } from '../../common/http/auth.decorators';
 import { nullableRef } from '../openapi/nullable-ref';
 
 class ProbeDto {

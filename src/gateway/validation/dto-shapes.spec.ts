@@ -8,7 +8,7 @@ import {
 import { CreateCreditNoteDto } from '../credit-notes/credit-note.dto';
 import { CreateInvoiceDto, InvoiceListQueryDto, UpdateInvoiceDto } from '../invoices/invoice.dto';
 import { OperationListQueryDto } from '../operations/operation.dto';
-import { ProblemException } from '../problem/problem';
+import { ProblemException } from '../../common/http/problem-details';
 import { validationExceptionFactory } from '../problem/validation';
 
 /** The gateway's own pipe settings (setup-app.ts). */

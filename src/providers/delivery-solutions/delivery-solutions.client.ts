@@ -12,8 +12,8 @@ import {
   type UpstreamHttpClient,
   type UpstreamRequest,
 } from '@lib/upstream-http';
-import type { Endpoint, ProviderDeps } from '../provider-definition';
-import type { DeliverySolutionsSettings } from './delivery-solutions.definition';
+import { type Endpoint, httpSettings, type ProviderDeps } from '../provider-definition';
+import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 import type { CallContext } from '../provider.contract';
 import {
   DS_PROVIDER,
@@ -97,13 +97,7 @@ export class DeliverySolutionsClient {
       baseUrl: settings.baseUrl,
       auth: dsAuthStrategy(settings, http.timeoutMs, deps.onTokenRequest),
       defaultHeaders: { Accept: 'application/json' },
-      connectTimeoutMs: http.connectTimeoutMs,
-      timeoutMs: http.timeoutMs,
-      deadlineMs: http.deadlineMs,
-      retry: {
-        retryableStatuses: DS_RETRYABLE_STATUSES,
-        ...(http.maxAttempts !== undefined ? { maxAttempts: http.maxAttempts } : {}),
-      },
+      ...httpSettings(http, DS_RETRYABLE_STATUSES),
       errorParser: parseDsError,
     });
     return new DeliverySolutionsClient(client, {

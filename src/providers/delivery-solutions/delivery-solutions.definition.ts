@@ -1,20 +1,17 @@
-import { createSimulator, defaultDeliverySolutionsOptions } from '@lib/simulators';
-import type { EnvReader } from '../../config/env-reader';
 import {
-  type BaseSettings,
-  type ProviderDefinition,
-  readHttpOverrides,
-} from '../provider-definition';
+  DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS,
+  createDeliverySolutionsSimulator,
+  defaultDeliverySolutionsOptions,
+  simText,
+  type DeliverySolutionsCredentials,
+  type DeliverySolutionsSimulatorOptions,
+} from '@lib/simulators';
+import type { EnvReader } from '../../config/env-reader';
+import { type ProviderDefinition, readHttpOverrides } from '../provider-definition';
 import { DeliverySolutionsProvider } from './delivery-solutions.provider';
+import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 
-export interface DeliverySolutionsSettings extends BaseSettings {
-  tokenUrl?: string;
-  clientId?: string;
-  clientSecret?: string;
-  scope?: string;
-  apiKey?: string;
-  tenantId?: string;
-}
+export type { DeliverySolutionsSettings };
 
 const OAUTH_VARS = [
   'DELIVERY_SOLUTIONS_TOKEN_URL',
@@ -26,7 +23,9 @@ const KEY_VARS = ['DELIVERY_SOLUTIONS_API_KEY', 'DELIVERY_SOLUTIONS_TENANT_ID'];
 /** Delivery Solutions: OAuth2 client credentials, or an API key with a tenant id. */
 export const deliverySolutionsDefinition: ProviderDefinition<
   'delivery-solutions',
-  DeliverySolutionsSettings
+  DeliverySolutionsSettings,
+  DeliverySolutionsSimulatorOptions,
+  DeliverySolutionsCredentials
 > = {
   id: 'delivery-solutions',
   envPrefix: 'DELIVERY_SOLUTIONS',
@@ -69,7 +68,7 @@ export const deliverySolutionsDefinition: ProviderDefinition<
       tenantId: 'gateway-mock',
     };
     return {
-      simulator: createSimulator('delivery-solutions', {
+      simulator: createDeliverySolutionsSimulator({
         ...defaultDeliverySolutionsOptions(),
         ...creds,
       }),
@@ -84,6 +83,30 @@ export const deliverySolutionsDefinition: ProviderDefinition<
         tenantId: undefined,
       }),
     };
+  },
+
+  simulator: {
+    defaultPort: 4104,
+    defaultCredentials: DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS,
+    options: (env, common) => ({
+      ...defaultDeliverySolutionsOptions(),
+      ...common,
+      clientId: simText(env, 'SIM_DS_CLIENT_ID', DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS.clientId),
+      clientSecret: simText(
+        env,
+        'SIM_DS_CLIENT_SECRET',
+        DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS.clientSecret,
+      ),
+      apiKey: simText(env, 'SIM_DS_API_KEY', DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS.apiKey),
+      tenantId: simText(env, 'SIM_DS_TENANT_ID', DELIVERY_SOLUTIONS_DEFAULT_CREDENTIALS.tenantId),
+    }),
+    credentials: ({ clientId, clientSecret, apiKey, tenantId }) => ({
+      clientId,
+      clientSecret,
+      apiKey,
+      tenantId,
+    }),
+    create: createDeliverySolutionsSimulator,
   },
 
   build: (endpoint, deps) => DeliverySolutionsProvider.fromEndpoint(endpoint, deps),

@@ -11,7 +11,7 @@ import type {
   PreparedUpdate,
 } from '../provider.contract';
 import { DeliverySolutionsClient } from './delivery-solutions.client';
-import type { DeliverySolutionsSettings } from './delivery-solutions.definition';
+import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 import { createWasNotProcessed, isDsDuplicateInvoice } from './delivery-solutions.errors';
 import {
   fromDsInvoiceAnswer,

@@ -1,3 +1,5 @@
+import type { BaseSettings } from '../provider-definition';
+
 /**
  * Delivery Solutions returns-invoice wire shapes, as `delivery-solutions-invoices.txt` gives
  * them (camelCase; dates as epoch milliseconds, `actualDeliveryTime` as a date-time string).
@@ -152,4 +154,14 @@ export interface DsErrorAnswer {
   code?: string | number;
   provider?: string;
   errors?: { type?: string; message?: string; field?: string }[];
+}
+
+/** Its settings, read by its definition from `DELIVERY_SOLUTIONS_*` variables. */
+export interface DeliverySolutionsSettings extends BaseSettings {
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scope?: string;
+  apiKey?: string;
+  tenantId?: string;
 }

@@ -5,8 +5,8 @@ import type {
   UpstreamHttpFactory,
   UpstreamRequest,
 } from '@lib/upstream-http';
-import type { Endpoint } from '../provider-definition';
-import type { DmsSettings } from './dms.definition';
+import { type Endpoint, httpSettings } from '../provider-definition';
+import type { DmsSettings } from './dms.types';
 import type { CallContext } from '../provider.contract';
 import { DMS_PROVIDER, DMS_RETRYABLE_STATUSES, dmsAnswerError, parseDmsError } from './dms.errors';
 import {
@@ -42,13 +42,7 @@ export class DmsClient {
         baseUrl: settings.baseUrl,
         auth: dmsAuthStrategy(settings),
         defaultHeaders: { Accept: 'application/json' },
-        connectTimeoutMs: http.connectTimeoutMs,
-        timeoutMs: http.timeoutMs,
-        deadlineMs: http.deadlineMs,
-        retry: {
-          retryableStatuses: DMS_RETRYABLE_STATUSES,
-          ...(http.maxAttempts !== undefined ? { maxAttempts: http.maxAttempts } : {}),
-        },
+        ...httpSettings(http, DMS_RETRYABLE_STATUSES),
         errorParser: parseDmsError,
       }),
     );

@@ -1,20 +1,25 @@
-import { createSimulator, defaultDmsOptions } from '@lib/simulators';
-import type { EnvReader } from '../../config/env-reader';
 import {
-  type BaseSettings,
-  type ProviderDefinition,
-  readHttpOverrides,
-} from '../provider-definition';
+  DMS_DEFAULT_CREDENTIALS,
+  createDmsSimulator,
+  defaultDmsOptions,
+  simText,
+  type DmsSimulatorOptions,
+  type DmsCredentials,
+} from '@lib/simulators';
+import type { EnvReader } from '../../config/env-reader';
+import { type ProviderDefinition, readHttpOverrides } from '../provider-definition';
 import { DmsProvider } from './dms.provider';
+import type { DmsSettings } from './dms.types';
 
-export interface DmsSettings extends BaseSettings {
-  apiKey?: string;
-  username?: string;
-  password?: string;
-}
+export type { DmsSettings };
 
 /** Dealer DMS: `DMS_BASE_URL`, and `DMS_API_KEY` or `DMS_USERNAME` + `DMS_PASSWORD`. */
-export const dmsDefinition: ProviderDefinition<'dms', DmsSettings> = {
+export const dmsDefinition: ProviderDefinition<
+  'dms',
+  DmsSettings,
+  DmsSimulatorOptions,
+  DmsCredentials
+> = {
   id: 'dms',
   envPrefix: 'DMS',
 
@@ -43,7 +48,7 @@ export const dmsDefinition: ProviderDefinition<'dms', DmsSettings> = {
   mock(settings, secret) {
     const apiKey = secret();
     return {
-      simulator: createSimulator('dms', {
+      simulator: createDmsSimulator({
         ...defaultDmsOptions(),
         apiKey,
         username: 'gateway',
@@ -57,6 +62,20 @@ export const dmsDefinition: ProviderDefinition<'dms', DmsSettings> = {
         password: undefined,
       }),
     };
+  },
+
+  simulator: {
+    defaultPort: 4101,
+    defaultCredentials: DMS_DEFAULT_CREDENTIALS,
+    options: (env, common) => ({
+      ...defaultDmsOptions(),
+      ...common,
+      apiKey: simText(env, 'SIM_DMS_API_KEY', DMS_DEFAULT_CREDENTIALS.apiKey),
+      username: simText(env, 'SIM_DMS_USERNAME', DMS_DEFAULT_CREDENTIALS.username),
+      password: simText(env, 'SIM_DMS_PASSWORD', DMS_DEFAULT_CREDENTIALS.password),
+    }),
+    credentials: ({ apiKey, username, password }) => ({ apiKey, username, password }),
+    create: createDmsSimulator,
   },
 
   build: (endpoint, deps) => DmsProvider.fromEndpoint(endpoint, deps),

@@ -10,7 +10,7 @@ import type {
   ItemError,
 } from '../provider.contract';
 import { DmsClient } from './dms.client';
-import type { DmsSettings } from './dms.definition';
+import type { DmsSettings } from './dms.types';
 import {
   fromDmsCreditNoteAnswer,
   fromDmsInvoiceAnswer,

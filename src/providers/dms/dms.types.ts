@@ -1,3 +1,5 @@
+import type { BaseSettings } from '../provider-definition';
+
 /**
  * Dealer DMS wire shapes, exactly as `dms-e-invoice-and-credit-note.txt` gives them (snake_case).
  * Only this folder knows these names.
@@ -80,4 +82,11 @@ export interface DmsErrorAnswer {
   success: false;
   error: string;
   error_code: string;
+}
+
+/** Its settings, read by its definition from `DMS_*` variables. */
+export interface DmsSettings extends BaseSettings {
+  apiKey?: string;
+  username?: string;
+  password?: string;
 }

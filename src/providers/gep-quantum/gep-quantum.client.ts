@@ -16,15 +16,9 @@ import {
   type ProviderDeps,
   requiredSetting,
 } from '../provider-definition';
-import type { GepQuantumSettings } from './gep-quantum.definition';
+import type { GepQuantumSettings } from './gep-quantum.types';
 import type { CallContext } from '../provider.contract';
-import {
-  GEP_MAX_ANSWER_BYTES,
-  field,
-  isRecord,
-  present,
-  stringField,
-} from '../gep-smart/gep-common';
+import { GEP_MAX_ANSWER_BYTES, field, isRecord, present, stringField } from '../gep/gep-common';
 import {
   type QuantumDetails,
   parseQuantumAnswer,

@@ -1,21 +1,29 @@
-import { createSimulator, defaultGepQuantumOptions } from '@lib/simulators';
+import {
+  GEP_QUANTUM_DEFAULT_CREDENTIALS,
+  createGepQuantumSimulator,
+  defaultGepQuantumOptions,
+  simText,
+  type GepQuantumSimulatorOptions,
+  type GepQuantumCredentials,
+} from '@lib/simulators';
 import type { EnvReader } from '../../config/env-reader';
 import {
-  type BaseSettings,
   type ProviderDefinition,
   readHttpOverrides,
   requireVariables,
 } from '../provider-definition';
 import { GepQuantumProvider } from './gep-quantum.provider';
+import type { GepQuantumSettings } from './gep-quantum.types';
 
-export interface GepQuantumSettings extends BaseSettings {
-  tokenUrl?: string;
-  authKey?: string;
-  subscriptionKey?: string;
-}
+export type { GepQuantumSettings };
 
 /** GEP Quantum (LEO): base URL, token URL, GEP auth key and APIM subscription key. */
-export const gepQuantumDefinition: ProviderDefinition<'gep-quantum', GepQuantumSettings> = {
+export const gepQuantumDefinition: ProviderDefinition<
+  'gep-quantum',
+  GepQuantumSettings,
+  GepQuantumSimulatorOptions,
+  GepQuantumCredentials
+> = {
   id: 'gep-quantum',
   envPrefix: 'GEP_QUANTUM',
 
@@ -42,7 +50,7 @@ export const gepQuantumDefinition: ProviderDefinition<'gep-quantum', GepQuantumS
   mock(settings, secret) {
     const creds = { authKey: secret(), subscriptionKey: secret() };
     return {
-      simulator: createSimulator('gep-quantum', { ...defaultGepQuantumOptions(), ...creds }),
+      simulator: createGepQuantumSimulator({ ...defaultGepQuantumOptions(), ...creds }),
       settingsFor: (baseUrl) => ({
         ...settings,
         baseUrl,
@@ -50,6 +58,23 @@ export const gepQuantumDefinition: ProviderDefinition<'gep-quantum', GepQuantumS
         ...creds,
       }),
     };
+  },
+
+  simulator: {
+    defaultPort: 4103,
+    defaultCredentials: GEP_QUANTUM_DEFAULT_CREDENTIALS,
+    options: (env, common) => ({
+      ...defaultGepQuantumOptions(),
+      ...common,
+      authKey: simText(env, 'SIM_GEP_AUTH_KEY', GEP_QUANTUM_DEFAULT_CREDENTIALS.authKey),
+      subscriptionKey: simText(
+        env,
+        'SIM_GEP_SUBSCRIPTION_KEY',
+        GEP_QUANTUM_DEFAULT_CREDENTIALS.subscriptionKey,
+      ),
+    }),
+    credentials: ({ authKey, subscriptionKey }) => ({ authKey, subscriptionKey }),
+    create: createGepQuantumSimulator,
   },
 
   build: (endpoint, deps) => GepQuantumProvider.create(endpoint, deps),

@@ -11,7 +11,7 @@ import {
   sameKey,
   stringField,
   toGepDateTime,
-} from '../gep-smart/gep-common';
+} from '../gep/gep-common';
 import type { QuantumRemittanceDetail } from './gep-quantum.types';
 
 /** Canonical remittance -> one element of GEP Quantum's `RemittanceDetails` array. */

@@ -8,7 +8,7 @@ import type {
   RemittanceItem,
 } from '../provider.contract';
 import { GEP_QUANTUM_PROVIDER, GepQuantumClient } from './gep-quantum.client';
-import type { GepQuantumSettings } from './gep-quantum.definition';
+import type { GepQuantumSettings } from './gep-quantum.types';
 import { toQuantumRemittanceDetail, toRemittanceResults } from './gep-quantum.mapper';
 import { remittanceRules } from './gep-quantum.rules';
 

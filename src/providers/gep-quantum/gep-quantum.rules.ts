@@ -1,5 +1,5 @@
 import type { ItemError, RemittanceItem } from '../provider.contract';
-import { dataValidation, mandatoryField, parseIsoDateTime, present } from '../gep-smart/gep-common';
+import { dataValidation, mandatoryField, parseIsoDateTime, present } from '../gep/gep-common';
 
 /** GEP Quantum's documented size of `documentNumber` (String (100)). */
 export const MAX_DOCUMENT_NUMBER_LENGTH = 100;

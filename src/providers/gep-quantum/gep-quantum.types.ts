@@ -1,3 +1,5 @@
+import type { BaseSettings } from '../provider-definition';
+
 /**
  * GEP Quantum (LEO invoice interface) shapes, as specs/gep-quantum-remittance-details.txt gives
  * them. Note `sourceSystemName` is spelled correctly here (unlike GEP SMART's `sourceSytemName`)
@@ -92,4 +94,11 @@ export interface QuantumTokenAnswer {
   token: string;
   statusCode: number;
   errorMessage: string;
+}
+
+/** Its settings, read by its definition from `GEP_QUANTUM_*` variables. */
+export interface GepQuantumSettings extends BaseSettings {
+  tokenUrl?: string;
+  authKey?: string;
+  subscriptionKey?: string;
 }

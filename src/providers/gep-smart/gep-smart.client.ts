@@ -19,9 +19,9 @@ import {
   type ProviderDeps,
   requiredSetting,
 } from '../provider-definition';
-import type { GepSmartSettings } from './gep-smart.definition';
+import type { GepSmartSettings } from './gep-smart.types';
 import type { CallContext } from '../provider.contract';
-import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from './gep-common';
+import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from '../gep/gep-common';
 import { parseGepBatchAnswer, reportsOnItems } from './gep-smart.mapper';
 import {
   GEP_SMART_PATHS,

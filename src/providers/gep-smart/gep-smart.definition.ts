@@ -1,31 +1,29 @@
-import { createSimulator, defaultGepSmartOptions } from '@lib/simulators';
+import {
+  GEP_SMART_DEFAULT_CREDENTIALS,
+  createGepSmartSimulator,
+  defaultGepSmartOptions,
+  simText,
+  type GepSmartSimulatorOptions,
+  type GepSmartCredentials,
+} from '@lib/simulators';
 import type { EnvReader } from '../../config/env-reader';
 import {
-  type BaseSettings,
   type ProviderDefinition,
   readHttpOverrides,
   requireVariables,
 } from '../provider-definition';
 import { GepSmartProvider } from './gep-smart.provider';
+import type { GepSmartSettings } from './gep-smart.types';
 
-export interface GepSmartSettings extends BaseSettings {
-  tokenUrl?: string;
-  authKey?: string;
-  clientCertFile?: string;
-  clientKeyFile?: string;
-  caFile?: string;
-  sharedSecret?: string;
-  fromDomain: string;
-  fromIdentity: string;
-  toDomain: string;
-  toIdentity: string;
-  senderDomain: string;
-  senderIdentity: string;
-  userAgent: string;
-}
+export type { GepSmartSettings };
 
 /** GEP SMART: base and token URLs, GEP auth key, shared secret, optional client certificate. */
-export const gepSmartDefinition: ProviderDefinition<'gep-smart', GepSmartSettings> = {
+export const gepSmartDefinition: ProviderDefinition<
+  'gep-smart',
+  GepSmartSettings,
+  GepSmartSimulatorOptions,
+  GepSmartCredentials
+> = {
   id: 'gep-smart',
   envPrefix: 'GEP_SMART',
 
@@ -65,7 +63,7 @@ export const gepSmartDefinition: ProviderDefinition<'gep-smart', GepSmartSetting
   mock(settings, secret) {
     const creds = { authKey: secret(), sharedSecret: secret() };
     return {
-      simulator: createSimulator('gep-smart', { ...defaultGepSmartOptions(), ...creds }),
+      simulator: createGepSmartSimulator({ ...defaultGepSmartOptions(), ...creds }),
       settingsFor: (baseUrl) => ({
         ...settings,
         baseUrl,
@@ -76,6 +74,23 @@ export const gepSmartDefinition: ProviderDefinition<'gep-smart', GepSmartSetting
         caFile: undefined,
       }),
     };
+  },
+
+  simulator: {
+    defaultPort: 4102,
+    defaultCredentials: GEP_SMART_DEFAULT_CREDENTIALS,
+    options: (env, common) => ({
+      ...defaultGepSmartOptions(),
+      ...common,
+      authKey: simText(env, 'SIM_GEP_AUTH_KEY', GEP_SMART_DEFAULT_CREDENTIALS.authKey),
+      sharedSecret: simText(
+        env,
+        'SIM_GEP_SHARED_SECRET',
+        GEP_SMART_DEFAULT_CREDENTIALS.sharedSecret,
+      ),
+    }),
+    credentials: ({ authKey, sharedSecret }) => ({ authKey, sharedSecret }),
+    create: createGepSmartSimulator,
   },
 
   build: (endpoint, deps) => GepSmartProvider.create(endpoint, deps),

@@ -15,7 +15,7 @@ import {
   sameKey,
   stringField,
   toGepDateTime,
-} from './gep-common';
+} from '../gep/gep-common';
 import type {
   GepBatchAnswer,
   GepComments,

@@ -9,7 +9,7 @@ import type {
   ItemError,
 } from '../provider.contract';
 import { GEP_SMART_PROVIDER, GepSmartClient } from './gep-smart.client';
-import type { GepSmartSettings } from './gep-smart.definition';
+import type { GepSmartSettings } from './gep-smart.types';
 import {
   toBatchItemResults,
   toGepCreditMemoStatusModel,

@@ -1,5 +1,5 @@
 import type { CreditMemoStatusItem, InvoiceStatusItem, ItemError } from '../provider.contract';
-import { dataValidation, mandatoryField, parseIsoDateTime, present } from './gep-common';
+import { dataValidation, mandatoryField, parseIsoDateTime, present } from '../gep/gep-common';
 
 /**
  * GEP SMART's documented rules the gateway checks before sending (specs/gep-smart-*.txt).

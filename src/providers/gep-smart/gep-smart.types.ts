@@ -1,3 +1,5 @@
+import type { BaseSettings } from '../provider-definition';
+
 /**
  * GEP SMART interface API shapes, spelled as GEP spells them (specs/gep-smart-invoice-status.txt,
  * specs/gep-smart-credit-memo-status.txt). The misspellings are GEP's own: `sourceSytemName`,
@@ -102,4 +104,21 @@ export interface GepSmartTokenAnswer {
   Token: string;
   StatusCode: number;
   ErrorMessage: string;
+}
+
+/** Its settings, read by its definition from `GEP_SMART_*` variables. */
+export interface GepSmartSettings extends BaseSettings {
+  tokenUrl?: string;
+  authKey?: string;
+  clientCertFile?: string;
+  clientKeyFile?: string;
+  caFile?: string;
+  sharedSecret?: string;
+  fromDomain: string;
+  fromIdentity: string;
+  toDomain: string;
+  toIdentity: string;
+  senderDomain: string;
+  senderIdentity: string;
+  userAgent: string;
 }

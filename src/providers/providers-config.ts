@@ -1,9 +1,8 @@
-import {
-  PROVIDER_DEFINITIONS,
-  PROVIDER_IDS,
-  type ProviderSettingsMap,
-} from '../providers/provider-list';
-import type { EnvReader } from './env-reader';
+import { DEFAULT_DEADLINE_MS } from '@lib/upstream-http';
+import type { AppConfig, ConfigPart } from '../config/app-config';
+import type { EnvReader } from '../config/env-reader';
+import { PROVIDER_IDS, type ProviderSettingsMap } from './provider-ids';
+import { PROVIDER_DEFINITIONS } from './provider-list';
 
 /** Each provider's settings (read by its own definition), and who may run mocked in production. */
 export type ProvidersConfig = ProviderSettingsMap & {
@@ -43,3 +42,32 @@ export function providerSecrets(config: ProvidersConfig): (string | undefined)[]
     )(config[definition.id]),
   );
 }
+
+/**
+ * A running operation whose lease has passed is taken over by another worker, so the lease must
+ * outlast the longest upstream call (its deadline, retries included): else a slow call still in
+ * flight would be sent a second time. Every listed provider is checked.
+ */
+function checkLeaseOutlastsDeadlines(r: EnvReader, leaseMs: number, config: ProvidersConfig) {
+  for (const { id } of PROVIDER_DEFINITIONS) {
+    const deadlineMs = config[id].http.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    if (deadlineMs >= leaseMs) {
+      r.problem(
+        `ASYNC_LEASE_MS (${leaseMs}) must be longer than the ${id} deadline (${deadlineMs} ms): a call still running would be taken over`,
+      );
+    }
+  }
+}
+
+/** The providers' part of the configuration, read after the app's own settings. */
+export const providersConfigPart: ConfigPart<ProvidersConfig> = {
+  read(r, app) {
+    const providers = readProvidersConfig(r, app.nodeEnv === 'production');
+    checkLeaseOutlastsDeadlines(r, app.async.leaseMs, providers);
+    return providers;
+  },
+  secrets: providerSecrets,
+};
+
+/** The configuration the providers read: the app's own settings and theirs. */
+export type ConfigWithProviders = AppConfig & { providers: ProvidersConfig };

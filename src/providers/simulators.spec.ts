@@ -1,10 +1,10 @@
+import { SimulatorConfigError } from '@lib/simulators';
 import {
   DEFAULT_CREDENTIALS,
-  SimulatorConfigError,
   simulatorCredentials,
   simulatorOptionsFromEnv,
-} from './sim-config';
-import { startAllSimulators } from './start-all';
+  startAllSimulators,
+} from './simulators';
 
 describe('simulatorOptionsFromEnv', () => {
   it('documents its defaults', () => {

@@ -1,4 +1,4 @@
-import { REDACTED, maskSecretPatterns } from '@lib/upstream-http';
+import { REDACTED, maskSecretPatterns } from './redaction';
 
 /**
  * Literal secret values this process holds (configured credentials, generated mock

@@ -1,6 +1,6 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
-import { ApiProblems } from '../openapi/api-problems';
+import { ApiProblems } from './api-problems';
 import type { Scope } from './scopes';
 
 export const REQUIRED_SCOPES = 'gateway:required-scopes';

@@ -48,8 +48,11 @@ export function rawRequestContext(raw: object): GatewayRequestContext | undefine
 /** Probes, scrapes and the API docs: neither audited, counted per route, nor request-logged. */
 const OPERATIONAL_PATH = /^\/(health|metrics|docs|favicon\.ico)(\/|\?|$|-json)/;
 
+/** The console's page and static files (its session and API calls are audited like any call). */
+const CONSOLE_FILES = /^\/console(\/assets\/[^?]*)?(\?|$)/;
+
 export function isOperationalPath(url: string): boolean {
-  return OPERATIONAL_PATH.test(url);
+  return OPERATIONAL_PATH.test(url) || CONSOLE_FILES.test(url);
 }
 
 const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;

@@ -1,6 +1,8 @@
-/** `npm run simulators`: all four simulators standalone, configured by SIM_* variables. */
-import { simulatorOptionsFromEnv } from './sim-config';
-import { startAllSimulators } from './start-all';
+/**
+ * `npm run simulators`: every listed provider's simulator standalone, configured by SIM_*
+ * variables. An entry point (it reads the provider list, which the simulators library never does).
+ */
+import { simulatorOptionsFromEnv, startAllSimulators } from './providers/simulators';
 
 async function main(): Promise<void> {
   const config = simulatorOptionsFromEnv(process.env);

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigValidationError, loadAppConfig } from './app-config';
+import { ConfigValidationError } from './config/app-config';
+import { loadConfig } from './load-config';
 
 /**
- * docs/configuration.md against the code: every variable `loadAppConfig` reads (the one place the
+ * docs/configuration.md against the code: every variable `loadConfig` reads (the one place the
  * gateway reads its environment) is documented there, and every variable its tables name is read.
  */
-const DOC = readFileSync(join(__dirname, '../../docs/configuration.md'), 'utf8');
+const DOC = readFileSync(join(__dirname, '../docs/configuration.md'), 'utf8');
 const OWN_SECTION = DOC.split('\n## Variables of the tools')[0];
 /** `<P>_TIMEOUT_MS` in the providers' table stands for one variable per provider prefix. */
 const PROVIDER_PREFIX = /^(DMS|GEP_SMART|GEP_QUANTUM|DELIVERY_SOLUTIONS)_/;
 
-/** The names `loadAppConfig` looks up when given `env`, whether it accepts them or not. */
+/** The names `loadConfig` looks up when given `env`, whether it accepts them or not. */
 function namesRead(env: Record<string, string>): Set<string> {
   const read = new Set<string>();
   const recording = new Proxy(env, {
@@ -21,7 +22,7 @@ function namesRead(env: Record<string, string>): Set<string> {
     },
   });
   try {
-    loadAppConfig(recording);
+    loadConfig(recording);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
   }

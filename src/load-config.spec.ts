@@ -1,8 +1,9 @@
-import { ConfigValidationError, DEV_BOOTSTRAP_API_KEY, loadAppConfig } from './app-config';
+import { ConfigValidationError, DEV_BOOTSTRAP_API_KEY } from './config/app-config';
+import { loadConfig } from './load-config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadAppConfig(env);
+    loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigValidationError) return error.problems;
     throw error;
@@ -10,9 +11,9 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
-describe('loadAppConfig', () => {
+describe('loadConfig', () => {
   it('applies the documented defaults', () => {
-    const config = loadAppConfig({});
+    const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.database.dataDir).toBe('./.data');
     expect(config.database.url).toBeUndefined();
@@ -62,13 +63,13 @@ describe('loadAppConfig', () => {
   };
 
   it('has no bootstrap key in production unless one is set, and refuses weak ones', () => {
-    expect(loadAppConfig(PROD).auth.bootstrapApiKey).toBeUndefined();
+    expect(loadConfig(PROD).auth.bootstrapApiKey).toBeUndefined();
     expect(problemsOf({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: DEV_BOOTSTRAP_API_KEY })[0]).toMatch(
       /^GATEWAY_BOOTSTRAP_API_KEY is the well-known local default/,
     );
     expect(problemsOf({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: 'short' })[0]).toMatch(/too short/);
     const strong = 'x'.repeat(40);
-    expect(loadAppConfig({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: strong }).auth).toEqual({
+    expect(loadConfig({ ...PROD, GATEWAY_BOOTSTRAP_API_KEY: strong }).auth).toEqual({
       bootstrapApiKey: strong,
       bootstrapIsDefault: false,
     });
@@ -76,7 +77,7 @@ describe('loadAppConfig', () => {
 
   it('reads the OTLP endpoint and service name, refusing an endpoint that is not an http(s) URL', () => {
     expect(
-      loadAppConfig({
+      loadConfig({
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
         OTEL_SERVICE_NAME: 'gw-eu',
       }).tracing,
@@ -87,7 +88,7 @@ describe('loadAppConfig', () => {
   });
 
   it('treats blank values as unset', () => {
-    expect(loadAppConfig({ PORT: '  ', DATABASE_URL: '' }).port).toBe(3000);
+    expect(loadConfig({ PORT: '  ', DATABASE_URL: '' }).port).toBe(3000);
   });
 
   it('refuses an unconfigured provider in production unless MOCK_PROVIDERS lists it', () => {
@@ -126,7 +127,7 @@ describe('loadAppConfig', () => {
   });
 
   it('reads per-provider timeout and retry overrides', () => {
-    const config = loadAppConfig({
+    const config = loadConfig({
       DMS_TIMEOUT_MS: '1500',
       DMS_RETRY_MAX_ATTEMPTS: '5',
       GEP_QUANTUM_DEADLINE_MS: '9000',
@@ -144,12 +145,12 @@ describe('loadAppConfig', () => {
   });
 
   it('reads REDIS_URL (redis: or rediss:) and a key prefix, and refuses others', () => {
-    expect(loadAppConfig({}).api).toMatchObject({
+    expect(loadConfig({}).api).toMatchObject({
       redisUrl: undefined,
       redisKeyPrefix: 'invoice-gateway:',
     });
     expect(
-      loadAppConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: 'gw-a:' }).api,
+      loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: 'gw-a:' }).api,
     ).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/0', redisKeyPrefix: 'gw-a:' });
     expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual([
       'REDIS_URL is invalid: expected an absolute URL (redis or rediss)',
@@ -162,7 +163,7 @@ describe('loadAppConfig', () => {
 
 describe('async delivery and callback settings', () => {
   it('has the documented defaults: no callbacks allowed', () => {
-    const config = loadAppConfig({});
+    const config = loadConfig({});
     expect(config.async).toEqual({
       workerEnabled: true,
       concurrency: 4,
@@ -181,7 +182,7 @@ describe('async delivery and callback settings', () => {
   });
 
   it('reads and validates every variable', () => {
-    const config = loadAppConfig({
+    const config = loadConfig({
       ASYNC_CONCURRENCY: '8',
       ASYNC_LEASE_MS: '30000',
       ASYNC_MAX_AGE_HOURS: '2',

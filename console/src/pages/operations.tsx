@@ -1,0 +1,106 @@
+import { call, query, type Operation, type Page } from '../api';
+import {
+  Choice,
+  Head,
+  Loading,
+  PageTitle,
+  Pager,
+  ProblemNotice,
+  StatusBadge,
+  TextField,
+  Time,
+} from '../components/common';
+import { go, href, type Route } from '../router';
+import { field } from '../form';
+import { useLoad } from '../use-load';
+
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead'];
+const KINDS = [
+  'invoice.create',
+  'invoice.update',
+  'credit-note.create',
+  'invoice-status.post',
+  'credit-memo-status.post',
+  'remittance.post',
+];
+const PROVIDERS = ['dms', 'gep-smart', 'gep-quantum', 'delivery-solutions'];
+const COLUMNS = ['Accepted', 'Kind', 'Provider', 'Reference', 'Status', 'Attempts', 'Last error'];
+const FILTERS = ['status', 'kind', 'provider', 'reference', 'errorCode'] as const;
+
+export function OperationsPage({ route }: { route: Route }) {
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, route.params.get(f) ?? ''])) as Record<
+    (typeof FILTERS)[number],
+    string
+  >;
+  const cursor = route.params.get('cursor') ?? '';
+  const key = route.params.toString();
+  const page = useLoad(
+    () => call<Page<Operation>>('GET', `/v1/operations${query({ ...filters, cursor, limit: 25 })}`),
+    key,
+  );
+
+  function apply(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    go('operations', Object.fromEntries(FILTERS.map((f) => [f, field(form, f)])));
+  }
+
+  return (
+    <>
+      <PageTitle>Operations</PageTitle>
+      <form class="filters" onSubmit={apply} aria-label="Filter operations" key={key}>
+        <Choice name="status" label="Status" options={STATUSES} value={filters.status} />
+        <Choice name="kind" label="Kind" options={KINDS} value={filters.kind} />
+        <Choice name="provider" label="Provider" options={PROVIDERS} value={filters.provider} />
+        <TextField name="reference" label="Reference" value={filters.reference} maxLength={255} />
+        <TextField
+          name="errorCode"
+          label="Error code"
+          value={filters.errorCode}
+          placeholder="outcome_uncertain"
+          maxLength={60}
+        />
+        <button type="submit" class="primary">
+          Filter
+        </button>
+      </form>
+      <ProblemNotice problem={page.problem} />
+      {page.loading && !page.data ? <Loading /> : null}
+      {page.data ? (
+        <>
+          <table class="operations">
+            <caption class="visually-hidden">Operations, newest first</caption>
+            <Head columns={COLUMNS} />
+            <tbody>
+              {page.data.items.map((op) => (
+                <tr key={op.id}>
+                  <td>
+                    <a href={href(`operations/${op.id}`)}>
+                      <Time at={op.createdAt} />
+                    </a>
+                  </td>
+                  <td>{op.kind}</td>
+                  <td>{op.provider ?? '-'}</td>
+                  <td>{op.reference ?? '-'}</td>
+                  <td>
+                    <StatusBadge status={op.status} />
+                  </td>
+                  <td>{op.attempts}</td>
+                  <td>{op.lastError?.code ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {page.data.items.length === 0 ? <p>No operation matches these filters.</p> : null}
+          <Pager
+            path="operations"
+            filters={filters}
+            cursor={cursor}
+            nextCursor={page.data.nextCursor}
+            nextLabel="Older operations"
+          />
+        </>
+      ) : null}
+    </>
+  );
+}
