@@ -8,7 +8,8 @@ import addFormats from 'ajv-formats';
  * header declared `required` must be sent. Answers on paths the document does not have (unknown
  * routes, other methods) must be the documented ProblemDetails with 404, 405 with `Allow`, or
  * one of the refusals answered before routing (BEFORE_ROUTING). Swagger UI's own
- * routes (/docs) are not part of the API and are not checked.
+ * routes (/docs) and the console's pages and files (/console, except the documented
+ * /console/session) are not part of the API and are not checked.
  *
  * HEAD: Fastify answers HEAD on every GET route (`exposeHeadRoutes`) as that GET without its
  * body (RFC 9110, 9.3.2). The document does not repeat each GET as a `head` operation (it would
@@ -30,7 +31,8 @@ export interface RecordedAnswer {
 
 export type CheckResult = { checked: true } | { checked: false; reason: string };
 
-const NOT_API = /^\/docs(?:$|[/-])/;
+/** Swagger UI (/docs, /docs-json) and the console's web app (/console and its files). */
+const NOT_API = /^\/(?:docs|console)(?:$|[/-])/;
 /**
  * The refusals answered before a request is routed (src/gateway/problem/client-errors.ts; the
  * document declares them on every operation as HTTP_REFUSALS in src/gateway/openapi): a request
@@ -71,8 +73,11 @@ export class OpenApiContract {
 
   /** Throws an Error describing every mismatch; returns whether the answer was checked. */
   check(answer: RecordedAnswer): CheckResult {
-    if (NOT_API.test(answer.path)) return { checked: false, reason: 'Swagger UI route' };
     const route = this.routes.find((r) => r.pattern.test(answer.path));
+    // a documented path is API wherever it is (/console/session); the pages and files are not
+    if (!route && NOT_API.test(answer.path)) {
+      return { checked: false, reason: 'Swagger UI or console page' };
+    }
     const head = answer.method === 'HEAD';
     const where = `${answer.method} ${answer.path} -> ${answer.status}`;
     if (head && answer.text.length > 0) {
