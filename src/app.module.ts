@@ -5,7 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
-import { ShutdownModule } from './health/shutdown.module';
+import { ShutdownModule } from './common/shutdown.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import type { Tracing } from './tracing/tracing-bootstrap';

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ShutdownState } from './health/shutdown-state';
+import { ShutdownState } from './common/shutdown-state';
 
 /** How often idle keep-alive sockets are closed while the gateway drains. */
 const IDLE_SWEEP_MS = 200;

@@ -12,7 +12,9 @@ import { AuditWriter, type AuditEntry } from '../src/audit/audit-writer.service'
 import { GENESIS_HASH, rowHash, type ChainedContent } from '../src/audit/chain/audit-chain';
 import { verifyExport } from '../src/audit/chain/verify-export';
 import { runCli } from '../src/cli/cli';
+import { Db } from '../src/database/db';
 import { AuditLogRepository } from '../src/database/repositories/audit-log.repository';
+import type { Session, Statement } from '../src/database/sql';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 
 const DAY = 86_400_000;
@@ -45,7 +47,7 @@ describe('audit hash chain (database)', () => {
     scratch = await createScratchDatabase('igw_audit_chain');
     ds = scratch.db.dataSource;
     config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url });
-    verifier = new AuditVerifier(ds);
+    verifier = new AuditVerifier(AuditLogRepository.on(ds));
   }, 60_000);
 
   afterAll(async () => {
@@ -57,7 +59,7 @@ describe('audit hash chain (database)', () => {
   });
 
   async function writeChain(count: number, make = entry): Promise<AuditWriter> {
-    const writer = new AuditWriter(ds, config);
+    const writer = new AuditWriter(AuditLogRepository.on(ds), config);
     for (let i = 0; i < count; i++) writer.record(make(i));
     await writer.flush();
     return writer;
@@ -227,7 +229,7 @@ describe('audit hash chain (database)', () => {
       `ALTER TABLE audit_logs ADD CONSTRAINT test_no_poison CHECK (request_body IS NULL OR NOT request_body ? 'poison')`,
     );
     try {
-      const writer = new AuditWriter(ds, config);
+      const writer = new AuditWriter(AuditLogRepository.on(ds), config);
       writer.record(entry(0));
       writer.record(entry(1, { path: '/boom' }));
       writer.record(entry(2, { requestBody: { poison: 1 } }));
@@ -259,13 +261,13 @@ describe('audit hash chain (database)', () => {
     const state = { down: false, loseInsertAnswer: false };
     const refused = () =>
       Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    const proxy = new Proxy(real, {
+    const proxy = new Proxy(new Db(real), {
       get(target, prop, receiver) {
-        if (prop !== 'query') return Reflect.get(target, prop, receiver);
-        return async (sql: string, params?: unknown[]) => {
+        if (prop !== 'run') return Reflect.get(target, prop, receiver);
+        return async (st: Statement, params: unknown[], session?: Session) => {
           if (state.down) throw refused();
-          const result: unknown = await target.query(sql, params);
-          if (state.loseInsertAnswer && sql.startsWith('INSERT INTO audit_logs')) {
+          const result = await target.run(st, params, session);
+          if (state.loseInsertAnswer && st.text.startsWith('INSERT INTO audit_logs')) {
             state.loseInsertAnswer = false;
             throw refused();
           }
@@ -278,16 +280,16 @@ describe('audit hash chain (database)', () => {
 
   it('group-commits the rows of one AUDIT_FLUSH_MS window in one insert, without a flush', async () => {
     let inserts = 0;
-    const counting = new Proxy(ds, {
+    const counting = new Proxy(new Db(ds), {
       get(target, prop, receiver) {
-        if (prop !== 'query') return Reflect.get(target, prop, receiver);
-        return (sql: string, params?: unknown[]) => {
-          if (sql.startsWith('INSERT INTO audit_logs')) inserts += 1;
-          return target.query(sql, params);
+        if (prop !== 'run') return Reflect.get(target, prop, receiver);
+        return (st: Statement, params: unknown[], session?: Session) => {
+          if (st.text.startsWith('INSERT INTO audit_logs')) inserts += 1;
+          return target.run(st, params, session);
         };
       },
     });
-    const writer = new AuditWriter(counting, {
+    const writer = new AuditWriter(new AuditLogRepository(counting), {
       ...config,
       audit: { ...config.audit, flushMs: 150 },
     });
@@ -309,7 +311,7 @@ describe('audit hash chain (database)', () => {
 
   it('keeps rows while the database is unreachable and writes them, in order, once it is back', async () => {
     const { state, ds: unreliable } = flaky(ds);
-    const writer = new AuditWriter(unreliable, config);
+    const writer = new AuditWriter(new AuditLogRepository(unreliable), config);
     state.down = true;
     for (let i = 0; i < 3; i++) writer.record(entry(i));
     setTimeout(() => (state.down = false), 200);
@@ -327,7 +329,7 @@ describe('audit hash chain (database)', () => {
 
   it('does not write a batch twice when the answer to its insert was lost', async () => {
     const { state, ds: unreliable } = flaky(ds);
-    const writer = new AuditWriter(unreliable, config);
+    const writer = new AuditWriter(new AuditLogRepository(unreliable), config);
     writer.record(entry(0));
     await writer.flush();
     state.loseInsertAnswer = true;
@@ -344,7 +346,7 @@ describe('audit hash chain (database)', () => {
 
   it('gives up on unwritten rows at shutdown instead of hanging', async () => {
     const { state, ds: unreliable } = flaky(ds);
-    const writer = new AuditWriter(unreliable, config);
+    const writer = new AuditWriter(new AuditLogRepository(unreliable), config);
     state.down = true;
     writer.record(entry(0));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -354,10 +356,10 @@ describe('audit hash chain (database)', () => {
   });
 
   it('two writers write two chains; the second names the row it follows; both verify', async () => {
-    const a = new AuditWriter(ds, config);
+    const a = new AuditWriter(AuditLogRepository.on(ds), config);
     for (let i = 0; i < 5; i++) a.record(entry(i));
     await a.flush();
-    const b = new AuditWriter(ds, config);
+    const b = new AuditWriter(AuditLogRepository.on(ds), config);
     for (let i = 0; i < 20; i++) (i % 2 ? a : b).record(entry(100 + i));
     await Promise.all([a.flush(), b.flush()]);
     expect(a.chainId).not.toBe(b.chainId);
@@ -388,7 +390,7 @@ describe('audit hash chain (database)', () => {
       entry(i, { at: new Date(now - (i < 6 ? 500 : 1) * DAY) }),
     );
     const b = await writeChain(3, (i) => entry(i, { at: new Date(now - 450 * DAY) }));
-    const retention = new AuditRetentionService(ds, config, verifier);
+    const retention = new AuditRetentionService(AuditLogRepository.on(ds), config, verifier);
     expect(config.audit.retentionDays).toBe(400);
     expect(await retention.purge(new Date(now))).toBe(9);
 
@@ -424,21 +426,21 @@ describe('audit hash chain (database)', () => {
   it('is not fooled into a gap when retention removes a prefix while the walk is in it', async () => {
     const now = Date.now();
     await writeChain(600, (i) => entry(i, { at: new Date(now - (i < 400 ? 500 : 1) * DAY) }));
-    const retention = new AuditRetentionService(ds, config, verifier);
+    const retention = new AuditRetentionService(AuditLogRepository.on(ds), config, verifier);
     // retention runs after the walk's first page (250 rows), before its second
     let pages = 0;
-    const racing = new Proxy(ds, {
+    const racing = new Proxy(new Db(ds), {
       get(target, prop, receiver) {
-        if (prop !== 'query') return Reflect.get(target, prop, receiver);
-        return async (sql: string, params?: unknown[]) => {
-          if (sql.includes('(chain_id, seq) >') && ++pages === 1) {
+        if (prop !== 'run') return Reflect.get(target, prop, receiver);
+        return async (st: Statement, params: unknown[], session?: Session) => {
+          if (st.text.includes('(chain_id, seq) >') && ++pages === 1) {
             expect(await retention.purge(new Date(now))).toBe(400);
           }
-          return target.query(sql, params);
+          return target.run(st, params, session);
         };
       },
     });
-    expect(await new AuditVerifier(racing).verify()).toEqual({
+    expect(await new AuditVerifier(new AuditLogRepository(racing)).verify()).toEqual({
       ok: true,
       chains: 1,
       rows: 450,
@@ -457,7 +459,7 @@ describe('audit hash chain (database)', () => {
     const now = Date.now();
     await writeChain(4, (i) => entry(i, { at: new Date(now - 500 * DAY) }));
     await ds.query(`UPDATE audit_logs SET status = 500 WHERE seq = 2`);
-    const retention = new AuditRetentionService(ds, config, verifier);
+    const retention = new AuditRetentionService(AuditLogRepository.on(ds), config, verifier);
     expect(await retention.purge(new Date(now))).toBe(0);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_logs`);
     expect(n).toBe(4);
@@ -491,7 +493,7 @@ describe('audit hash chain (database)', () => {
         reference: i < 10 ? 'FIRST' : 'REST',
       }),
     );
-    const query = new AuditQueryService(ds);
+    const query = new AuditQueryService(AuditLogRepository.on(ds));
     const lines: string[] = [];
     for await (const line of createInterface({ input: await query.openExport({}) }))
       lines.push(line);
@@ -542,7 +544,7 @@ describe('audit hash chain (database)', () => {
 
     // a superuser rewrites row 3 and re-seals every later row
     await ds.query(`UPDATE audit_logs SET status = 500 WHERE seq = 3`);
-    const repo = new AuditLogRepository(ds);
+    const repo = AuditLogRepository.on(ds);
     let prev = (await repo.position(writer.chainId, 2))!.hash;
     for (const row of await repo.segmentPage(writer.chainId, 2, 5, 10)) {
       const hash = rowHash({ ...row, prevHash: prev });

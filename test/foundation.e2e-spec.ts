@@ -8,7 +8,7 @@ import { runCli } from '../src/cli/cli';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Auth } from '../src/common/http/auth.decorators';
 import { ApiProblems } from '../src/common/http/api-problems';
-import { ShutdownState } from '../src/health/shutdown-state';
+import { ShutdownState } from '../src/common/shutdown-state';
 import { AuditRetentionService } from '../src/audit/audit-retention.service';
 import { AuditWriter } from '../src/audit/audit-writer.service';
 import { TEST_BOOTSTRAP_KEY, TestApp, bearer, startTestApp } from './support/test-app';

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OperationEntity } from '../src/database/entities/operation.entity';
-import { OperationsRepository } from '../src/database/repositories/operations.repository';
-import type { InvoiceCreateCommand } from '../src/operations/commands';
-import { OperationRunner, type Caller } from '../src/operations/operation-runner';
+import { OperationQueueRepository } from '../src/database/repositories/operation-queue.repository';
+import { toOperationAnswer } from '../src/gateway/idempotency/operation-answer';
+import type { Command, InvoiceCreateCommand } from '../src/operations/commands';
+import { OperationRunner } from '../src/operations/operation-runner';
+import type { Caller } from '../src/operations/run-outcome';
 import type { CanonicalInvoice } from '../src/providers/provider.contract';
 import { clearFaults, dmsInvoice, injectFault, simulatorUrl } from './support/api';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -15,14 +17,19 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 describe('OperationRunner (database)', () => {
   let t: TestApp;
-  let runner: OperationRunner;
-  let operations: OperationsRepository;
+  let engine: OperationRunner;
+  let operations: OperationQueueRepository;
+  /** The runner's outcome as the HTTP layer answers it. */
+  const runner = {
+    run: async (who: Caller, command: Command) =>
+      toOperationAnswer(await engine.run(who, command), who.requestId),
+  };
   let db: DataSource;
 
   beforeAll(async () => {
     t = await startTestApp({ DMS_RETRY_MAX_ATTEMPTS: '1' });
-    runner = t.app.get(OperationRunner);
-    operations = t.app.get(OperationsRepository);
+    engine = t.app.get(OperationRunner);
+    operations = t.app.get(OperationQueueRepository);
     db = t.app.get(DataSource);
   });
   afterAll(async () => {

@@ -1,26 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { Db } from '../src/database/db';
 import { CreditNotesRepository } from '../src/database/repositories/credit-notes.repository';
+import { IdempotencyRepository } from '../src/database/repositories/idempotency.repository';
 import {
   InvoicesRepository,
   type NewInvoice,
 } from '../src/database/repositories/invoices.repository';
-import {
-  type NewOperation,
-  OperationsRepository,
-  type OperationFinal,
-} from '../src/database/repositories/operations.repository';
+import { OperationQueueRepository } from '../src/database/repositories/operation-queue.repository';
+import type { NewOperation, OperationFinal } from '../src/database/repositories/operation-rows';
 
 /** The ledger repositories on the test database: redacted upstream answers, taken keys. */
 describe('ledger repositories (database)', () => {
   let ds: DataSource;
+  let db: Db;
   let invoices: InvoicesRepository;
 
   beforeAll(async () => {
     ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, 2));
     await ds.initialize();
-    invoices = new InvoicesRepository(ds);
+    db = new Db(ds);
+    invoices = new InvoicesRepository(db);
   });
   afterAll(async () => {
     await ds.destroy();
@@ -46,7 +47,7 @@ describe('ledger repositories (database)', () => {
 
   it('stores upstream answers redacted, as audit rows are', async () => {
     const reference = `RED-${randomUUID()}`;
-    const saved = await ds.transaction((em) =>
+    const saved = await db.tx((em) =>
       invoices.insertOrExisting(
         row(reference, {
           e_invoice_number: 'E1',
@@ -67,8 +68,8 @@ describe('ledger repositories (database)', () => {
 
   it('returns the holder of a taken reference without failing the transaction', async () => {
     const reference = `TAKEN-${randomUUID()}`;
-    const first = await ds.transaction((em) => invoices.insertOrExisting(row(reference, {}), em));
-    const second = await ds.transaction(async (em) => {
+    const first = await db.tx((em) => invoices.insertOrExisting(row(reference, {}), em));
+    const second = await db.tx(async (em) => {
       const result = await invoices.insertOrExisting(row(reference, { other: true }), em);
       // the transaction is still usable after the conflict
       await em.query('SELECT 1');
@@ -78,14 +79,24 @@ describe('ledger repositories (database)', () => {
   });
 
   it('finds no credit note for an invoice that has none', async () => {
-    const notes = new CreditNotesRepository(ds);
+    const notes = new CreditNotesRepository(db);
     await expect(notes.findByInvoice('dms', `NONE-${randomUUID()}`)).resolves.toBeNull();
   });
 
   describe('the hot statements of an invoice create (plain SQL)', () => {
-    let operations: OperationsRepository;
+    /** The statements of an operation's row: its insert (idempotency) and the queue's. */
+    let operations: Pick<IdempotencyRepository, 'insertRunning' | 'insertQueued'> &
+      Pick<OperationQueueRepository, 'settleCreatedInvoice' | 'findById' | 'claimDue'>;
     beforeAll(() => {
-      operations = new OperationsRepository(ds);
+      const keys = new IdempotencyRepository(db);
+      const queue = new OperationQueueRepository(db);
+      operations = {
+        insertRunning: keys.insertRunning.bind(keys),
+        insertQueued: keys.insertQueued.bind(keys),
+        settleCreatedInvoice: queue.settleCreatedInvoice.bind(queue),
+        findById: queue.findById.bind(queue),
+        claimDue: queue.claimDue.bind(queue),
+      };
     });
 
     const newOperation = (reference: string): NewOperation => ({

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   AuditLogRepository,
   type AuditFilters,
@@ -43,11 +42,7 @@ const EXPORT_PAGE = 250;
 /** Newest first; the cursor is the id of the last row of the previous page. */
 @Injectable()
 export class AuditQueryService {
-  private readonly repo: AuditLogRepository;
-
-  constructor(dataSource: DataSource) {
-    this.repo = new AuditLogRepository(dataSource);
-  }
+  constructor(private readonly repo: AuditLogRepository) {}
 
   async find(query: AuditLogQuery): Promise<AuditLogPage> {
     const limit = query.limit ?? 50;

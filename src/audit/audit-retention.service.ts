@@ -5,7 +5,6 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { AuditLogRepository } from '../database/repositories/audit-log.repository';
@@ -23,17 +22,14 @@ const DELETE_BATCH = 5000;
 @Injectable()
 export class AuditRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AuditRetention');
-  private readonly repo: AuditLogRepository;
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
   constructor(
-    dataSource: DataSource,
+    private readonly repo: AuditLogRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: AuditVerifier,
-  ) {
-    this.repo = new AuditLogRepository(dataSource);
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.runSafely(), this.config.audit.retentionIntervalMs);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   AuditLogRepository,
   type StoredAuditRow,
@@ -43,11 +42,7 @@ export interface VerifyResult {
  */
 @Injectable()
 export class AuditVerifier {
-  private readonly repo: AuditLogRepository;
-
-  constructor(dataSource: DataSource) {
-    this.repo = new AuditLogRepository(dataSource);
-  }
+  constructor(private readonly repo: AuditLogRepository) {}
 
   async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
     const ranged = options.from !== undefined || options.to !== undefined;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { redactUrl } from '@lib/redaction';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -71,7 +70,6 @@ const INT_MAX = 2_147_483_647;
 export class AuditWriter implements BeforeApplicationShutdown {
   readonly chainId = randomUUID();
   private readonly logger = new Logger('AuditWriter');
-  private readonly repo: AuditLogRepository;
   private readonly maxBodyBytes: number;
   private readonly flushMs: number;
   private pending: UnsealedRow[] = [];
@@ -84,8 +82,10 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private wake: (() => void) | undefined;
   private endWindow: (() => void) | undefined;
 
-  constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
-    this.repo = new AuditLogRepository(dataSource);
+  constructor(
+    private readonly repo: AuditLogRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.maxBodyBytes = config.audit.maxBodyBytes;
     this.flushMs = config.audit.flushMs;
   }

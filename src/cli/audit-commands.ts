@@ -34,7 +34,7 @@ export function auditVerify(): Command {
         return 2;
       }
       const started = Date.now();
-      const result = await new AuditVerifier(db.dataSource).verify({
+      const result = await new AuditVerifier(AuditLogRepository.on(db.dataSource)).verify({
         ...timeRange(from, to),
         expectHeads,
         onProgress: (rows) =>
@@ -64,7 +64,7 @@ export function auditHead(): Command {
 }
 
 async function printHeads(db: Database, io: CliIo, json: boolean): Promise<number> {
-  const heads = await new AuditLogRepository(db.dataSource).heads();
+  const heads = await AuditLogRepository.on(db.dataSource).heads();
   if (json) {
     io.out(JSON.stringify(heads, null, 2));
   } else {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type GatewayConfig } from '../load-config';
 import { Database, runningEmbeddedUrl } from '../database/database';
+import { ApiClientsRepository } from '../database/repositories/api-clients.repository';
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
 import { SCOPES } from '../common/http/scopes';
 import { auditHead, auditVerify } from './audit-commands';
@@ -26,7 +27,10 @@ function clientsCreate(): Command {
         io.err('clients:create needs --name and --scopes (see clients:create --help)');
         return 2;
       }
-      const { client, key } = await new ApiClientsService(db.dataSource, config).create(
+      const { client, key } = await new ApiClientsService(
+        ApiClientsRepository.on(db.dataSource),
+        config,
+      ).create(
         name,
         scopes.split(',').map((s) => s.trim()),
       );
@@ -51,7 +55,10 @@ function clientsList(): Command {
     ],
     options: {},
     async run({ io, db, config }) {
-      const rows = await new ApiClientsService(db.dataSource, config).list();
+      const rows = await new ApiClientsService(
+        ApiClientsRepository.on(db.dataSource),
+        config,
+      ).list();
       if (rows.length === 0) io.out('No API clients.');
       for (const c of rows) {
         io.out(
@@ -85,7 +92,9 @@ function clientsRevoke(): Command {
         io.err('clients:revoke needs a client id or name (see clients:revoke --help)');
         return 2;
       }
-      if (await new ApiClientsService(db.dataSource, config).revoke(target)) {
+      if (
+        await new ApiClientsService(ApiClientsRepository.on(db.dataSource), config).revoke(target)
+      ) {
         io.out(`Revoked ${target}`);
         return 0;
       }

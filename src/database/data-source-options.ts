@@ -2,8 +2,12 @@ import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-/** The one TypeORM configuration, shared by the app, the CLI and ormconfig.ts. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * The one TypeORM configuration, shared by the app, the CLI and ormconfig.ts. Its pool is the
+ * only one: `poolSize` connections for statements plus `lockSessions` for key-lock sessions
+ * (src/operations/keyed-lock.ts takes at most that many at once).
+ */
+export function dataSourceOptions(url: string, poolSize = 10, lockSessions = 0): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -17,7 +21,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     logging: false,
     extra: {
-      max: poolSize,
+      max: poolSize + lockSessions,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
       application_name: 'invoice-gateway',

@@ -1,11 +1,16 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { registerSecrets } from '@lib/redaction';
 import { Database } from './database';
+import { RepositoriesModule } from './repositories/repositories.module';
 
-@Global()
+/** Where the options handed to @nestjs/typeorm carry the DataSource Database.open started. */
+const OPENED = Symbol('opened DataSource');
+
+/** The server (DATABASE_URL, or the embedded PostgreSQL 15), connected and migrated. */
 @Module({
   providers: [
     {
@@ -25,9 +30,33 @@ import { Database } from './database';
         return database;
       },
     },
-    { provide: DataSource, inject: [Database], useFactory: (db: Database) => db.dataSource },
   ],
-  exports: [Database, DataSource],
+  exports: [Database],
+})
+class DatabaseServerModule {}
+
+/**
+ * The data layer for the app: TypeORM registered the Nest way (`TypeOrmModule.forRootAsync`,
+ * its DataSource the one Database.open started, migrated under the advisory lock, with the
+ * embedded server's lifetime around it), and the repositories over its one pool.
+ */
+@Global()
+@Module({
+  imports: [
+    DatabaseServerModule,
+    TypeOrmModule.forRootAsync({
+      imports: [DatabaseServerModule],
+      inject: [Database],
+      useFactory: (database: Database): TypeOrmModuleOptions => {
+        const options = { ...database.dataSource.options, [OPENED]: database.dataSource };
+        return options;
+      },
+      dataSourceFactory: (options) =>
+        Promise.resolve((options as unknown as Record<typeof OPENED, DataSource>)[OPENED]),
+    }),
+    RepositoriesModule,
+  ],
+  exports: [DatabaseServerModule, TypeOrmModule, RepositoriesModule],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(Database) private readonly database: Database) {}

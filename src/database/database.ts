@@ -71,7 +71,7 @@ export class Database {
         dataDir: settings.inMemory ? undefined : settings.dataDir,
         port: settings.embeddedPort,
         runtimeDir: settings.embeddedRuntimeDir,
-        // the main pool, the key-lock pool (src/operations/keyed-lock.ts) of the same size, and spares
+        // the one pool (statements, and as many key-lock sessions: src/operations/keyed-lock.ts), and spares
         maxConnections: 2 * settings.poolSize + SPARE_CONNECTIONS,
       });
       url = embedded.url;
@@ -81,7 +81,8 @@ export class Database {
         await writeFile(infoFile, JSON.stringify(info));
       }
     }
-    const dataSource = new DataSource(dataSourceOptions(url, settings.poolSize));
+    // DATABASE_POOL_SIZE connections for statements, and up to as many key-lock sessions
+    const dataSource = new DataSource(dataSourceOptions(url, settings.poolSize, settings.poolSize));
     try {
       await dataSource.initialize();
       if (settings.runMigrations) await migrate(dataSource, url);

@@ -1,10 +1,9 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
- * A hot statement: plain SQL, prepared once per connection under its name (later executions
- * send only Bind/Execute, and Postgres reuses the plan). For the few statements every request
- * runs, where TypeORM's query builder costs more than the statement itself.
+ * A statement: plain SQL, prepared once per connection under its name (later executions send
+ * only Bind/Execute, and Postgres reuses the plan). Every statement of the data layer is one.
  */
 export interface Statement {
   readonly name: string;
@@ -15,23 +14,19 @@ export function statement(name: string, text: string): Statement {
   return { name, text };
 }
 
-/** A pool or a connection taken from one (e.g. the connection holding a key's lock). */
-export type Queryable = Pick<Pool | PoolClient, 'query'>;
+/**
+ * A connection taken from the one pool for a unit of work (a transaction, or the session that
+ * holds a key's lock). Opaque to the engine: it only hands it back to repositories.
+ */
+export type Session = Pick<PoolClient, 'query'>;
 
 export async function execute<R extends QueryResultRow>(
-  on: Queryable,
+  on: Session,
   st: Statement,
   values: unknown[],
 ): Promise<R[]> {
   const result = await on.query<R>({ name: st.name, text: st.text, values });
   return result.rows;
-}
-
-/** The pg pool behind TypeORM's DataSource: the same connections, the same DATABASE_POOL_SIZE. */
-export function poolOf(dataSource: DataSource): Pool {
-  const pool = (dataSource.driver as unknown as { master?: Pool }).master;
-  if (!pool) throw new Error('The database is not connected (no pg pool behind the DataSource)');
-  return pool;
 }
 
 /** A value for a jsonb parameter (null and undefined stay SQL NULL). */
@@ -64,4 +59,64 @@ export function entityMapper<T extends ObjectLiteral>(
     }
     return entity;
   };
+}
+
+/**
+ * An entity's full-row insert, from its column metadata (names, types, transformers): the
+ * column list, the typed placeholders from a given parameter number, and a row's values in
+ * that order. The one column list of a table, for every statement that inserts into it.
+ */
+export interface EntityInsert<T> {
+  readonly table: string;
+  /** `(a, b, c)` */
+  readonly columns: string;
+  /** `$n::type, $n+1::type, ...` */
+  placeholders(first: number): string;
+  values(row: T): unknown[];
+}
+
+/** SQL casts by TypeORM column type; char/varchar go as text (a cast to char would truncate). */
+const CASTS: Record<string, string> = {
+  char: 'text',
+  varchar: 'text',
+  'character varying': 'text',
+};
+
+export function entityInsert<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<T>,
+): EntityInsert<T> {
+  const metadata = dataSource.getMetadata(target);
+  const columns = metadata.columns.map((column) => {
+    const type = typeof column.type === 'string' ? column.type : 'text';
+    return {
+      name: column.databaseName,
+      property: column.propertyName,
+      cast: `${CASTS[type] ?? type}${column.isArray ? '[]' : ''}`,
+      json: type === 'jsonb' || type === 'json',
+      to: column.transformer && !Array.isArray(column.transformer) ? column.transformer : undefined,
+    };
+  });
+  return {
+    table: metadata.tableName,
+    columns: `(${columns.map((c) => c.name).join(', ')})`,
+    placeholders: (first) => columns.map((c, i) => `$${first + i}::${c.cast}`).join(', '),
+    values: (row) =>
+      columns.map((c) => {
+        let value: unknown = (row as Record<string, unknown>)[c.property];
+        if (c.to) value = c.to.to(value);
+        return c.json ? jsonParam(value) : (value ?? null);
+      }),
+  };
+}
+
+/** A whole-row insert that skips a taken unique key and answers the row it inserted, if any. */
+export function insertUnlessTaken<T>(name: string, insert: EntityInsert<T>): Statement {
+  return statement(
+    name,
+    `INSERT INTO ${insert.table} ${insert.columns}
+     VALUES (${insert.placeholders(1)})
+     ON CONFLICT DO NOTHING
+     RETURNING *`,
+  );
 }

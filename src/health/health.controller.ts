@@ -7,12 +7,12 @@ import {
 } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { Db } from '../database/db';
 import { Public } from '../common/http/auth.decorators';
 import { DatabaseOutage } from '../metrics/database-outage';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { LiveDto, ReadinessDto } from './health.dto';
-import { ShutdownState } from './shutdown-state';
+import { ShutdownState } from '../common/shutdown-state';
 
 const DB_PING_TIMEOUT_MS = 1000;
 
@@ -23,7 +23,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly shutdown: ShutdownState,
     private readonly worker: DeliveryWorker,
     private readonly outage: DatabaseOutage,
@@ -59,7 +59,7 @@ export class HealthController {
         this.indicators
           .check('database')
           .attempt(async () => {
-            await this.dataSource.query('SELECT 1');
+            await this.db.ping();
             this.outage.available();
           })
           .withTimeout(DB_PING_TIMEOUT_MS),

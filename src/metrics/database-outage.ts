@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { databaseUnavailableReason } from '../problem/database-unavailable';
+import type { OutageWatch } from '../common/delivery-metrics';
 import { MetricsService } from './metrics.service';
 
 /** Without a refusal for this long, the next one starts a new outage (and is logged again). */
@@ -14,7 +15,7 @@ export const OUTAGE_QUIET_MS = 30_000;
  * (one info line with its length and count), or after OUTAGE_QUIET_MS without a refusal.
  */
 @Injectable()
-export class DatabaseOutage {
+export class DatabaseOutage implements OutageWatch {
   private readonly logger = new Logger('Database');
   private readonly refusals: Counter<'reason'>;
   private since?: number;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DeliveryMetrics, QueueSource } from '../common/delivery-metrics';
 import { buildInfo } from './build-info';
 
 /**
@@ -7,7 +8,7 @@ import { buildInfo } from './build-info';
  * (`process_*`, `nodejs_*`), a build-info gauge, and the gateway's own `gateway_*` metrics.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements DeliveryMetrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
@@ -114,11 +115,6 @@ export class MetricsService {
   recordCallback(outcome: 'delivered' | 'retry' | 'failed'): void {
     this.asyncMetrics.callbacks.inc({ outcome });
   }
-}
-
-export interface QueueSource {
-  depth(): Promise<{ provider: string; status: string; count: number }[]>;
-  oldestDue(): Promise<{ provider: string; seconds: number }[]>;
 }
 
 /** Durable async delivery (docs/async.md): queue, deliveries, attempts, callbacks. */

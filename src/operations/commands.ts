@@ -82,39 +82,49 @@ export type BatchCommand =
   | CreditMemoStatusBatchCommand
   | RemittanceBatchCommand;
 
+type CommandOf<K extends CommandKind> = Extract<Command, { kind: K }>;
+type BatchKind = BatchCommand['kind'];
+type ItemOf<K extends BatchKind> = CommandOf<K>['items'][number];
+
+/** The key of a status update: its document number, else its position. */
+const statusKey = (item: { documentNumber: string }, index: number) =>
+  item.documentNumber || `updates[${index}]`;
+
+/** Per batch kind: the key an item is answered under. */
+const ITEM_KEYS: { [K in BatchKind]: (item: ItemOf<K>, index: number) => string } = {
+  'invoice-status.post': statusKey,
+  'credit-memo-status.post': statusKey,
+  'remittance.post': (item, index) =>
+    item.documentNumber ||
+    item.supplierInvoiceNumber ||
+    item.clientSupplierCode ||
+    item.batchId ||
+    `remittances[${index}]`,
+};
+
+/** Per kind: the business reference an operation is filed under (null for multi-item batches). */
+const REFERENCES: { [K in CommandKind]: (command: CommandOf<K>) => string | null } = {
+  'invoice.create': (command) => command.invoice.reference,
+  'invoice.update': (command) => command.reference,
+  'credit-note.create': (command) => command.creditNote.reference,
+  'invoice-status.post': batchReference,
+  'credit-memo-status.post': batchReference,
+  'remittance.post': batchReference,
+};
+
+function batchReference(command: BatchCommand): string | null {
+  return command.items.length === 1 ? batchItemKey(command, 0) : null;
+}
+
 /** The business reference an operation is filed under (null for multi-item batches). */
 export function referenceOf(command: Command): string | null {
-  switch (command.kind) {
-    case 'invoice.create':
-      return command.invoice.reference;
-    case 'invoice.update':
-      return command.reference;
-    case 'credit-note.create':
-      return command.creditNote.reference;
-    case 'invoice-status.post':
-    case 'credit-memo-status.post':
-    case 'remittance.post':
-      return command.items.length === 1 ? batchItemKey(command, 0) : null;
-  }
+  return (REFERENCES[command.kind] as (command: Command) => string | null)(command);
 }
 
 /** The key a batch item is answered under: its business key, else its position. */
 export function batchItemKey(command: BatchCommand, index: number): string {
-  switch (command.kind) {
-    case 'invoice-status.post':
-    case 'credit-memo-status.post':
-      return command.items[index].documentNumber || `updates[${index}]`;
-    case 'remittance.post': {
-      const item = command.items[index];
-      return (
-        item.documentNumber ||
-        item.supplierInvoiceNumber ||
-        item.clientSupplierCode ||
-        item.batchId ||
-        `remittances[${index}]`
-      );
-    }
-  }
+  const key = ITEM_KEYS[command.kind] as (item: BatchCommand['items'][number], i: number) => string;
+  return key(command.items[index], index);
 }
 
 /**

@@ -8,27 +8,30 @@ import {
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { OperationEntity } from '../database/entities/operation.entity';
-import {
-  type AttemptFence,
-  OperationsRepository,
-} from '../database/repositories/operations.repository';
-import { ShutdownState } from '../health/shutdown-state';
-import { MetricsService } from '../metrics/metrics.service';
-import { DatabaseOutage } from '../metrics/database-outage';
+import { CallbackOutboxRepository } from '../database/repositories/callback-outbox.repository';
+import { OperationQueueRepository } from '../database/repositories/operation-queue.repository';
+import type { AttemptFence } from '../database/repositories/operation-rows';
+import { ShutdownState } from '../common/shutdown-state';
 import { problemBody } from '../problem/problem';
 import type { FinanceProvider } from '../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
 import { retryDelayMs } from './backoff';
 import { sendCallback, type CallbackEvent } from './callbacks/callback-sender';
+import type { Command } from './commands';
+import {
+  DATABASE_OUTAGE,
+  DELIVERY_METRICS,
+  type DeliveryMetrics,
+  type OutageWatch,
+} from '../common/delivery-metrics';
 import {
   type BatchProgress,
-  CommandExecutor,
   failedAttempt,
   type FailedOutcome,
   failedFinal,
   type OperationRef,
-} from './command-executor';
-import type { Command } from './commands';
+} from './handlers/handler';
+import { OperationHandlers } from './handlers/operation-handlers';
 import { operationView } from './operation-view';
 
 /** The callbacks' queue, in a wake's scope (no provider has this id). */
@@ -59,7 +62,7 @@ export interface WorkerStatus {
  * The queue worker, one in every gateway process. It claims due operations from the operations
  * table (`FOR UPDATE SKIP LOCKED` under a lease: the row is the queue, so there is no second
  * source of truth), at most ASYNC_CONCURRENCY per provider at once, skipping providers whose
- * circuit is open, and runs each with the one CommandExecutor. After a failure: hard errors end
+ * circuit is open, and runs each through the handler map (OperationHandlers). After a failure: hard errors end
  * `failed`; transient ones are queued again with full-jitter backoff (at least Retry-After)
  * until ASYNC_MAX_ATTEMPTS or ASYNC_MAX_AGE_HOURS run out (`dead`); an open circuit defers
  * without spending the attempt. Sync calls whose process died are taken over once their lease
@@ -92,16 +95,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
-    private readonly operations: OperationsRepository,
-    private readonly executor: CommandExecutor,
+    private readonly queue: OperationQueueRepository,
+    private readonly callbacks: CallbackOutboxRepository,
+    private readonly handlers: OperationHandlers,
     private readonly shutdown: ShutdownState,
-    private readonly metrics: MetricsService,
-    private readonly outage: DatabaseOutage,
+    @Inject(DELIVERY_METRICS) private readonly metrics: DeliveryMetrics,
+    @Inject(DATABASE_OUTAGE) private readonly outage: OutageWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     metrics.setQueueSource({
-      depth: () => this.operations.queueDepth(),
-      oldestDue: () => this.operations.oldestDueAge(),
+      depth: () => this.queue.queueDepth(),
+      oldestDue: () => this.queue.oldestDueAge(),
     });
   }
 
@@ -191,7 +195,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         const free = this.config.async.concurrency - (this.running.get(provider.id) ?? 0);
         // an open circuit: its operations wait for the half-open time without spending attempts
         if (free <= 0 || provider.circuitState() === 'open') continue;
-        const rows = await this.operations.claimDue(provider.id, free, this.config.async.leaseMs);
+        const rows = await this.queue.claimDue(provider.id, free, this.config.async.leaseMs);
         // a full claim: there may be more; the next poll looks again
         if (rows.length === free) this.lookAgain(provider.id);
         for (const row of rows) {
@@ -203,7 +207,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       const freeCallbacks = CALLBACK_CONCURRENCY - this.callbacksRunning;
       if (this.claiming && freeCallbacks > 0 && (scope === 'all' || scope.has(CALLBACKS))) {
-        const rows = await this.operations.claimCallbacks(freeCallbacks, CALLBACK_LEASE_MS);
+        const rows = await this.callbacks.claim(freeCallbacks, CALLBACK_LEASE_MS);
         if (rows.length === freeCallbacks) this.lookAgain(CALLBACKS);
         for (const row of rows) {
           this.track(this.deliverCallback(row), { provider: CALLBACKS, callbacks: true });
@@ -260,7 +264,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       signal: controller.signal,
     };
     try {
-      const outcome = await this.executor.execute(op, row.command as Command);
+      const outcome = await this.handlers.execute(op, row.command as Command);
       if (outcome.status === 'succeeded') {
         this.metrics.recordDelivery(provider.id, 'succeeded', row.attempts);
         return;
@@ -289,39 +293,32 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     let written: boolean;
     if (row.delivery === 'sync') {
       // a sync call taken over from a dead process ends as the sync call would have
-      written = await this.operations.finish(
+      written = await this.queue.finish(
         row.id,
         failedFinal(op, outcome, requestId, transient),
-        undefined,
         fence,
       );
       this.metrics.recordDelivery(provider.id, transient ? 'released' : 'failed', row.attempts);
     } else if (problem.init.upstream?.code === 'CIRCUIT_OPEN') {
-      written = await this.operations.retryLater(fence, {
+      written = await this.queue.retryLater(fence, {
         delayMs: retryAfterMs(outcome) ?? this.config.async.retryBaseMs,
         lastError: row.lastError,
         attempt: null,
       });
       this.metrics.recordDelivery(provider.id, 'deferred');
     } else if (!transient) {
-      written = await this.operations.finish(
-        row.id,
-        failedFinal(op, outcome, requestId, false),
-        undefined,
-        fence,
-      );
+      written = await this.queue.finish(row.id, failedFinal(op, outcome, requestId, false), fence);
       this.metrics.recordDelivery(provider.id, 'failed', row.attempts);
     } else if (this.exhausted(row)) {
-      written = await this.operations.finish(
+      written = await this.queue.finish(
         row.id,
         failedFinal(op, outcome, requestId, false, 'dead'),
-        undefined,
         fence,
       );
       this.metrics.recordDelivery(provider.id, 'dead', row.attempts);
     } else {
       const { retryBaseMs: baseMs, retryMaxDelayMs: maxMs } = this.config.async;
-      written = await this.operations.retryLater(fence, {
+      written = await this.queue.retryLater(fence, {
         delayMs: retryDelayMs(row.seriesAttempts, { baseMs, maxMs }, retryAfterMs(outcome)),
         lastError: problemBody(problem, requestId),
         attempt: failedAttempt(op, outcome),
@@ -354,7 +351,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const attempt = row.callbackAttempts;
       const last = attempt >= this.config.callbacks.maxAttempts;
       const { retryBaseMs: baseMs, retryMaxDelayMs: maxMs } = this.config.async;
-      await this.operations.recordCallback(row.id, attempt, {
+      await this.callbacks.record(row.id, attempt, {
         status: sent.delivered ? 'delivered' : last ? 'failed' : 'pending',
         httpStatus: sent.httpStatus ?? null,
         error: sent.error ?? null,

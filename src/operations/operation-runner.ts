@@ -2,103 +2,65 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { OperationEntity } from '../database/entities/operation.entity';
-import {
-  OperationsRepository,
-  type OperationFinal,
-} from '../database/repositories/operations.repository';
-import {
-  PROBLEM_CONTENT_TYPE,
-  problemBody,
-  ProblemException,
-  validationProblem,
-} from '../problem/problem';
+import { IdempotencyRepository } from '../database/repositories/idempotency.repository';
+import { OperationQueueRepository } from '../database/repositories/operation-queue.repository';
+import type { OperationFinal } from '../database/repositories/operation-rows';
+import { ProblemException, validationProblem } from '../problem/problem';
 import { CallbackRefused, checkCallbackUrl } from './callbacks/callback-policy';
 import { canonicalJson, sha256 } from './canonical-json';
 import type { InvoiceEntity } from '../database/entities/invoice.entity';
-import {
-  CommandExecutor,
-  failedFinal,
-  type OperationRef,
-  type ResolutionInput,
-} from './command-executor';
 import { type Command, commandIdentity, referenceOf } from './commands';
 import { DeliveryWorker } from './delivery-worker';
 import { operationView } from './operation-view';
-import { DatabaseOutage } from '../metrics/database-outage';
-
-/** Who asks for an operation, as plain values (the HTTP layer reads them off the request). */
-export interface Caller {
-  clientId: string;
-  /** Correlation id of the call (X-Request-Id): in problem bodies, audit rows and upstream calls. */
-  requestId: string;
-  /** The Idempotency-Key, already checked for form. */
-  idempotencyKey?: string;
-  /** `Prefer: respond-async`: accept durably and answer 202 with the operation. */
-  respondAsync?: boolean;
-  /** Where the operation answer is POSTed when the operation ends (checked here). */
-  callbackUrl?: string;
-}
-
-/** What the operation is about (the audit row of the call names it). */
-export interface OperationFacts {
-  kind: string;
-  provider: string;
-  reference: string | null;
-  operationId?: string;
-}
-
-/** The answer to a mutating call: status, headers and body, as the HTTP layer sends them. */
-export interface OperationAnswer {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-  /** True when a stored answer is replayed for a repeated Idempotency-Key. */
-  replayed: boolean;
-  /** The problem code when the answer is a problem. */
-  errorCode?: string;
-  facts: OperationFacts;
-}
+import { failedFinal, type OperationRef } from './handlers/handler';
+import { OperationHandlers } from './handlers/operation-handlers';
+import type { ResolutionInput } from './handlers/resolution';
+import type { Caller, OperationFacts, RunOutcome } from './run-outcome';
+import { DATABASE_OUTAGE, type OutageWatch } from '../common/delivery-metrics';
 
 /** Tries at claiming a key before answering "in flight" (each lost race re-reads the holder). */
 const CLAIM_TRIES = 3;
 
 /**
  * Runs a command as an operation. Sync: the row is written (under a lease of ASYNC_LEASE_MS,
- * longer than any upstream deadline) before anything is sent upstream, the executor runs the
- * command inline, and the outcome is stored for replay; transient failures (5xx) free the key so
- * the caller can retry with it. A sync call whose process dies is a stored command like any
- * other: the worker takes it over when its lease ends, and the caller retrying with the same key
- * gets the real outcome. Async (`Prefer: respond-async`): everything that needs no upstream is
- * checked, then the row is committed `queued` and the answer is 202 with the operation.
- * Both honour the Idempotency-Key (replay, reuse, in flight, expired holders).
+ * longer than any upstream deadline) before anything is sent upstream, the kind's handler runs
+ * the command inline, and the outcome is stored for replay; transient failures (5xx) free the
+ * key so the caller can retry with it. A sync call whose process dies is a stored command like
+ * any other: the worker takes it over when its lease ends, and the caller retrying with the same
+ * key gets the real outcome. Async (`Prefer: respond-async`): everything that needs no upstream
+ * is checked, then the row is committed `queued` and the outcome is `accepted`.
+ * Both honour the Idempotency-Key (replay, reuse, in flight, expired holders). Answers are
+ * plain outcomes (RunOutcome); the HTTP layer decides status codes and headers.
  */
 @Injectable()
 export class OperationRunner {
   private readonly logger = new Logger('OperationRunner');
 
   constructor(
-    private readonly operations: OperationsRepository,
-    private readonly executor: CommandExecutor,
+    private readonly keys: IdempotencyRepository,
+    private readonly queue: OperationQueueRepository,
+    private readonly handlers: OperationHandlers,
     private readonly worker: DeliveryWorker,
-    private readonly outage: DatabaseOutage,
+    @Inject(DATABASE_OUTAGE) private readonly outage: OutageWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async run(caller: Caller, command: Command): Promise<OperationAnswer> {
+  async run(caller: Caller, command: Command): Promise<RunOutcome> {
     const facts: OperationFacts = {
       kind: command.kind,
       provider: command.provider,
       reference: referenceOf(command),
     };
+    await this.handlers.check(command);
     if (caller.callbackUrl !== undefined) await this.checkCallback(caller.callbackUrl);
-    if (caller.respondAsync) await this.executor.check(command);
+    if (caller.respondAsync) await this.handlers.admit(command);
     const claim = await this.claim(caller, command, facts);
-    if ('answer' in claim) return claim.answer;
+    if ('outcome' in claim) return claim.outcome;
     const { operation, invoice } = claim;
     facts.operationId = operation.id;
     if (operation.status === 'queued') {
       this.worker.wake({ provider: operation.provider });
-      return accepted(operation, false, facts);
+      return { type: 'accepted', operation, replayed: false, facts };
     }
 
     const op: OperationRef = {
@@ -107,69 +69,65 @@ export class OperationRunner {
       attempt: operation.attempts,
       ...(invoice !== undefined ? { ledger: { invoice } } : {}),
     };
-    const outcome = await this.executor.execute(op, command);
+    const outcome = await this.handlers.execute(op, command);
     if (outcome.status === 'succeeded') {
-      return {
-        status: outcome.responseStatus,
-        body: outcome.result,
-        headers: {},
-        replayed: false,
-        facts,
-      };
+      const { responseStatus, result } = outcome;
+      return { type: 'completed', responseStatus, result, replayed: false, facts };
     }
     const problem = outcome.problem;
     await this.record(op, failedFinal(op, outcome, caller.requestId, problem.status >= 500));
-    return problemAnswer(problem, caller.requestId, facts);
+    return { type: 'refused', problem, facts };
   }
 
   /**
    * Queues a `failed` or `dead` operation again (a new attempt series; the history keeps the
-   * old attempts; a batch re-sends only the items not yet settled): 202 with the operation.
-   * Another status is 409 conflict. `visibleTo` limits it to one client's operations.
+   * old attempts; a batch re-sends only the items not yet settled): accepted. Another status is
+   * refused (409 conflict). `visibleTo` limits it to one client's operations.
    */
-  async replayOperation(
-    caller: Caller,
-    id: string,
-    visibleTo: string | undefined,
-  ): Promise<OperationAnswer> {
+  async replayOperation(id: string, visibleTo: string | undefined): Promise<RunOutcome> {
     const existing = await this.visible(id, visibleTo);
     const facts = factsOf(existing, 'replay');
-    const queued = await this.operations.requeue(id);
+    const queued = await this.queue.requeue(id);
     if (!queued) {
-      const now = (await this.operations.findById(id)) ?? existing;
-      return problemAnswer(
-        new ProblemException('conflict', {
+      const now = (await this.queue.findById(id)) ?? existing;
+      return {
+        type: 'refused',
+        problem: new ProblemException('conflict', {
           detail: `Operation ${id} is ${now.status}: only failed or dead operations can be replayed`,
         }),
-        caller.requestId,
         facts,
-      );
+      };
     }
     this.worker.wake();
-    return accepted(queued, false, facts);
+    return { type: 'accepted', operation: queued, replayed: false, facts };
   }
 
-  /** An operator's resolution of a failed or dead create (see CommandExecutor.resolve): 200. */
+  /** An operator's resolution of a failed or dead create (see OperationHandlers.resolve). */
   async resolveOperation(
-    caller: Caller,
     id: string,
     input: ResolutionInput,
     visibleTo: string | undefined,
-  ): Promise<OperationAnswer> {
+  ): Promise<RunOutcome> {
     const existing = await this.visible(id, visibleTo);
     const facts = factsOf(existing, 'resolve');
     try {
-      const resolved = await this.executor.resolve(id, input, visibleTo);
+      const resolved = await this.handlers.resolve(id, input, visibleTo);
       if (!resolved) throw new ProblemException('not_found', { detail: `No operation ${id}` });
-      return { status: 200, body: operationView(resolved), headers: {}, replayed: false, facts };
+      return {
+        type: 'completed',
+        responseStatus: 200,
+        result: operationView(resolved),
+        replayed: false,
+        facts,
+      };
     } catch (error) {
-      if (error instanceof ProblemException) return problemAnswer(error, caller.requestId, facts);
+      if (error instanceof ProblemException) return { type: 'refused', problem: error, facts };
       throw error;
     }
   }
 
   private async visible(id: string, visibleTo: string | undefined): Promise<OperationEntity> {
-    const row = await this.operations.findById(id);
+    const row = await this.queue.findById(id);
     if (!row || (visibleTo && row.clientId !== visibleTo)) {
       throw new ProblemException('not_found', { detail: `No operation ${id}` });
     }
@@ -190,14 +148,14 @@ export class OperationRunner {
 
   /**
    * The operation row for this call: a new one (the usual case costs one statement), or the
-   * answer for a key already taken (replay, reuse, in flight).
+   * outcome for a key already taken (replay, reuse, in flight).
    */
   private async claim(
     caller: Caller,
     command: Command,
     facts: OperationFacts,
   ): Promise<
-    { operation: OperationEntity; invoice?: InvoiceEntity | null } | { answer: OperationAnswer }
+    { operation: OperationEntity; invoice?: InvoiceEntity | null } | { outcome: RunOutcome }
   > {
     const key = caller.idempotencyKey;
     const identity = commandIdentity(command);
@@ -222,25 +180,21 @@ export class OperationRunner {
     const readInvoice = command.kind === 'invoice.create';
     for (let tries = 0; tries < CLAIM_TRIES; tries++) {
       if (caller.respondAsync) {
-        const operation = await this.operations.insertQueued(init);
+        const operation = await this.keys.insertQueued(init);
         if (operation) return { operation };
       } else {
-        const claimed = await this.operations.insertRunning(
-          init,
-          this.config.async.leaseMs,
-          readInvoice,
-        );
+        const claimed = await this.keys.insertRunning(init, this.config.async.leaseMs, readInvoice);
         if (claimed) return claimed;
       }
-      const existing = key ? await this.operations.findByKey(caller.clientId, key) : null;
+      const existing = key ? await this.keys.findByKey(caller.clientId, key) : null;
       if (!existing) continue; // released meanwhile: try again
       if (existing.expiresAt && existing.expiresAt.getTime() <= Date.now()) {
-        await this.operations.releaseExpiredKey(existing.id);
+        await this.keys.releaseExpiredKey(existing.id);
         continue;
       }
       if (isAbandoned(existing) && existing.command === null) {
         // a row older than commands whose process died: nothing to run again, the key is freed
-        await this.operations.abandon(existing.id, {
+        await this.keys.abandon(existing.id, {
           code: 'abandoned',
           detail: 'no outcome was recorded before the lease ended',
         });
@@ -249,22 +203,13 @@ export class OperationRunner {
       // (an abandoned call with a command is the worker's: it is answered "in flight" until then)
       const found = { ...facts, operationId: existing.id };
       return {
-        answer:
+        outcome:
           caller.respondAsync && existing.requestHash === requestHash
-            ? accepted(existing, true, found)
-            : this.replay(existing, requestHash, caller.requestId, found),
+            ? { type: 'accepted', operation: existing, replayed: true, facts: found }
+            : replay(existing, requestHash, found),
       };
     }
-    return {
-      answer: problemAnswer(
-        new ProblemException('idempotency_key_in_flight', {
-          detail: 'Another request with this Idempotency-Key is being processed; retry shortly',
-          headers: { 'retry-after': '1' },
-        }),
-        caller.requestId,
-        facts,
-      ),
-    };
+    return { outcome: { type: 'refused', problem: inFlight('Another request'), facts } };
   }
 
   /**
@@ -273,7 +218,7 @@ export class OperationRunner {
    */
   private async record(op: { id: string; attempt: number }, final: OperationFinal): Promise<void> {
     try {
-      await this.operations.finish(op.id, final, undefined, op);
+      await this.queue.finish(op.id, final, op);
     } catch (error) {
       if (this.outage.refused(error, 'operation outcome')) return;
       this.logger.error(
@@ -282,54 +227,51 @@ export class OperationRunner {
       );
     }
   }
+}
 
-  private replay(
-    existing: OperationEntity,
-    requestHash: string,
-    requestId: string,
-    facts: OperationFacts,
-  ): OperationAnswer {
-    if (existing.requestHash !== requestHash) {
-      return problemAnswer(
-        new ProblemException('idempotency_key_reused', {
-          detail:
-            'This Idempotency-Key was used with a different request body; use a new key for a new request',
-          errors: [
-            {
-              path: 'Idempotency-Key',
-              code: 'idempotency_key_reused',
-              message: 'key already used for another request',
-            },
-          ],
-        }),
-        requestId,
-        facts,
-      );
-    }
-    if (
-      existing.responseStatus === null ||
-      existing.status === 'running' ||
-      existing.status === 'queued'
-    ) {
-      return problemAnswer(
-        new ProblemException('idempotency_key_in_flight', {
-          detail: 'A request with this Idempotency-Key is still being processed; retry shortly',
-          headers: { 'retry-after': '1' },
-        }),
-        requestId,
-        facts,
-      );
-    }
-    const failed = existing.responseStatus >= 400;
+/** The stored outcome of a repeated call with the same key (or why there is none to give). */
+function replay(existing: OperationEntity, requestHash: string, facts: OperationFacts): RunOutcome {
+  if (existing.requestHash !== requestHash) {
     return {
-      status: existing.responseStatus,
-      body: existing.result,
-      headers: failed ? { 'content-type': PROBLEM_CONTENT_TYPE } : {},
-      replayed: true,
-      ...(failed ? { errorCode: (existing.result as { code?: string } | null)?.code } : {}),
+      type: 'refused',
+      problem: new ProblemException('idempotency_key_reused', {
+        detail:
+          'This Idempotency-Key was used with a different request body; use a new key for a new request',
+        errors: [
+          {
+            path: 'Idempotency-Key',
+            code: 'idempotency_key_reused',
+            message: 'key already used for another request',
+          },
+        ],
+      }),
       facts,
     };
   }
+  if (
+    existing.responseStatus === null ||
+    existing.status === 'running' ||
+    existing.status === 'queued'
+  ) {
+    return { type: 'refused', problem: inFlight('A request'), facts };
+  }
+  return {
+    type: 'completed',
+    responseStatus: existing.responseStatus,
+    result: existing.result,
+    replayed: true,
+    facts,
+  };
+}
+
+function inFlight(who: 'Another request' | 'A request'): ProblemException {
+  return new ProblemException('idempotency_key_in_flight', {
+    detail:
+      who === 'A request'
+        ? 'A request with this Idempotency-Key is still being processed; retry shortly'
+        : 'Another request with this Idempotency-Key is being processed; retry shortly',
+    headers: { 'retry-after': '1' },
+  });
 }
 
 /** True when a `running` operation's lease has passed (its process died mid-call). */
@@ -348,38 +290,5 @@ function factsOf(row: OperationEntity, action: 'replay' | 'resolve'): OperationF
     provider: row.provider ?? '',
     reference: row.reference,
     operationId: row.id,
-  };
-}
-
-/** 202: the operation is stored; its answer says where to follow it. */
-function accepted(
-  operation: OperationEntity,
-  replayed: boolean,
-  facts: OperationFacts,
-): OperationAnswer {
-  return {
-    status: 202,
-    body: operationView(operation),
-    headers: {
-      location: `/v1/operations/${operation.id}`,
-      'preference-applied': 'respond-async',
-    },
-    replayed,
-    facts,
-  };
-}
-
-function problemAnswer(
-  problem: ProblemException,
-  requestId: string,
-  facts: OperationFacts,
-): OperationAnswer {
-  return {
-    status: problem.status,
-    body: problemBody(problem, requestId),
-    headers: { ...(problem.init.headers ?? {}), 'content-type': PROBLEM_CONTENT_TYPE },
-    replayed: false,
-    errorCode: problem.code,
-    facts,
   };
 }

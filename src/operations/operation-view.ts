@@ -81,23 +81,22 @@ export function operationView(row: OperationEntity): OperationView {
   };
 }
 
+/** Per kind that makes or changes a ledger resource: its link, once known. */
+const RESOURCE_LINKS: Partial<
+  Record<string, (row: OperationEntity, id: unknown) => string | undefined>
+> = {
+  'invoice.create': (row, id) =>
+    row.status === 'succeeded' && typeof id === 'string' ? `/v1/invoices/${id}` : undefined,
+  'invoice.update': (row) => {
+    const invoiceId = (row.command as { invoiceId?: unknown } | null)?.invoiceId;
+    return typeof invoiceId === 'string' ? `/v1/invoices/${invoiceId}` : undefined;
+  },
+  'credit-note.create': (row, id) =>
+    row.status === 'succeeded' && typeof id === 'string' ? `/v1/credit-notes/${id}` : undefined,
+};
+
 /** The ledger resource an operation made or changed, once known. */
 function resourceLink(row: OperationEntity): string | undefined {
   const id = (row.result as { id?: unknown } | null)?.id;
-  switch (row.kind) {
-    case 'invoice.create':
-      return row.status === 'succeeded' && typeof id === 'string'
-        ? `/v1/invoices/${id}`
-        : undefined;
-    case 'invoice.update': {
-      const invoiceId = (row.command as { invoiceId?: unknown } | null)?.invoiceId;
-      return typeof invoiceId === 'string' ? `/v1/invoices/${invoiceId}` : undefined;
-    }
-    case 'credit-note.create':
-      return row.status === 'succeeded' && typeof id === 'string'
-        ? `/v1/credit-notes/${id}`
-        : undefined;
-    default:
-      return undefined;
-  }
+  return Object.hasOwn(RESOURCE_LINKS, row.kind) ? RESOURCE_LINKS[row.kind]?.(row, id) : undefined;
 }

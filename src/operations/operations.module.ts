@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
-import { RepositoriesModule } from '../database/repositories/repositories.module';
 import { ProvidersModule } from '../providers/providers.module';
-import { CommandExecutor } from './command-executor';
 import { DeliveryWorker } from './delivery-worker';
+import { OperationHandlers } from './handlers/operation-handlers';
 import { KeyedLock } from './keyed-lock';
 import { OperationRunner } from './operation-runner';
 
-/** The operations engine: commands, the executor that runs them, the runner and the queue worker. */
+/**
+ * The operations engine: commands, one handler per kind (the map), the runner and the queue
+ * worker. The repositories come from the global DatabaseModule.
+ */
 @Module({
-  imports: [RepositoriesModule, ProvidersModule],
-  providers: [KeyedLock, CommandExecutor, DeliveryWorker, OperationRunner],
-  exports: [CommandExecutor, DeliveryWorker, OperationRunner, RepositoriesModule, ProvidersModule],
+  imports: [ProvidersModule],
+  providers: [KeyedLock, OperationHandlers, DeliveryWorker, OperationRunner],
+  exports: [OperationHandlers, DeliveryWorker, OperationRunner, ProvidersModule],
 })
 export class OperationsModule {}

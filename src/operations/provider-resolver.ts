@@ -1,5 +1,5 @@
 import { ProblemException, validationProblem } from '../problem/problem';
-import type { Capability, ItemError } from '../providers/provider.contract';
+import type { Capability, CapabilityCalls, ItemError } from '../providers/provider.contract';
 import type { ProviderId, RegisteredProvider } from '../providers/provider-ids';
 import type { ProviderRegistry } from '../providers/provider-registry';
 
@@ -12,9 +12,17 @@ export function resolveProvider(
   capability: Capability,
   requested: ProviderId | undefined,
 ): RegisteredProvider {
+  return resolveCall(registry, capability, requested).provider;
+}
+
+/** The provider for an operation (see resolveProvider) and the call that serves it. */
+export function resolveCall<C extends Capability>(
+  registry: ProviderRegistry,
+  capability: C,
+  requested: ProviderId | undefined,
+): { provider: RegisteredProvider; call: CapabilityCalls[C] } {
   const able = registry.supporting(capability);
-  if (requested === undefined) {
-    if (able.length === 1) return registry.get(able[0])!;
+  if (requested === undefined && able.length !== 1) {
     throw validationProblem([
       {
         path: 'provider',
@@ -23,10 +31,12 @@ export function resolveProvider(
       },
     ]);
   }
-  const provider = registry.get(requested);
-  if (!provider || !provider.capabilities.has(capability)) {
+  const named = requested ?? able[0];
+  const provider = registry.get(named);
+  const call = provider?.serves[capability];
+  if (!provider || !call) {
     throw new ProblemException('unsupported_operation', {
-      detail: `${requested} does not support ${capability}; providers that do: ${able.join(', ') || 'none'}`,
+      detail: `${named} does not support ${capability}; providers that do: ${able.join(', ') || 'none'}`,
       errors: [
         {
           path: 'provider',
@@ -36,7 +46,7 @@ export function resolveProvider(
       ],
     });
   }
-  return provider;
+  return { provider, call: call };
 }
 
 /** A provider's local rule violations on a whole document, as a 400 naming each field. */

@@ -19,6 +19,34 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 export type ProviderMode = 'live' | 'mock';
 
+/** The upstream call of each capability. */
+export interface CapabilityCalls {
+  'invoice.create': (invoice: CanonicalInvoice, ctx: CallContext) => Promise<InvoiceResult>;
+  'invoice.update': (
+    providerInvoiceId: string,
+    update: CanonicalInvoiceUpdate,
+    ctx: CallContext,
+  ) => Promise<InvoiceResult>;
+  'credit-note.create': (
+    creditNote: CanonicalCreditNote,
+    ctx: CallContext,
+  ) => Promise<CreditNoteResult>;
+  'invoice-status.post': (items: InvoiceStatusItem[], ctx: CallContext) => Promise<BatchResult>;
+  'credit-memo-status.post': (
+    items: CreditMemoStatusItem[],
+    ctx: CallContext,
+  ) => Promise<BatchResult>;
+  'remittance.post': (items: RemittanceItem[], ctx: CallContext) => Promise<BatchResult>;
+}
+
+/** A provider's capabilities: the calls it serves, keyed by capability. */
+export type ServedCapabilities = { readonly [C in Capability]?: CapabilityCalls[C] };
+
+/** The names of the capabilities a provider serves, in the order it lists them. */
+export function servedCapabilities(serves: ServedCapabilities): ReadonlySet<Capability> {
+  return new Set(Object.keys(serves) as Capability[]);
+}
+
 /** Passed with every call: correlation for logs and audit rows. */
 export interface CallContext {
   requestId?: string;
@@ -242,7 +270,7 @@ export interface ProbeResult {
 
 // ---------------------------------------------------------------- the adapter
 
-/** One upstream. Optional methods exist exactly when the capability is listed. */
+/** One upstream: the capabilities it serves, its rules, and its health. */
 export interface FinanceProvider {
   /** Its definition's id (`ProviderId`). */
   readonly id: string;
@@ -250,16 +278,12 @@ export interface FinanceProvider {
   readonly mode: ProviderMode;
   readonly capabilities: ReadonlySet<Capability>;
 
-  createInvoice?(invoice: CanonicalInvoice, ctx: CallContext): Promise<InvoiceResult>;
-  updateInvoice?(
-    providerInvoiceId: string,
-    update: CanonicalInvoiceUpdate,
-    ctx: CallContext,
-  ): Promise<InvoiceResult>;
-  createCreditNote?(creditNote: CanonicalCreditNote, ctx: CallContext): Promise<CreditNoteResult>;
-  postInvoiceStatuses?(items: InvoiceStatusItem[], ctx: CallContext): Promise<BatchResult>;
-  postCreditMemoStatuses?(items: CreditMemoStatusItem[], ctx: CallContext): Promise<BatchResult>;
-  postRemittances?(items: RemittanceItem[], ctx: CallContext): Promise<BatchResult>;
+  /**
+   * The capabilities it serves, each with the upstream call that does it: nothing is called
+   * that a provider does not serve (no optional method to call with `!`). `capabilities` holds
+   * the same names (see servedCapabilities).
+   */
+  readonly serves: ServedCapabilities;
 
   /**
    * The upstream's documented rules the gateway can check before sending, per document or

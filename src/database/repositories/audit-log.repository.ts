@@ -1,5 +1,12 @@
-import type { DataSource, EntityManager } from 'typeorm';
+/**
+ * The audit log's SQL in one file (about 400 lines, kept whole): the chain's writes, walks and
+ * retention deletes share its column list and row mapping, and split apart they would restate them.
+ */
+import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { CONTENT_FIELDS, type ChainedRow, type ChainPosition } from '../../audit/chain/audit-chain';
+import { Db } from '../db';
+import { type Session, type Statement, statement } from '../sql';
 
 /** An audit row with its database id (the paging key), as read back for the chain. */
 export interface StoredAuditRow extends ChainedRow {
@@ -108,14 +115,38 @@ function toListed(raw: RawRow): ListedAuditRow {
 /** For queries that select chained rows only (chain_id IS NOT NULL). */
 const toRow = (raw: RawRow) => toListed(raw) as StoredAuditRow;
 
-/** Number of rows a DELETE reported (TypeORM answers [rows, count] for it). */
-function affected(result: unknown): number {
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
-}
-
-/** The audit log's SQL: inserts for the writer, walks for the verifier, retention's deletes. */
+/**
+ * The audit log's SQL: inserts for the writer, walks for the verifier, retention's deletes.
+ * Injected (RepositoriesModule); the CLI, outside Nest, takes one with `AuditLogRepository.on`.
+ */
+@Injectable()
 export class AuditLogRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Statements built from filters, by name (one text per name). */
+  private readonly built = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The repository over an open DataSource, for code outside the Nest container (the CLI). */
+  static on(dataSource: DataSource): AuditLogRepository {
+    return new this(new Db(dataSource));
+  }
+
+  /** One statement, prepared under `name`; a name always stands for the same text. */
+  private q<R extends Record<string, unknown>>(
+    name: string,
+    text: string,
+    values: unknown[] = [],
+    session?: Session,
+  ): Promise<R[]> {
+    let st = this.built.get(name);
+    if (!st) {
+      st = statement(name, text);
+      this.built.set(name, st);
+    } else if (st.text !== text) {
+      throw new Error(`statement ${name} is already prepared with another text`);
+    }
+    return this.db.run<R>(st, values, session);
+  }
 
   /** Inserts rows in one statement, in the given order. */
   async insert(rows: ChainedRow[]): Promise<void> {
@@ -125,22 +156,23 @@ export class AuditLogRepository {
       for (let i = 0; i < FIELDS.length; i++) record[COLUMNS[i]] = row[FIELDS[i]] ?? null;
       return record;
     });
-    await this.dataSource.query(INSERT_ROWS, [JSON.stringify(batch)]);
+    await this.q('audit_insert', INSERT_ROWS, [JSON.stringify(batch)]);
   }
 
   /** The newest chained row of the whole log (what a new chain follows), if any. */
   async latestChained(): Promise<ChainHead | undefined> {
-    const rows: { chainId: string; seq: string; hash: string; at: string }[] =
-      await this.dataSource.query(
-        `SELECT chain_id AS "chainId", seq::text AS seq, hash, at::text AS at FROM audit_logs
-         WHERE chain_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
-      );
+    const rows = await this.q<{ chainId: string; seq: string; hash: string; at: string }>(
+      'audit_latest_chained',
+      `SELECT chain_id AS "chainId", seq::text AS seq, hash, at::text AS at FROM audit_logs
+       WHERE chain_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    );
     return rows[0] ? { ...rows[0], seq: Number(rows[0].seq) } : undefined;
   }
 
   /** The newest row of one chain. */
   async head(chainId: string): Promise<ChainPosition | undefined> {
-    const rows: { seq: string; hash: string }[] = await this.dataSource.query(
+    const rows = await this.q<{ seq: string; hash: string }>(
+      'audit_head',
       `SELECT a.seq::text AS seq, a.hash FROM audit_logs a WHERE a.chain_id = $1 ORDER BY a.seq DESC LIMIT 1`,
       [chainId],
     );
@@ -149,9 +181,9 @@ export class AuditLogRepository {
 
   /** Each chain's newest row, by chain id (a skip scan: one index probe per chain). */
   async heads(): Promise<ChainHead[]> {
-    const rows: { chainId: string; seq: string; hash: string; at: string }[] =
-      await this.dataSource.query(
-        `WITH RECURSIVE chains AS (
+    const rows = await this.q<{ chainId: string; seq: string; hash: string; at: string }>(
+      'audit_heads',
+      `WITH RECURSIVE chains AS (
            (SELECT chain_id FROM audit_logs WHERE chain_id IS NOT NULL ORDER BY chain_id LIMIT 1)
            UNION ALL
            SELECT (SELECT a.chain_id FROM audit_logs a WHERE a.chain_id > c.chain_id
@@ -165,7 +197,7 @@ export class AuditLogRepository {
                              WHERE a.chain_id = c.chain_id ORDER BY seq DESC LIMIT 1) h
          WHERE c.chain_id IS NOT NULL
          ORDER BY c.chain_id`,
-      );
+    );
     return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   }
 
@@ -174,15 +206,18 @@ export class AuditLogRepository {
     after: { chainId: string; seq: number } | undefined,
     limit: number,
   ): Promise<StoredAuditRow[]> {
-    const rows: RawRow[] = after
-      ? await this.dataSource.query(
+    const rows = after
+      ? await this.q<RawRow>(
+          'audit_chained_page_after',
           `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id IS NOT NULL
-           AND (chain_id, seq) > ($1::uuid, $2::bigint) ORDER BY a.chain_id, a.seq LIMIT ${limit}`,
-          [after.chainId, after.seq],
+           AND (chain_id, seq) > ($1::uuid, $2::bigint) ORDER BY a.chain_id, a.seq LIMIT $3`,
+          [after.chainId, after.seq, limit],
         )
-      : await this.dataSource.query(
+      : await this.q<RawRow>(
+          'audit_chained_page',
           `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id IS NOT NULL
-           ORDER BY a.chain_id, a.seq LIMIT ${limit}`,
+           ORDER BY a.chain_id, a.seq LIMIT $1`,
+          [limit],
         );
     return rows.map(toRow);
   }
@@ -194,10 +229,11 @@ export class AuditLogRepository {
     toSeq: number,
     limit: number,
   ): Promise<StoredAuditRow[]> {
-    const rows: RawRow[] = await this.dataSource.query(
+    const rows = await this.q<RawRow>(
+      'audit_segment_page',
       `SELECT ${SELECT_ROW} FROM audit_logs a WHERE chain_id = $1 AND seq > $2 AND seq <= $3
-       ORDER BY a.seq LIMIT ${limit}`,
-      [chainId, afterSeq, toSeq],
+       ORDER BY a.seq LIMIT $4`,
+      [chainId, afterSeq, toSeq, limit],
     );
     return rows.map(toRow);
   }
@@ -207,13 +243,13 @@ export class AuditLogRepository {
     from: Date | undefined,
     to: Date | undefined,
   ): Promise<{ chainId: string; firstSeq: number; lastSeq: number }[]> {
-    const { where, params } = timeRange(from, to);
-    const rows: { chainId: string; firstSeq: string; lastSeq: string }[] =
-      await this.dataSource.query(
-        `SELECT chain_id AS "chainId", min(seq)::text AS "firstSeq", max(seq)::text AS "lastSeq"
-         FROM audit_logs WHERE chain_id IS NOT NULL ${where} GROUP BY chain_id ORDER BY chain_id`,
-        params,
-      );
+    const { where, params, mask } = timeRange(from, to);
+    const rows = await this.q<{ chainId: string; firstSeq: string; lastSeq: string }>(
+      `audit_segments_in_range_${mask}`,
+      `SELECT chain_id AS "chainId", min(seq)::text AS "firstSeq", max(seq)::text AS "lastSeq"
+       FROM audit_logs WHERE chain_id IS NOT NULL ${where} GROUP BY chain_id ORDER BY chain_id`,
+      params,
+    );
     return rows.map((r) => ({
       chainId: r.chainId,
       firstSeq: Number(r.firstSeq),
@@ -226,8 +262,9 @@ export class AuditLogRepository {
     from: Date | undefined,
     to: Date | undefined,
   ): Promise<{ firstId: string | null; count: number }> {
-    const { where, params } = timeRange(from, to);
-    const rows: { firstId: string | null; count: string }[] = await this.dataSource.query(
+    const { where, params, mask } = timeRange(from, to);
+    const rows = await this.q<{ firstId: string | null; count: string }>(
+      `audit_unchained_${mask}`,
       `SELECT min(id)::text AS "firstId", count(*)::text AS count FROM audit_logs
        WHERE chain_id IS NULL ${where}`,
       params,
@@ -237,7 +274,8 @@ export class AuditLogRepository {
 
   /** The row at (chainId, seq), if it is still stored. */
   async position(chainId: string, seq: number): Promise<ChainPosition | undefined> {
-    const rows: { hash: string }[] = await this.dataSource.query(
+    const rows = await this.q<{ hash: string }>(
+      'audit_position',
       `SELECT hash FROM audit_logs WHERE chain_id = $1 AND seq = $2 LIMIT 1`,
       [chainId, seq],
     );
@@ -245,19 +283,20 @@ export class AuditLogRepository {
   }
 
   async anchor(chainId: string): Promise<ChainAnchor | undefined> {
-    const rows: { chainId: string; seq: string; hash: string; removedRows: string }[] =
-      await this.dataSource.query(
-        `SELECT chain_id AS "chainId", seq::text AS seq, hash, removed_rows::text AS "removedRows"
-         FROM audit_chain_anchors WHERE chain_id = $1`,
-        [chainId],
-      );
+    const rows = await this.q<{ chainId: string; seq: string; hash: string; removedRows: string }>(
+      'audit_anchor',
+      `SELECT chain_id AS "chainId", seq::text AS seq, hash, removed_rows::text AS "removedRows"
+       FROM audit_chain_anchors WHERE chain_id = $1`,
+      [chainId],
+    );
     const row = rows[0];
     return row ? { ...row, seq: Number(row.seq), removedRows: Number(row.removedRows) } : undefined;
   }
 
   /** Chains that hold rows written before the cutoff. */
   async chainsWithRowsBefore(cutoff: Date): Promise<string[]> {
-    const rows: { chainId: string }[] = await this.dataSource.query(
+    const rows = await this.q<{ chainId: string }>(
+      'audit_chains_with_rows_before',
       `SELECT DISTINCT chain_id AS "chainId" FROM audit_logs WHERE at < $1 AND chain_id IS NOT NULL`,
       [cutoff],
     );
@@ -266,7 +305,8 @@ export class AuditLogRepository {
 
   /** The first seq of a chain written at or after the cutoff (retention keeps it and the rest). */
   async firstSeqSince(chainId: string, cutoff: Date): Promise<number | undefined> {
-    const rows: { seq: string }[] = await this.dataSource.query(
+    const rows = await this.q<{ seq: string }>(
+      'audit_first_seq_since',
       `SELECT a.seq::text AS seq FROM audit_logs a WHERE a.chain_id = $1 AND a.at >= $2 ORDER BY a.seq LIMIT 1`,
       [chainId, cutoff],
     );
@@ -278,20 +318,23 @@ export class AuditLogRepository {
    * as the chain's anchor, in one transaction. Returns the number of rows deleted.
    */
   async removePrefix(chainId: string, last: ChainPosition): Promise<number> {
-    return this.dataSource.transaction(async (em: EntityManager) => {
-      const deleted = affected(
-        await em.query(`DELETE FROM audit_logs WHERE chain_id = $1 AND seq <= $2`, [
-          chainId,
-          last.seq,
-        ]),
+    return this.db.tx(async (tx) => {
+      const [{ n: deleted }] = await this.q<{ n: number }>(
+        'audit_remove_prefix',
+        `WITH d AS (DELETE FROM audit_logs WHERE chain_id = $1 AND seq <= $2 RETURNING 1)
+         SELECT count(*)::int AS n FROM d`,
+        [chainId, last.seq],
+        tx,
       );
-      await em.query(
+      await this.q(
+        'audit_anchor_upsert',
         `INSERT INTO audit_chain_anchors (chain_id, seq, hash, removed_rows, updated_at)
          VALUES ($1, $2, $3, $4, now())
          ON CONFLICT (chain_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
            removed_rows = audit_chain_anchors.removed_rows + EXCLUDED.removed_rows,
            updated_at = now()`,
         [chainId, last.seq, last.hash, deleted],
+        tx,
       );
       return deleted;
     });
@@ -299,13 +342,14 @@ export class AuditLogRepository {
 
   /** Deletes up to `limit` rows without chain fields written before the cutoff. */
   async deleteUnchainedBefore(cutoff: Date, limit: number): Promise<number> {
-    return affected(
-      await this.dataSource.query(
-        `DELETE FROM audit_logs WHERE id IN (SELECT id FROM audit_logs
-         WHERE chain_id IS NULL AND at < $1 ORDER BY id LIMIT ${limit})`,
-        [cutoff],
-      ),
+    const [{ n }] = await this.q<{ n: number }>(
+      'audit_delete_unchained',
+      `WITH d AS (DELETE FROM audit_logs WHERE id IN (SELECT id FROM audit_logs
+         WHERE chain_id IS NULL AND at < $1 ORDER BY id LIMIT $2) RETURNING 1)
+       SELECT count(*)::int AS n FROM d`,
+      [cutoff, limit],
     );
+    return n;
   }
 
   /**
@@ -318,22 +362,30 @@ export class AuditLogRepository {
   ): Promise<ListedAuditRow[]> {
     const clauses: string[] = [];
     const params: unknown[] = [];
+    let mask = 0;
     const add = (sql: string, value: unknown) => {
       params.push(value);
       clauses.push(sql.replace('?', `$${params.length}`));
     };
-    if (filters.from) add('at >= ?', new Date(filters.from));
-    if (filters.to) add('at < ?', new Date(filters.to));
-    if (filters.provider) add('provider = ?', filters.provider);
-    if (filters.operation) add('operation = ?', filters.operation);
-    if (filters.outcome) add('outcome = ?', filters.outcome);
-    if (filters.reference) add('reference = ?', filters.reference);
-    if (filters.requestId) add('request_id = ?', filters.requestId);
-    if (filters.direction) add('direction = ?', filters.direction);
-    if (page.cursor) add(page.order === 'desc' ? 'id < ?' : 'id > ?', page.cursor);
+    const when = (bit: number, sql: string, value: unknown) => {
+      if (value === undefined || value === null || value === '') return;
+      mask |= 1 << bit;
+      add(sql, value);
+    };
+    when(0, 'at >= ?', filters.from ? new Date(filters.from) : undefined);
+    when(1, 'at < ?', filters.to ? new Date(filters.to) : undefined);
+    when(2, 'provider = ?', filters.provider);
+    when(3, 'operation = ?', filters.operation);
+    when(4, 'outcome = ?', filters.outcome);
+    when(5, 'reference = ?', filters.reference);
+    when(6, 'request_id = ?', filters.requestId);
+    when(7, 'direction = ?', filters.direction);
+    when(8, page.order === 'desc' ? 'id < ?' : 'id > ?', page.cursor);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows: RawRow[] = await this.dataSource.query(
-      `SELECT ${SELECT_ROW} FROM audit_logs a ${where} ORDER BY a.id ${page.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${page.limit}`,
+    params.push(page.limit);
+    const rows = await this.q<RawRow>(
+      `audit_filtered_${page.order}_${mask}`,
+      `SELECT ${SELECT_ROW} FROM audit_logs a ${where} ORDER BY a.id ${page.order === 'desc' ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
       params,
     );
     return rows.map(toListed);
@@ -343,7 +395,7 @@ export class AuditLogRepository {
 function timeRange(
   from: Date | undefined,
   to: Date | undefined,
-): { where: string; params: unknown[] } {
+): { where: string; params: unknown[]; mask: number } {
   const params: unknown[] = [];
   let where = '';
   if (from) {
@@ -354,5 +406,5 @@ function timeRange(
     params.push(to);
     where += ` AND at < $${params.length}`;
   }
-  return { where, params };
+  return { where, params, mask: (from ? 1 : 0) | (to ? 2 : 0) };
 }

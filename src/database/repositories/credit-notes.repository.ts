@@ -1,37 +1,59 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { redact } from '@lib/redaction';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { insertUnlessTaken } from './insert-unless-taken';
+import { Db } from '../db';
 import { CreditNoteEntity } from '../entities/credit-note.entity';
+import { type Session, type Statement, insertUnlessTaken, statement } from '../sql';
+import { redactedRow } from './invoices.repository';
 
 export type NewCreditNote = Omit<CreditNoteEntity, 'id' | 'createdAt' | 'updatedAt'>;
+
+const BY_ID = statement('credit_note_by_id', 'SELECT c.* FROM credit_notes c WHERE c.id = $1');
+const BY_INVOICE = statement(
+  'credit_note_by_invoice',
+  'SELECT c.* FROM credit_notes c WHERE c.provider = $1 AND c.provider_invoice_id = $2',
+);
 
 /** The credit-note ledger's SQL: one credit note per invoice and provider. */
 @Injectable()
 export class CreditNotesRepository {
-  private readonly repo: Repository<CreditNoteEntity>;
+  private readonly toEntity: (raw: Record<string, unknown>) => CreditNoteEntity;
+  private readonly insertRow: ReturnType<Db['insertOf']>;
+  private readonly insert: Statement;
 
-  constructor(dataSource: DataSource) {
-    this.repo = dataSource.getRepository(CreditNoteEntity);
+  constructor(private readonly db: Db) {
+    this.toEntity = db.mapper(CreditNoteEntity);
+    this.insertRow = db.insertOf(CreditNoteEntity);
+    this.insert = insertUnlessTaken('credit_note_insert', this.insertRow);
   }
 
-  findById(id: string): Promise<CreditNoteEntity | null> {
-    return this.repo.findOne({ where: { id } });
+  async findById(id: string, session?: Session): Promise<CreditNoteEntity | null> {
+    const rows = await this.db.run(BY_ID, [id], session);
+    return rows[0] ? this.toEntity(rows[0]) : null;
   }
 
-  findByInvoice(provider: string, providerInvoiceId: string): Promise<CreditNoteEntity | null> {
-    return this.repo.findOne({ where: { provider, providerInvoiceId } });
+  async findByInvoice(
+    provider: string,
+    providerInvoiceId: string,
+    session?: Session,
+  ): Promise<CreditNoteEntity | null> {
+    const rows = await this.db.run(BY_INVOICE, [provider, providerInvoiceId], session);
+    return rows[0] ? this.toEntity(rows[0]) : null;
   }
 
   /**
    * Inserts a ledger row unless the invoice has a credit note: `inserted` false returns the
    * one it has (a concurrent create won). No unique violation escapes the transaction.
    */
-  insertOrExisting(row: NewCreditNote, em: EntityManager) {
-    const values = { ...row, upstreamResponse: redact(row.upstreamResponse) };
-    return insertUnlessTaken(em, CreditNoteEntity, values, {
-      provider: row.provider,
-      providerInvoiceId: row.providerInvoiceId,
-    });
+  async insertOrExisting(
+    row: NewCreditNote,
+    session: Session,
+  ): Promise<{ inserted: boolean; row: CreditNoteEntity }> {
+    const now = new Date();
+    const full = redactedRow({ ...row, id: randomUUID(), createdAt: now, updatedAt: now });
+    const rows = await this.db.run(this.insert, this.insertRow.values(full), session);
+    if (rows[0]) return { inserted: true, row: this.toEntity(rows[0]) };
+    const holder = await this.findByInvoice(row.provider, row.providerInvoiceId, session);
+    if (!holder) throw new Error(`invoice ${row.providerInvoiceId} has a credit note of no row`);
+    return { inserted: false, row: holder };
   }
 }

@@ -1,11 +1,24 @@
 import { Module } from '@nestjs/common';
+import { Db } from '../db';
+import { ApiClientsRepository } from './api-clients.repository';
+import { AuditLogRepository } from './audit-log.repository';
+import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
+import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
-import { OperationsRepository } from './operations.repository';
+import { OperationQueueRepository } from './operation-queue.repository';
 
-/** The repositories: the only code that writes SQL for operations and the ledger. */
-@Module({
-  providers: [OperationsRepository, InvoicesRepository, CreditNotesRepository],
-  exports: [OperationsRepository, InvoicesRepository, CreditNotesRepository],
-})
+const REPOSITORIES = [
+  Db,
+  IdempotencyRepository,
+  OperationQueueRepository,
+  CallbackOutboxRepository,
+  InvoicesRepository,
+  CreditNotesRepository,
+  AuditLogRepository,
+  ApiClientsRepository,
+];
+
+/** The repositories, one per aggregate: the only code that writes SQL. */
+@Module({ providers: REPOSITORIES, exports: REPOSITORIES })
 export class RepositoriesModule {}

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, IsNull, Repository } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
-import { ApiClientEntity } from '../../database/entities';
+import type { ApiClientEntity } from '../../database/entities';
+import { ApiClientsRepository } from '../../database/repositories/api-clients.repository';
 import type { ApiPrincipal } from '../../common/http/request-context';
 import { displayPrefix, generateApiKey, hashApiKey, sameHash } from './api-key';
 import { SCOPES, Scope, isScope } from '../../common/http/scopes';
@@ -19,12 +19,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 @Injectable()
 export class ApiClientsService {
   private readonly logger = new Logger('ApiClients');
-  private readonly repo: Repository<ApiClientEntity>;
   private readonly bootstrapHash?: string;
   private readonly lastUsedWritten = new Map<string, number>();
 
-  constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
-    this.repo = dataSource.getRepository(ApiClientEntity);
+  constructor(
+    private readonly repo: ApiClientsRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     const bootstrap = config.auth.bootstrapApiKey;
     if (bootstrap) this.bootstrapHash = hashApiKey(bootstrap);
   }
@@ -40,34 +41,27 @@ export class ApiClientsService {
     }
     if (scopes.length === 0)
       throw new Error(`at least one scope is required: ${SCOPES.join(', ')}`);
-    const existing = await this.repo.findOne({ where: { name: trimmed } });
+    const existing = await this.repo.findByName(trimmed);
     if (existing) throw new Error(`a client named "${trimmed}" exists already`);
     const key = generateApiKey();
-    const client = await this.repo.save(
-      this.repo.create({
-        name: trimmed,
-        keyHash: hashApiKey(key),
-        keyPrefix: displayPrefix(key),
-        scopes: [...new Set(scopes)],
-        revokedAt: null,
-        lastUsedAt: null,
-      }),
-    );
+    const client = await this.repo.create({
+      name: trimmed,
+      keyHash: hashApiKey(key),
+      keyPrefix: displayPrefix(key),
+      scopes: [...new Set(scopes)],
+    });
+    if (!client) throw new Error(`a client named "${trimmed}" exists already`);
     return { client, key };
   }
 
   list(): Promise<ApiClientEntity[]> {
-    return this.repo.find({ order: { createdAt: 'ASC' } });
+    return this.repo.list();
   }
 
   /** Revokes by id or name; true when a live client was revoked. */
   async revoke(idOrName: string): Promise<boolean> {
     const uuid = /^[0-9a-f-]{36}$/i.test(idOrName);
-    const result = await this.repo.update(
-      uuid ? { id: idOrName, revokedAt: IsNull() } : { name: idOrName, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
-    return (result.affected ?? 0) > 0;
+    return this.repo.revoke(uuid ? { id: idOrName } : { name: idOrName });
   }
 
   /** The principal for a presented key, or undefined for missing, unknown and revoked keys alike. */
@@ -86,7 +80,7 @@ export class ApiClientsService {
         bootstrap: true,
       };
     }
-    const client = await this.repo.findOne({ where: { keyHash: hash } });
+    const client = await this.repo.findByKeyHash(hash);
     if (!client || client.revokedAt !== null || !sameHash(hash, client.keyHash)) return undefined;
     this.touch(client.id);
     return {
@@ -106,7 +100,7 @@ export class ApiClientsService {
     const now = Date.now();
     if (now - (this.lastUsedWritten.get(clientId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(clientId, now);
-    this.repo.update({ id: clientId }, { lastUsedAt: new Date(now) }).catch((error: unknown) => {
+    this.repo.touch(clientId, new Date(now)).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'Could not record last use of an API client');
     });
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Caller, OperationAnswer } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
 import { Auth } from '../../common/http/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
 import { ApiProblems } from '../../common/http/api-problems';
@@ -54,7 +54,7 @@ export class BatchesController {
   invoiceStatuses(
     @CallerOf() caller: Caller,
     @Body() dto: InvoiceStatusBatchDto,
-  ): Promise<OperationAnswer> {
+  ): Promise<RunOutcome> {
     return this.batches.postInvoiceStatuses(caller, dto.provider, dto.updates);
   }
 
@@ -72,7 +72,7 @@ export class BatchesController {
   creditMemoStatuses(
     @CallerOf() caller: Caller,
     @Body() dto: CreditMemoStatusBatchDto,
-  ): Promise<OperationAnswer> {
+  ): Promise<RunOutcome> {
     return this.batches.postCreditMemoStatuses(caller, dto.provider, dto.updates);
   }
 
@@ -87,10 +87,7 @@ export class BatchesController {
   @ApiBody({ type: RemittanceBatchDto, examples: REMITTANCE_EXAMPLES })
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
   @BatchProblems()
-  remittances(
-    @CallerOf() caller: Caller,
-    @Body() dto: RemittanceBatchDto,
-  ): Promise<OperationAnswer> {
+  remittances(@CallerOf() caller: Caller, @Body() dto: RemittanceBatchDto): Promise<RunOutcome> {
     return this.batches.postRemittances(caller, dto.provider, dto.remittances);
   }
 }

@@ -2,11 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
 import type { BatchCommand } from '../../operations/commands';
-import {
-  OperationRunner,
-  type Caller,
-  type OperationAnswer,
-} from '../../operations/operation-runner';
+import { OperationRunner } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
 import { resolveProvider } from '../../operations/provider-resolver';
 import { validationProblem } from '../../problem/problem';
 import type {
@@ -56,7 +53,7 @@ export class BatchesService {
     field: string,
     requested: ProviderId | undefined,
     items: C['items'],
-  ): Promise<OperationAnswer> {
+  ): Promise<RunOutcome> {
     const max = this.config.api.batchMaxItems;
     if (items.length > max) {
       throw validationProblem([

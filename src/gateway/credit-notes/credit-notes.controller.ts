@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Caller, OperationAnswer } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../../common/http/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
@@ -39,7 +39,7 @@ export class CreditNotesController {
     503,
     504,
   )
-  create(@CallerOf() caller: Caller, @Body() dto: CreateCreditNoteDto): Promise<OperationAnswer> {
+  create(@CallerOf() caller: Caller, @Body() dto: CreateCreditNoteDto): Promise<RunOutcome> {
     return this.creditNotes.create(caller, dto);
   }
 

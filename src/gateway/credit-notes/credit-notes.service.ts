@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CreditNotesRepository } from '../../database/repositories/credit-notes.repository';
 import { type CreditNoteAnswer, toCreditNoteAnswer } from '../../operations/answers';
-import {
-  OperationRunner,
-  type Caller,
-  type OperationAnswer,
-} from '../../operations/operation-runner';
+import { OperationRunner } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
 import { resolveProvider } from '../../operations/provider-resolver';
 import { ProblemException } from '../../problem/problem';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
@@ -23,7 +20,7 @@ export class CreditNotesService {
     private readonly creditNotes: CreditNotesRepository,
   ) {}
 
-  create(caller: Caller, dto: CreateCreditNoteDto): Promise<OperationAnswer> {
+  create(caller: Caller, dto: CreateCreditNoteDto): Promise<RunOutcome> {
     const provider = resolveProvider(this.registry, 'credit-note.create', dto.provider);
     const { provider: _provider, callbackUrl: _callbackUrl, party, ...rest } = dto;
     return this.runner.run(caller, {

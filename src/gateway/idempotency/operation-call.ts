@@ -10,7 +10,8 @@ import {
 import { ApiAcceptedResponse, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import type { Caller, OperationAnswer } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
+import { toOperationAnswer } from './operation-answer';
 import { ProblemException } from '../../problem/problem';
 import { contextOf } from '../../common/http/request-context';
 import { OperationDto } from '../operations/operation.dto';
@@ -21,7 +22,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /**
  * The HTTP edge of an operation, in one place: `@CallerOf()` turns the request into the plain
  * `Caller` the services take (client, request id, checked Idempotency-Key), and
- * `@OperationRoute()` sends the `OperationAnswer` they return (status, headers,
+ * `@OperationRoute()` turns the `RunOutcome` they return into its answer (status, headers,
  * `Idempotent-Replayed`) and names the operation in the call's audit row.
  */
 export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
@@ -51,12 +52,13 @@ function prefersAsync(request: FastifyRequest): boolean {
 
 @Injectable()
 export class OperationAnswerInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler<OperationAnswer>): Observable<unknown> {
+  intercept(context: ExecutionContext, next: CallHandler<RunOutcome>): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     return next.handle().pipe(
-      map((answer) => {
+      map((outcome) => {
+        const answer = toOperationAnswer(outcome, String(request.id));
         const ctx = contextOf(request);
         ctx.operation = answer.facts.kind;
         ctx.provider = answer.facts.provider;
@@ -72,7 +74,7 @@ export class OperationAnswerInterceptor implements NestInterceptor {
 }
 
 /**
- * A mutating route: takes an Idempotency-Key and answers with an OperationAnswer. The six
+ * A mutating route: takes an Idempotency-Key and answers the RunOutcome it returns. The six
  * business routes also take `Prefer: respond-async` (202 with the operation); the operation
  * admin routes (replay, resolve) do not.
  */

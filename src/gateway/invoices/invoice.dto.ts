@@ -1,3 +1,7 @@
+/**
+ * The invoice routes' DTOs in one file (about 430 lines): the canonical invoice's nested shapes
+ * (party, taxes, order, address, lines) are declared once and shared by create, update and list.
+ */
 import {
   ApiExtraModels,
   ApiProperty,

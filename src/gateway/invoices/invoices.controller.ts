@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Caller, OperationAnswer } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
 import { uuidParam } from '../problem/validation';
 import { Auth } from '../../common/http/auth.decorators';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
@@ -47,7 +47,7 @@ export class InvoicesController {
     503,
     504,
   )
-  create(@CallerOf() caller: Caller, @Body() dto: CreateInvoiceDto): Promise<OperationAnswer> {
+  create(@CallerOf() caller: Caller, @Body() dto: CreateInvoiceDto): Promise<RunOutcome> {
     return this.invoices.create(caller, dto);
   }
 
@@ -77,7 +77,7 @@ export class InvoicesController {
     @CallerOf() caller: Caller,
     @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateInvoiceDto,
-  ): Promise<OperationAnswer> {
+  ): Promise<RunOutcome> {
     return this.invoices.update(caller, id, dto);
   }
 

@@ -1,21 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvoicesRepository } from '../../database/repositories/invoices.repository';
 import { type InvoiceAnswer, toInvoiceAnswer } from '../../operations/answers';
-import { checkInvoiceUpdate } from '../../operations/command-executor';
-import {
-  OperationRunner,
-  type Caller,
-  type OperationAnswer,
-} from '../../operations/operation-runner';
-import { rejectInvalidDocument, resolveProvider } from '../../operations/provider-resolver';
+import { OperationRunner } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
+import { resolveProvider } from '../../operations/provider-resolver';
 import { ProblemException } from '../../problem/problem';
 import type { ProviderId } from '../../providers/provider-ids';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
 import type { CreateInvoiceDto, InvoiceListQueryDto, UpdateInvoiceDto } from './invoice.dto';
 
 /**
- * Invoices: what needs no upstream is checked here (provider, the provider's rules), then the
- * command runs as an operation; reads come from the gateway's ledger.
+ * Invoices: the request becomes a command (its provider resolved) that runs as an operation
+ * (its handler checks the provider's rules); reads come from the gateway's ledger.
  */
 @Injectable()
 export class InvoicesService {
@@ -25,10 +21,9 @@ export class InvoicesService {
     private readonly invoices: InvoicesRepository,
   ) {}
 
-  create(caller: Caller, dto: CreateInvoiceDto): Promise<OperationAnswer> {
+  create(caller: Caller, dto: CreateInvoiceDto): Promise<RunOutcome> {
     const { callbackUrl: _callbackUrl, ...invoice } = dto;
     const provider = resolveProvider(this.registry, 'invoice.create', invoice.provider);
-    rejectInvalidDocument(provider.validateInvoice?.(invoice) ?? []);
     return this.runner.run(caller, {
       kind: 'invoice.create',
       provider: provider.id,
@@ -36,7 +31,7 @@ export class InvoicesService {
     });
   }
 
-  async update(caller: Caller, id: string, dto: UpdateInvoiceDto): Promise<OperationAnswer> {
+  async update(caller: Caller, id: string, dto: UpdateInvoiceDto): Promise<RunOutcome> {
     const existing = await this.find(id);
     const provider = resolveProvider(
       this.registry,
@@ -44,7 +39,6 @@ export class InvoicesService {
       existing.provider as ProviderId,
     );
     const { callbackUrl: _callbackUrl, ...changes } = dto;
-    checkInvoiceUpdate(provider, existing, changes);
     return this.runner.run(caller, {
       kind: 'invoice.update',
       provider: provider.id,

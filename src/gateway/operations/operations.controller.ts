@@ -17,11 +17,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { uuidParam } from '../problem/validation';
-import {
-  OperationRunner,
-  type Caller,
-  type OperationAnswer,
-} from '../../operations/operation-runner';
+import { OperationRunner } from '../../operations/operation-runner';
+import type { Caller, RunOutcome } from '../../operations/run-outcome';
 import { Auth } from '../../common/http/auth.decorators';
 import { contextOf } from '../../common/http/request-context';
 import { CallerOf, OperationRoute } from '../idempotency/operation-call';
@@ -106,11 +103,12 @@ export class OperationsController {
   })
   @ApiProblems(400, 404, 409)
   replay(
-    @CallerOf() caller: Caller,
+    // the caller decorator checks the principal and the Idempotency-Key's form
+    @CallerOf() _caller: Caller,
     @VisibleClient() clientId: string | undefined,
     @Param('id', uuidParam()) id: string,
-  ): Promise<OperationAnswer> {
-    return this.runner.replayOperation(caller, id, clientId);
+  ): Promise<RunOutcome> {
+    return this.runner.replayOperation(id, clientId);
   }
 
   @Post(':id/resolve')
@@ -125,12 +123,12 @@ export class OperationsController {
   @ApiOkResponse({ type: OperationDto, description: 'Resolved: succeeded, with resolution' })
   @ApiProblems(400, 404, 409, 413, 415, 'unsupported_operation')
   resolve(
-    @CallerOf() caller: Caller,
+    @CallerOf() _caller: Caller,
     @VisibleClient() clientId: string | undefined,
     @ClientName() by: string,
     @Param('id', uuidParam()) id: string,
     @Body() dto: ResolveOperationDto,
-  ): Promise<OperationAnswer> {
-    return this.runner.resolveOperation(caller, id, { ...dto, by }, clientId);
+  ): Promise<RunOutcome> {
+    return this.runner.resolveOperation(id, { ...dto, by }, clientId);
   }
 }

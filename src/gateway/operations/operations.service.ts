@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OperationsRepository } from '../../database/repositories/operations.repository';
+import { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
 import { operationView } from '../../operations/operation-view';
 import { ProblemException, validationProblem } from '../../problem/problem';
 import type { OperationDto, OperationListDto, OperationListQueryDto } from './operation.dto';
@@ -7,7 +7,7 @@ import type { OperationDto, OperationListDto, OperationListQueryDto } from './op
 /** Operations as their client sees them; `clientId` undefined sees every client's (admin). */
 @Injectable()
 export class OperationsService {
-  constructor(private readonly operations: OperationsRepository) {}
+  constructor(private readonly operations: OperationQueueRepository) {}
 
   async get(clientId: string | undefined, id: string): Promise<OperationDto> {
     const row = await this.operations.findById(id);

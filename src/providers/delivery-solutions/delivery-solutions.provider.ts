@@ -4,12 +4,12 @@ import type {
   CallContext,
   CanonicalInvoice,
   CanonicalInvoiceUpdate,
-  Capability,
   FinanceProvider,
   InvoiceResult,
   ItemError,
   PreparedUpdate,
 } from '../provider.contract';
+import { type ServedCapabilities, servedCapabilities } from '../provider.contract';
 import { DeliverySolutionsClient } from './delivery-solutions.client';
 import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 import { createWasNotProcessed, isDsDuplicateInvoice } from './delivery-solutions.errors';
@@ -24,16 +24,16 @@ import {
   validateDsInvoiceUpdate,
 } from './delivery-solutions.rules';
 
-const DS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'invoice.create',
-  'invoice.update',
-]);
-
 /** Delivery Solutions returns platform: create and update invoices. */
 export class DeliverySolutionsProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = 'delivery-solutions' as const;
   readonly displayName = 'Delivery Solutions';
-  readonly capabilities = DS_CAPABILITIES;
+  readonly serves: ServedCapabilities = {
+    'invoice.create': (invoice, ctx) => this.createInvoice(invoice, ctx),
+    'invoice.update': (providerInvoiceId, update, ctx) =>
+      this.updateInvoice(providerInvoiceId, update, ctx),
+  };
+  readonly capabilities = servedCapabilities(this.serves);
 
   constructor(
     endpoint: Endpoint<DeliverySolutionsSettings>,

@@ -3,12 +3,12 @@ import type {
   CallContext,
   CanonicalCreditNote,
   CanonicalInvoice,
-  Capability,
   CreditNoteResult,
   FinanceProvider,
   InvoiceResult,
   ItemError,
 } from '../provider.contract';
+import { type ServedCapabilities, servedCapabilities } from '../provider.contract';
 import { DmsClient } from './dms.client';
 import type { DmsSettings } from './dms.types';
 import {
@@ -19,16 +19,15 @@ import {
 } from './dms.mapper';
 import { validateDmsCreditNote, validateDmsInvoice } from './dms.rules';
 
-const DMS_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'invoice.create',
-  'credit-note.create',
-]);
-
 /** Dealer DMS: e-invoices and credit notes. */
 export class DmsProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = 'dms' as const;
   readonly displayName = 'Dealer DMS';
-  readonly capabilities = DMS_CAPABILITIES;
+  readonly serves: ServedCapabilities = {
+    'invoice.create': (invoice, ctx) => this.createInvoice(invoice, ctx),
+    'credit-note.create': (creditNote, ctx) => this.createCreditNote(creditNote, ctx),
+  };
+  readonly capabilities = servedCapabilities(this.serves);
   /** DMS takes INR amounts only. */
   readonly defaultCurrency = 'INR';
 

@@ -2,11 +2,11 @@ import { type Endpoint, type ProviderDeps, UpstreamProvider } from '../provider-
 import type {
   BatchResult,
   CallContext,
-  Capability,
   FinanceProvider,
   ItemError,
   RemittanceItem,
 } from '../provider.contract';
+import { type ServedCapabilities, servedCapabilities } from '../provider.contract';
 import { GEP_QUANTUM_PROVIDER, GepQuantumClient } from './gep-quantum.client';
 import type { GepQuantumSettings } from './gep-quantum.types';
 import { toQuantumRemittanceDetail, toRemittanceResults } from './gep-quantum.mapper';
@@ -16,7 +16,10 @@ import { remittanceRules } from './gep-quantum.rules';
 export class GepQuantumProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = GEP_QUANTUM_PROVIDER;
   readonly displayName = 'GEP Quantum';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['remittance.post']);
+  readonly serves: ServedCapabilities = {
+    'remittance.post': (items, ctx) => this.postRemittances(items, ctx),
+  };
+  readonly capabilities = servedCapabilities(this.serves);
 
   constructor(
     endpoint: Endpoint<GepQuantumSettings>,

@@ -2,12 +2,12 @@ import { type Endpoint, type ProviderDeps, UpstreamProvider } from '../provider-
 import type {
   BatchResult,
   CallContext,
-  Capability,
   CreditMemoStatusItem,
   FinanceProvider,
   InvoiceStatusItem,
   ItemError,
 } from '../provider.contract';
+import { type ServedCapabilities, servedCapabilities } from '../provider.contract';
 import { GEP_SMART_PROVIDER, GepSmartClient } from './gep-smart.client';
 import type { GepSmartSettings } from './gep-smart.types';
 import {
@@ -21,10 +21,11 @@ import { creditMemoStatusRules, invoiceStatusRules } from './gep-smart.rules';
 export class GepSmartProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = GEP_SMART_PROVIDER;
   readonly displayName = 'GEP SMART';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
-    'invoice-status.post',
-    'credit-memo-status.post',
-  ]);
+  readonly serves: ServedCapabilities = {
+    'invoice-status.post': (items, ctx) => this.postInvoiceStatuses(items, ctx),
+    'credit-memo-status.post': (items, ctx) => this.postCreditMemoStatuses(items, ctx),
+  };
+  readonly capabilities = servedCapabilities(this.serves);
 
   constructor(
     endpoint: Endpoint<GepSmartSettings>,

@@ -8,12 +8,13 @@ import {
   type ProviderDeps,
   UpstreamProvider,
 } from '../../../src/providers/provider-definition';
-import type {
-  CallContext,
-  CanonicalInvoice,
-  Capability,
-  FinanceProvider,
-  InvoiceResult,
+import {
+  type CallContext,
+  type CanonicalInvoice,
+  type FinanceProvider,
+  type InvoiceResult,
+  type ServedCapabilities,
+  servedCapabilities,
 } from '../../../src/providers/provider.contract';
 
 export interface LedgerlySettings extends BaseSettings {
@@ -30,7 +31,10 @@ interface LedgerlyInvoice {
 export class LedgerlyProvider extends UpstreamProvider implements FinanceProvider {
   readonly id = 'ledgerly';
   readonly displayName = 'Ledgerly (test only)';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['invoice.create']);
+  readonly serves: ServedCapabilities = {
+    'invoice.create': (invoice, ctx) => this.createInvoice(invoice, ctx),
+  };
+  readonly capabilities = servedCapabilities(this.serves);
 
   private constructor(
     endpoint: Endpoint<LedgerlySettings>,
