@@ -7,10 +7,12 @@ import { ApiProblems } from '../src/common/http/api-problems';
 import {
   assertAnswersMatchDocument,
   contractCounts,
+  settleRecordings,
   takeContractFailures,
 } from './support/contract-recorder';
 import { OpenApiContract } from './support/openapi-contract';
 import { auth } from './support/api';
+import { head, rawRequest } from './support/raw-http';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const invoice = {
@@ -107,6 +109,69 @@ describe('OpenAPI contract check of e2e answers', () => {
     expect(takeContractFailures()).toEqual([]);
   });
 
+  it('checks answers received through fetch (read from a clone: the test still reads its own)', async () => {
+    const before = contractCounts().byTransport.fetch;
+    const honest = await fetch(`${t.url}/v1/contract-probe/honest`);
+    expect(((await honest.json()) as { id: string }).id).toBe(invoice.id);
+    const wrong = await fetch(`${t.url}/v1/contract-probe/wrong-type`);
+    expect(wrong.status).toBe(200);
+    await settleRecordings();
+    const failures = takeContractFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('[fetch] GET /v1/contract-probe/wrong-type -> 200');
+    expect(failures[0]).toContain('/amount must be number');
+    expect(contractCounts().byTransport.fetch).toBe(before + 2);
+  });
+
+  it('checks answers received over a raw socket, by the request line', async () => {
+    const before = contractCounts().byTransport.raw;
+    await rawRequest(t.url, head('GET', '/v1/contract-probe/wrong-type?x=1'));
+    const failures = takeContractFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('[raw] GET /v1/contract-probe/wrong-type -> 200');
+    // HTTP-level refusals are declared on every route: a bad % escape (400), a long parameter (414)
+    const badEscape = await rawRequest(t.url, head('GET', '/health/upstreams/dms%0'));
+    expect(badEscape.status).toBe(400);
+    const long = await rawRequest(t.url, head('GET', `/health/upstreams/${'a'.repeat(101)}`));
+    expect(long.status).toBe(414);
+    const expectation = await rawRequest(t.url, head('GET', '/health/live', 'Expect: nothing'));
+    expect(expectation.status).toBe(417);
+    // bytes that are not HTTP match no route: their answer must be a documented problem
+    const garbage = await rawRequest(t.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    expect(takeContractFailures()).toEqual([]);
+    expect(contractCounts().byTransport.raw).toBe(before + 5);
+  });
+
+  it('checks HEAD against the GET of its route, without a body', async () => {
+    const ok = await rawRequest(t.url, head('HEAD', '/v1/contract-probe/honest'));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe('');
+    await request(t.url).head('/v1/contract-probe/undeclared-status').expect(500);
+    const failures = takeContractFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('HEAD /v1/contract-probe/undeclared-status -> 500: status 500');
+  });
+
+  it('declares the HTTP-level refusals on every operation, 414 only where a path has a parameter', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body;
+    const upstream = doc.paths['/health/upstreams/{provider}'].get.responses;
+    expect(upstream['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
+    expect(upstream['414']).toEqual({ $ref: '#/components/responses/UriTooLong' });
+    const live = doc.paths['/health/live'].get.responses;
+    expect(Object.keys(live)).toEqual(['200', '400', '408', '417', '431']);
+    // a route declaring 400 already lists bad_request beside its own validation_failed
+    const own = doc.paths['/v1/invoices/{id}'].get.responses['400'];
+    expect(Object.keys(own.content['application/problem+json'].examples)).toEqual([
+      'validation_failed',
+      'bad_request',
+    ]);
+    expect(doc.components.responses.HeadersTooLarge.content).toHaveProperty(
+      ['application/problem+json', 'schema', '$ref'],
+      '#/components/schemas/ProblemDetails',
+    );
+  });
+
   it('fails the test through the afterEach hook (a thrown error names the answer)', async () => {
     // what contract-hooks.ts runs after each test, called here so this test can see it throw
     await request(t.url).get('/v1/contract-probe/wrong-type').expect(200);
@@ -163,6 +228,16 @@ describe('OpenAPI contract check of e2e answers', () => {
     expect(() =>
       contract.check({ ...answer, path: '/y', status: 200, headers: { 'x-request-id': 'r' } }),
     ).toThrow('no operation in the document');
+    const problem = { 'content-type': 'application/problem+json' };
+    expect(() =>
+      contract.check({ ...answer, method: 'HEAD', headers: { 'x-request-id': 'r' }, text: 'x' }),
+    ).toThrow('a HEAD answer has a body');
+    expect(() =>
+      contract.check({ ...answer, method: 'POST', status: 405, headers: problem }),
+    ).toThrow('a 405 answer without Allow');
+    expect(() =>
+      contract.checkProblem({ ...answer, status: 400, headers: { 'content-type': 'text/html' } }),
+    ).toThrow('content type "text/html" where a problem (application/problem+json) is due');
   });
 
   it('reads nullable as OpenAPI 3.0.3 does: null only where the schema itself allows it', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Client } from 'pg';
 import { dmsInvoice, injectFault } from './support/api';
+import { recordAnswer } from './support/contract-recorder';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 
 const KEY = 'shutdown-suite-bootstrap-key-0123456789';
@@ -36,9 +37,11 @@ function send(
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          done({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
-        );
+        res.on('end', () => {
+          const answer = { status: res.statusCode ?? 0, headers: res.headers, body: text };
+          recordAnswer(method, `${url}${path}`, { ...answer, text }, 'node:http');
+          done(answer);
+        });
       },
     );
     req.on('error', fail);

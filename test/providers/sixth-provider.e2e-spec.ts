@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/load-config';
 import { PROVIDER_IDS, type ProviderId } from '../../src/providers/provider-ids';
 import { simulatorOptionsFromEnv, startAllSimulators } from '../../src/providers/simulators';
 import { auth, simulatorUrl, unique } from '../support/api';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const SIXTH = 'ledgerly' as ProviderId;
@@ -101,13 +102,18 @@ describe('a sixth provider: one folder and one line in the provider list', () =>
 
   describe('through the gateway (mock mode)', () => {
     let t: TestApp;
+    // a database of its own: its ledgerly rows would be answered by the other suites' gateways,
+    // whose provider list (and OpenAPI document) has no ledgerly
+    let scratch: ScratchDatabase;
 
     beforeAll(async () => {
-      t = await startTestApp();
+      scratch = await createScratchDatabase('igw_sixth');
+      t = await startTestApp({ DATABASE_URL: scratch.url });
     }, 60_000);
 
     afterAll(async () => {
       await t?.close();
+      await scratch?.drop();
     });
 
     it('serves POST /v1/invoices through it end to end, and records the call', async () => {

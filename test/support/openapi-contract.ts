@@ -6,8 +6,16 @@ import addFormats from 'ajv-formats';
  * content type: the status must be declared, the content type must be one the status declares,
  * the body must validate against that content's schema (ajv, formats included), and every
  * header declared `required` must be sent. Answers on paths the document does not have (unknown
- * routes) must be the documented ProblemDetails with 404 or 405. Swagger UI's own routes (/docs)
- * are not part of the API and are not checked.
+ * routes, other methods) must be the documented ProblemDetails with 404, 405 with `Allow`, or
+ * one of the refusals answered before routing (BEFORE_ROUTING). Swagger UI's own
+ * routes (/docs) and the console's pages and files (/console, except the documented
+ * /console/session) are not part of the API and are not checked.
+ *
+ * HEAD: Fastify answers HEAD on every GET route (`exposeHeadRoutes`) as that GET without its
+ * body (RFC 9110, 9.3.2). The document does not repeat each GET as a `head` operation (it would
+ * double the operations and the typed client for no new information), so a HEAD answer is
+ * checked against the route's GET operation: status, content type and required headers as
+ * declared there, and no body.
  */
 
 type Json = Record<string, unknown>;
@@ -23,7 +31,14 @@ export interface RecordedAnswer {
 
 export type CheckResult = { checked: true } | { checked: false; reason: string };
 
-const NOT_API = /^\/docs(?:$|[/-])/;
+/** Swagger UI (/docs, /docs-json) and the console's web app (/console and its files). */
+const NOT_API = /^\/(?:docs|console)(?:$|[/-])/;
+/**
+ * The refusals answered before a request is routed (src/gateway/problem/client-errors.ts; the
+ * document declares them on every operation as HTTP_REFUSALS in src/gateway/openapi): a request
+ * that matches no operation can get them too, as a problem.
+ */
+const BEFORE_ROUTING = new Set([400, 408, 414, 417, 431]);
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 
 interface Route {
@@ -58,28 +73,31 @@ export class OpenApiContract {
 
   /** Throws an Error describing every mismatch; returns whether the answer was checked. */
   check(answer: RecordedAnswer): CheckResult {
-    if (NOT_API.test(answer.path)) return { checked: false, reason: 'Swagger UI route' };
     const route = this.routes.find((r) => r.pattern.test(answer.path));
-    const method = answer.method.toLowerCase();
-    const operation = route
-      ? ((this.document.paths as Record<string, Json>)[route.template][method] as Json | undefined)
-      : undefined;
+    // a documented path is API wherever it is (/console/session); the pages and files are not
+    if (!route && NOT_API.test(answer.path)) {
+      return { checked: false, reason: 'Swagger UI or console page' };
+    }
+    const head = answer.method === 'HEAD';
     const where = `${answer.method} ${answer.path} -> ${answer.status}`;
+    if (head && answer.text.length > 0) {
+      throw new Error(`${where}: a HEAD answer has a body "${answer.text.slice(0, 200)}"`);
+    }
+    const item = route ? (this.document.paths as Record<string, Json>)[route.template] : undefined;
+    const method = answer.method.toLowerCase();
+    // HEAD is the GET of the same route without its body (see above)
+    const operation = (item?.[method] ?? (head ? item?.get : undefined)) as Json | undefined;
     if (!route || !operation) {
-      if (answer.status !== 404 && answer.status !== 405) {
+      if (answer.status !== 404 && answer.status !== 405 && !BEFORE_ROUTING.has(answer.status)) {
         throw new Error(
           `${where}: no operation in the document for this method and path, yet it answered ${answer.status}`,
         );
       }
-      this.validateBody(
-        where,
-        '#/components/schemas/ProblemDetails',
-        answer,
-        'application/problem+json',
-      );
-      return { checked: true };
+      if (answer.status === 405 && answer.headers['allow'] === undefined) {
+        throw new Error(`${where}: a 405 answer without Allow`);
+      }
+      return this.checkProblem(answer);
     }
-    const pointer = `#/paths/${escape(route.template)}/${method}/responses`;
     const responses = operation.responses as Record<string, Json>;
     const statusKey = [String(answer.status), `${String(answer.status)[0]}XX`, 'default'].find(
       (key) => key in responses,
@@ -89,7 +107,13 @@ export class OpenApiContract {
         `${where}: status ${answer.status} is not declared for ${String(operation.operationId)} (declared: ${Object.keys(responses).join(', ')})`,
       );
     }
-    const declared = responses[statusKey];
+    // a response shared under components.responses (the HTTP-level refusals) is a $ref
+    const ref = responses[statusKey].$ref;
+    const pointer =
+      typeof ref === 'string'
+        ? ref
+        : `#/paths/${escape(route.template)}/${item?.[method] ? method : 'get'}/responses/${escape(statusKey)}`;
+    const declared = this.resolve(responses[statusKey]);
     for (const [name, header] of Object.entries((declared.headers ?? {}) as Record<string, Json>)) {
       const resolved = this.resolve(header);
       if (resolved.required === true && answer.headers[name.toLowerCase()] === undefined) {
@@ -97,12 +121,9 @@ export class OpenApiContract {
       }
     }
     const content = declared.content as Record<string, Json> | undefined;
-    const contentType = String(answer.headers['content-type'] ?? '')
-      .split(';')[0]
-      .trim()
-      .toLowerCase();
+    const contentType = mediaType(answer);
     if (!content || Object.keys(content).length === 0) {
-      if (answer.text.length > 0 && answer.method !== 'HEAD') {
+      if (answer.text.length > 0) {
         throw new Error(
           `${where}: declared without a body, answered ${contentType} "${answer.text.slice(0, 200)}"`,
         );
@@ -114,13 +135,35 @@ export class OpenApiContract {
         `${where}: content type "${contentType}" is not declared (declared: ${Object.keys(content).join(', ')})`,
       );
     }
-    if (answer.method === 'HEAD' || !content[contentType].schema) return { checked: true };
+    if (head || !content[contentType].schema) return { checked: true };
     this.validateBody(
       where,
-      `${pointer}/${escape(statusKey)}/content/${escape(contentType)}/schema`,
+      `${pointer}/content/${escape(contentType)}/schema`,
       answer,
       contentType,
     );
+    return { checked: true };
+  }
+
+  /**
+   * An answer that matches no documented operation (an unknown path, a request that is not
+   * HTTP): a 4xx or 5xx problem, application/problem+json, its body the document's ProblemDetails.
+   */
+  checkProblem(answer: RecordedAnswer): CheckResult {
+    const where = `${answer.method} ${answer.path} -> ${answer.status}`;
+    if (answer.status < 400 || answer.status > 599) {
+      throw new Error(
+        `${where}: no documented operation answers this request, yet it answered ${answer.status}`,
+      );
+    }
+    const contentType = mediaType(answer);
+    if (contentType !== 'application/problem+json') {
+      throw new Error(
+        `${where}: content type "${contentType}" where a problem (application/problem+json) is due`,
+      );
+    }
+    if (answer.method === 'HEAD') return { checked: true };
+    this.validateBody(where, '#/components/schemas/ProblemDetails', answer, contentType);
     return { checked: true };
   }
 
@@ -171,6 +214,14 @@ export class OpenApiContract {
         this.document,
       );
   }
+}
+
+/** The answer's media type, without parameters, lower case. */
+function mediaType(answer: RecordedAnswer): string {
+  return String(answer.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
 }
 
 function escape(key: string): string {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { recordRawAnswer } from './contract-recorder';
 
 export interface RawAnswer {
   status: number;
@@ -12,7 +13,8 @@ export interface RawAnswer {
  * Sends bytes as they are (requests no HTTP client would send: CR/LF/NUL in headers, bad
  * escapes, oversized headers) and reads one answer. Send `Connection: close`: the socket is not
  * half-closed (Node aborts a request in progress when its client half-closes), the server
- * closes it after answering.
+ * closes it after answering. The answer is checked against the gateway's OpenAPI document
+ * (contract-recorder.ts).
  */
 export function rawRequest(baseUrl: string, text: string | Buffer): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
@@ -43,7 +45,9 @@ export function rawRequest(baseUrl: string, text: string | Buffer): Promise<RawA
       } catch {
         json = undefined;
       }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, json });
+      const status = Number(statusLine.split(' ')[1]);
+      recordRawAnswer(baseUrl, text, { status, headers, text: body });
+      resolve({ status, headers, body, json });
     });
   });
 }

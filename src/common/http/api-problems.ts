@@ -1,5 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath, type ResponseObject } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiResponse,
+  getSchemaPath,
+  type ReferenceObject,
+  type ResponseObject,
+} from '@nestjs/swagger';
 import {
   PROBLEM_CODES,
   PROBLEM_CONTENT_TYPE,
@@ -28,7 +34,7 @@ export type ProblemStatus =
 
 const EXAMPLE_REQUEST_ID = '6f1c2c1e-2b9b-4a53-9a43-5d1f8f3f3c11';
 
-function example(
+export function example(
   code: ProblemCode,
   detail: string,
   extra: Partial<ProblemBody> = {},
@@ -45,9 +51,14 @@ function example(
   };
 }
 
-interface ProblemExample {
+export interface ProblemExample {
   summary: string;
   value: ProblemBody;
+}
+
+/** A problem code's example for a status, when it has one. */
+export function exampleFor(code: ProblemCode, status: number): ProblemExample | undefined {
+  return EXAMPLES[code].find((candidate) => candidate.value.status === status);
 }
 
 /** One realistic example per problem code (a code can answer with more than one status). */
@@ -343,33 +354,52 @@ export function ApiProblems(
 }
 
 /**
+ * Adds problem examples (keyed by code) to a status an operation declares already, naming the
+ * codes in its description after `also`; or, when the operation does not declare the status,
+ * declares it as `otherwise`.
+ */
+export function addProblem(
+  responses: Record<string, ResponseObject | ReferenceObject>,
+  status: number,
+  added: Record<string, ProblemExample>,
+  also: string,
+  otherwise: ResponseObject | ReferenceObject,
+): void {
+  const existing = responses[String(status)];
+  const content =
+    existing && !('$ref' in existing) ? existing.content?.[PROBLEM_CONTENT_TYPE] : undefined;
+  if (!existing || !content) {
+    responses[String(status)] = otherwise;
+    return;
+  }
+  const examples = { ...(content.examples ?? {}) };
+  for (const [code, entry] of Object.entries(added)) examples[code] ??= entry;
+  content.examples = examples;
+  const response = existing as ResponseObject;
+  response.description = `${response.description.replace(/ \(([^)]*)\)$/, '')}; or ${also} (${Object.keys(
+    examples,
+  )
+    .map((c) => `\`${c}\``)
+    .join(', ')})`;
+}
+
+/**
  * Declares on an operation's responses the 503 `database_unavailable` every route that reads
  * the database can answer (the API key check does, on every authenticated route): added to the
  * 503 the route declares already, or as a 503 of its own. Run once per document
  * (finishDocument), since a second decorator for the same status would replace the route's.
  */
 export function declareDatabaseUnavailable(responses: Record<string, ResponseObject>): void {
-  const [entry] = EXAMPLES.database_unavailable;
-  const existing = responses['503'];
-  const content = existing?.content?.[PROBLEM_CONTENT_TYPE];
-  if (existing && content) {
-    content.examples = { ...(content.examples ?? {}), database_unavailable: entry };
-    existing.description = `${existing.description.replace(/ \(([^)]*)\)$/, '')}; or the database is unavailable (${[
-      ...Object.keys(content.examples),
-    ]
-      .map((c) => `\`${c}\``)
-      .join(', ')})`;
-    return;
-  }
-  responses['503'] = {
+  const examples = { database_unavailable: EXAMPLES.database_unavailable[0] };
+  addProblem(responses, 503, examples, 'the database is unavailable', {
     description:
       'The database is unavailable; retry after Retry-After seconds (`database_unavailable`)',
     headers: { 'Retry-After': RETRY_AFTER },
     content: {
       [PROBLEM_CONTENT_TYPE]: {
         schema: { $ref: getSchemaPath(ProblemDetails) },
-        examples: { database_unavailable: entry },
+        examples,
       },
     },
-  };
+  });
 }

@@ -1,10 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, ResponseObject } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ReferenceObject,
+  ResponseObject,
+  ResponsesObject,
+} from '@nestjs/swagger';
 import { PUBLIC_EXTENSION } from '../../common/http/auth.decorators';
 import { ProblemDetails } from '../../common/http/problem-details';
 import { declareDatabaseUnavailable } from '../../common/http/api-problems';
 import { IDEMPOTENT_REPLAYED, X_REQUEST_ID } from '../../common/http/headers';
+import { declareHttpRefusals, httpRefusalResponses } from './http-refusals';
 
 /** The tags of the document, in the order Swagger UI shows them. */
 export const TAGS = [
@@ -67,7 +73,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * What decorators cannot say once per document: every answer carries X-Request-Id; every
  * answer of a route taking an Idempotency-Key may carry Idempotent-Replayed; a route marked @Public() says
- * so (`security: []`), any other needs a key (the guard is global), with or without @Auth().
+ * so (`security: []`), any other needs a key (the guard is global), with or without @Auth(), and
+ * can answer 503 `database_unavailable`; every route can get the HTTP-level refusals answered
+ * before it runs (400 `bad_request`, 408, 414 where it has a path parameter, 417, 431: shared
+ * responses under components.responses).
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
@@ -76,7 +85,11 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
     'X-Request-Id': X_REQUEST_ID,
     'Idempotent-Replayed': IDEMPOTENT_REPLAYED,
   };
-  for (const item of Object.values(document.paths)) {
+  document.components.responses = {
+    ...(document.components.responses ?? {}),
+    ...httpRefusalResponses({ $ref: '#/components/headers/X-Request-Id' }),
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation: OperationObject | undefined = item[method];
       if (!operation) continue;
@@ -101,9 +114,19 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
             : {}),
         };
       }
+      declareHttpRefusals(
+        path,
+        operation.responses as Record<string, ResponseObject | ReferenceObject>,
+      );
+      operation.responses = sortedByStatus(operation.responses);
     }
   }
   return document;
+}
+
+/** Responses in status order (the shared ones are added after the route's own). */
+function sortedByStatus(responses: ResponsesObject): ResponsesObject {
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Mounts Swagger UI at /docs and the document at /docs-json. */

@@ -72,7 +72,8 @@ export class ClientErrorResponder {
         `Content-Length: ${Buffer.byteLength(text)}\r\n` +
         `X-Request-Id: ${requestId}\r\n` +
         'Connection: close\r\n\r\n' +
-        text,
+        // an answer to HEAD has no body (RFC 9110, 9.3.2): Content-Length says what GET gets
+        (head.method === 'HEAD' ? '' : text),
     );
   };
 
