@@ -295,6 +295,16 @@ describe('unified API (e2e, mock mode)', () => {
         .expect(422);
       expect(dealer.body.errors.map((e: { code: string }) => e.code)).toEqual(['DEALER_MISMATCH']);
 
+      const dealerName = await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send(note(inv, { party: { code: 'DLR001', name: 'Other Motors' } }))
+        .expect(422);
+      expect(dealerName.body).toMatchObject({
+        code: 'business_rule_violated',
+        errors: [{ path: 'party.name', code: 'DEALER_MISMATCH' }],
+      });
+
       const amount = await request(t.url)
         .post('/v1/credit-notes')
         .set(auth)
