@@ -313,6 +313,29 @@ describe('unified API (e2e, mock mode)', () => {
       expect(amount.body.errors.map((e: { code: string }) => e.code)).toEqual(['INVALID_AMOUNT']);
     });
 
+    it('keeps the amount DMS issued in the ledger and flags another than asked as a warning', async () => {
+      const inv = await invoice();
+      const created = await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send(note(inv, { reason: 'SIM-DMS-PARTIAL return' }))
+        .expect(201);
+      const warnings = [{ code: 'amount_mismatch', message: expect.stringContaining('500') }];
+      expect(created.body).toMatchObject({ amount: 500, warnings });
+      const stored = await request(t.url)
+        .get(`/v1/credit-notes/${created.body.id}`)
+        .set(auth)
+        .expect(200);
+      expect(stored.body).toMatchObject({ amount: 500, warnings });
+      const plain = await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send(note(await invoice()))
+        .expect(201);
+      expect(plain.body.amount).toBe(1000);
+      expect(plain.body).not.toHaveProperty('warnings');
+    });
+
     it('sends a providerInvoiceId the ledger does not know to the upstream, which decides', async () => {
       const res = await request(t.url)
         .post('/v1/credit-notes')
