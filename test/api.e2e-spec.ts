@@ -191,6 +191,30 @@ describe('unified API (e2e, mock mode)', () => {
       expect(refused.body.detail).toContain('delivery-solutions');
     });
 
+    it("passes Delivery Solutions' warnings to the caller, create and update", async () => {
+      const warnings = [
+        { code: 'ADDRESS_UNVERIFIED', message: expect.stringContaining('could not be verified') },
+      ];
+      const created = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dsInvoice({ reference: unique('SIM-WARN') }))
+        .expect(201);
+      expect(created.body.warnings).toEqual(warnings);
+      const updated = await request(t.url)
+        .patch(`/v1/invoices/${created.body.id}`)
+        .set(auth)
+        .send({ amount: 50 })
+        .expect(200);
+      expect(updated.body.warnings).toEqual(warnings);
+      const plain = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dsInvoice())
+        .expect(201);
+      expect(plain.body).not.toHaveProperty('warnings');
+    });
+
     it('answers identical creates that arrive together with one upstream document', async () => {
       const body = dsInvoice();
       const answers = await Promise.all(

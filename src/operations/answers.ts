@@ -1,6 +1,6 @@
 import type { CreditNoteEntity } from '../database/entities/credit-note.entity';
 import type { InvoiceEntity } from '../database/entities/invoice.entity';
-import type { BatchItemResult } from '../providers/provider.contract';
+import type { BatchItemResult, UpstreamWarning } from '../providers/provider.contract';
 
 /**
  * What a succeeded operation answers (and stores as its result): plain values; the gateway's
@@ -22,13 +22,12 @@ export interface InvoiceAnswer {
   operationId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Present when the upstream succeeded with warnings (Delivery Solutions). */
+  warnings?: AnswerWarning[];
 }
 
 /** Something the upstream said that the caller should see, the answer succeeding all the same. */
-export interface AnswerWarning {
-  code: string;
-  message: string;
-}
+export type AnswerWarning = UpstreamWarning;
 
 export interface CreditNoteAnswer {
   id: string;

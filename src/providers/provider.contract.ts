@@ -138,7 +138,15 @@ export interface CanonicalInvoice {
 /** `PATCH /v1/invoices/{id}`: the fields to change. */
 export type CanonicalInvoiceUpdate = Partial<Omit<CanonicalInvoice, 'provider'>>;
 
+/** Something an upstream said on a success that the caller should see. */
+export interface UpstreamWarning {
+  code: string;
+  message: string;
+}
+
 export interface InvoiceResult {
+  /** The upstream succeeded "with warnings" (Delivery Solutions): passed to the caller. */
+  warnings?: UpstreamWarning[];
   providerInvoiceId?: string;
   providerDocumentNumber?: string;
   status: string;

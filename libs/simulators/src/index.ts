@@ -19,6 +19,7 @@ export {
   createDeliverySolutionsSimulator,
   DELIVERY_SOLUTIONS_PATHS,
   DS_MAGIC,
+  DS_SIM_WARNING,
   type DsErrorBody,
   type DsErrorType,
 } from './delivery-solutions.simulator';
