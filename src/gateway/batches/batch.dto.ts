@@ -81,7 +81,11 @@ class StatusUpdateBase {
   @MaxLength(100)
   status!: string;
 
-  @ApiProperty({ example: 'PC-1530698055599', description: 'GEP clientPartnerCode' })
+  @ApiPropertyOptional({
+    example: 'PC-1530698055599',
+    description:
+      'GEP clientPartnerCode: mandatory when the GEP SMART tenant has isPartnerInvNoForPayment=1 (GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT, default 1); rejected per item when missing',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
