@@ -520,6 +520,34 @@ describe('unified API (e2e, mock mode)', () => {
       ]);
     });
 
+    it("keeps GEP Quantum's correlationId on each result and in a whole-request problem", async () => {
+      const remittance = (documentNumber: string) => ({
+        documentNumber,
+        status: 'Paid',
+        payment: { referenceNumber: 'P-1', remittanceId: 'R-1', date: '2024-06-01T00:00:00Z' },
+      });
+      const correlationId = expect.stringMatching(/^\S+:\d+$/);
+      const res = await request(t.url)
+        .post('/v1/remittances')
+        .set(auth)
+        .send({ remittances: [remittance('INV-2024-0001'), remittance('INVALID-1')] })
+        .expect(200);
+      expect(res.body.results).toEqual([
+        expect.objectContaining({ status: 'accepted', correlationId }),
+        expect.objectContaining({ status: 'rejected', correlationId }),
+      ]);
+      expect(res.body.results[0].correlationId).toBe(res.body.results[1].correlationId);
+      const failed = await request(t.url)
+        .post('/v1/remittances')
+        .set(auth)
+        .send({ remittances: [remittance('SIM-GEP-ERROR-1')] })
+        .expect(502);
+      expect(failed.body).toMatchObject({
+        code: 'upstream_unavailable',
+        upstream: { provider: 'gep-quantum', httpStatus: 500, correlationId },
+      });
+    });
+
     it('refuses dates without a zone with 400 naming the item field', async () => {
       const res = await request(t.url)
         .post('/v1/invoice-status-updates')

@@ -248,6 +248,8 @@ export interface BatchItemResult {
   interfaceStatus?: string;
   documentUrl?: string;
   errors: ItemError[];
+  /** The upstream's own id of the call that decided this item (GEP Quantum's correlationId). */
+  correlationId?: string;
   /**
    * The upstream failed this item transiently (it may succeed when sent again): the async
    * worker re-sends only such items; a sync answer reports them `rejected` with their errors.

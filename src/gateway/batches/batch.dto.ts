@@ -297,6 +297,12 @@ export class BatchItemResultDto {
   @ApiPropertyOptional() interfaceStatus?: string;
   @ApiPropertyOptional() documentUrl?: string;
   @ApiProperty({ type: [ItemErrorDto] }) errors!: ItemErrorDto[];
+  @ApiPropertyOptional({
+    example: '0HN52BAMD1GUV:00000001',
+    description:
+      "GEP Quantum's correlationId of the call that decided this item: quote it to GEP support",
+  })
+  correlationId?: string;
 }
 
 export class BatchResultDto {
