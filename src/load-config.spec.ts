@@ -126,6 +126,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it("reads GEP SMART's isPartnerInvNoForPayment: 1 by default, 0 or 1, anything else named", () => {
+    expect(loadConfig({}).providers['gep-smart'].partnerInvNoForPayment).toBe(true);
+    expect(
+      loadConfig({ GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT: '0' }).providers['gep-smart']
+        .partnerInvNoForPayment,
+    ).toBe(false);
+    expect(problemsOf({ GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT: 'yes' })).toEqual([
+      'GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT="yes" is invalid: expected one of 0, 1',
+    ]);
+  });
+
   it('reads per-provider timeout and retry overrides', () => {
     const config = loadConfig({
       DMS_TIMEOUT_MS: '1500',

@@ -191,6 +191,30 @@ describe('unified API (e2e, mock mode)', () => {
       expect(refused.body.detail).toContain('delivery-solutions');
     });
 
+    it("passes Delivery Solutions' warnings to the caller, create and update", async () => {
+      const warnings = [
+        { code: 'ADDRESS_UNVERIFIED', message: expect.stringContaining('could not be verified') },
+      ];
+      const created = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dsInvoice({ reference: unique('SIM-WARN') }))
+        .expect(201);
+      expect(created.body.warnings).toEqual(warnings);
+      const updated = await request(t.url)
+        .patch(`/v1/invoices/${created.body.id}`)
+        .set(auth)
+        .send({ amount: 50 })
+        .expect(200);
+      expect(updated.body.warnings).toEqual(warnings);
+      const plain = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dsInvoice())
+        .expect(201);
+      expect(plain.body).not.toHaveProperty('warnings');
+    });
+
     it('answers identical creates that arrive together with one upstream document', async () => {
       const body = dsInvoice();
       const answers = await Promise.all(
@@ -295,12 +319,45 @@ describe('unified API (e2e, mock mode)', () => {
         .expect(422);
       expect(dealer.body.errors.map((e: { code: string }) => e.code)).toEqual(['DEALER_MISMATCH']);
 
+      const dealerName = await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send(note(inv, { party: { code: 'DLR001', name: 'Other Motors' } }))
+        .expect(422);
+      expect(dealerName.body).toMatchObject({
+        code: 'business_rule_violated',
+        errors: [{ path: 'party.name', code: 'DEALER_MISMATCH' }],
+      });
+
       const amount = await request(t.url)
         .post('/v1/credit-notes')
         .set(auth)
         .send(note(inv, { amount: 1000.01 }))
         .expect(422);
       expect(amount.body.errors.map((e: { code: string }) => e.code)).toEqual(['INVALID_AMOUNT']);
+    });
+
+    it('keeps the amount DMS issued in the ledger and flags another than asked as a warning', async () => {
+      const inv = await invoice();
+      const created = await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send(note(inv, { reason: 'SIM-DMS-PARTIAL return' }))
+        .expect(201);
+      const warnings = [{ code: 'amount_mismatch', message: expect.stringContaining('500') }];
+      expect(created.body).toMatchObject({ amount: 500, warnings });
+      const stored = await request(t.url)
+        .get(`/v1/credit-notes/${created.body.id}`)
+        .set(auth)
+        .expect(200);
+      expect(stored.body).toMatchObject({ amount: 500, warnings });
+      const plain = await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send(note(await invoice()))
+        .expect(201);
+      expect(plain.body.amount).toBe(1000);
+      expect(plain.body).not.toHaveProperty('warnings');
     });
 
     it('sends a providerInvoiceId the ledger does not know to the upstream, which decides', async () => {
@@ -461,6 +518,34 @@ describe('unified API (e2e, mock mode)', () => {
         'rejected',
         'rejected',
       ]);
+    });
+
+    it("keeps GEP Quantum's correlationId on each result and in a whole-request problem", async () => {
+      const remittance = (documentNumber: string) => ({
+        documentNumber,
+        status: 'Paid',
+        payment: { referenceNumber: 'P-1', remittanceId: 'R-1', date: '2024-06-01T00:00:00Z' },
+      });
+      const correlationId = expect.stringMatching(/^\S+:\d+$/);
+      const res = await request(t.url)
+        .post('/v1/remittances')
+        .set(auth)
+        .send({ remittances: [remittance('INV-2024-0001'), remittance('INVALID-1')] })
+        .expect(200);
+      expect(res.body.results).toEqual([
+        expect.objectContaining({ status: 'accepted', correlationId }),
+        expect.objectContaining({ status: 'rejected', correlationId }),
+      ]);
+      expect(res.body.results[0].correlationId).toBe(res.body.results[1].correlationId);
+      const failed = await request(t.url)
+        .post('/v1/remittances')
+        .set(auth)
+        .send({ remittances: [remittance('SIM-GEP-ERROR-1')] })
+        .expect(502);
+      expect(failed.body).toMatchObject({
+        code: 'upstream_unavailable',
+        upstream: { provider: 'gep-quantum', httpStatus: 500, correlationId },
+      });
     });
 
     it('refuses dates without a zone with 400 naming the item field', async () => {

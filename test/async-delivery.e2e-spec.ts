@@ -95,6 +95,16 @@ describe('durable async delivery (e2e)', () => {
     await request(t.url).get(done.links.resource).set(auth).expect(200);
   });
 
+  it("keeps Delivery Solutions' warnings in the operation's result", async () => {
+    const body = dsInvoice({ reference: unique('SIM-WARN') });
+    const res = await request(t.url).post('/v1/invoices').set(ASYNC).send(body).expect(202);
+    const done = await settled(res.body.id);
+    expect(done).toMatchObject({ status: 'succeeded', responseStatus: 201 });
+    expect(done.result.warnings).toEqual([
+      { code: 'ADDRESS_UNVERIFIED', message: expect.stringContaining('could not be verified') },
+    ]);
+  });
+
   it('answers a repeated Idempotency-Key with 202 and the current state of the same operation', async () => {
     const body = dmsInvoice();
     const key = unique('async-key');

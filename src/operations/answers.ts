@@ -1,6 +1,6 @@
 import type { CreditNoteEntity } from '../database/entities/credit-note.entity';
 import type { InvoiceEntity } from '../database/entities/invoice.entity';
-import type { BatchItemResult } from '../providers/provider.contract';
+import type { BatchItemResult, UpstreamWarning } from '../providers/provider.contract';
 
 /**
  * What a succeeded operation answers (and stores as its result): plain values; the gateway's
@@ -22,7 +22,12 @@ export interface InvoiceAnswer {
   operationId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Present when the upstream succeeded with warnings (Delivery Solutions). */
+  warnings?: AnswerWarning[];
 }
+
+/** Something the upstream said that the caller should see, the answer succeeding all the same. */
+export type AnswerWarning = UpstreamWarning;
 
 export interface CreditNoteAnswer {
   id: string;
@@ -42,6 +47,8 @@ export interface CreditNoteAnswer {
   operationId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Present when the upstream answered something the caller did not ask for. */
+  warnings?: AnswerWarning[];
 }
 
 export interface BatchAnswer {
@@ -91,5 +98,26 @@ export function toCreditNoteAnswer(row: CreditNoteEntity): CreditNoteAnswer {
     operationId: row.operationId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    ...withWarnings(creditNoteWarnings(row)),
   };
+}
+
+/**
+ * The ledger keeps the amount the upstream issued (DMS's `credit_note_amount`, which "should
+ * match request amount"); when it does not, the answer says so, from the stored request.
+ */
+function creditNoteWarnings(row: CreditNoteEntity): AnswerWarning[] {
+  const asked = (row.request as { amount?: unknown } | null)?.amount;
+  if (typeof asked !== 'number' || asked === row.amount) return [];
+  return [
+    {
+      code: 'amount_mismatch',
+      message: `${row.provider} issued the credit note for ${row.amount}, not the ${asked} asked`,
+    },
+  ];
+}
+
+/** `{ warnings }` when there is any, else nothing (the member is absent, not empty). */
+export function withWarnings(warnings: AnswerWarning[]): { warnings?: AnswerWarning[] } {
+  return warnings.length ? { warnings } : {};
 }

@@ -52,6 +52,8 @@ export interface UpstreamProblem {
   code?: string;
   message?: string;
   transient: boolean;
+  /** The upstream's own id of the call (GEP Quantum's `correlationId`): GEP support asks for it. */
+  correlationId?: string;
 }
 
 /** The problem+json body (docs/api.md, "Errors"). */

@@ -138,7 +138,15 @@ export interface CanonicalInvoice {
 /** `PATCH /v1/invoices/{id}`: the fields to change. */
 export type CanonicalInvoiceUpdate = Partial<Omit<CanonicalInvoice, 'provider'>>;
 
+/** Something an upstream said on a success that the caller should see. */
+export interface UpstreamWarning {
+  code: string;
+  message: string;
+}
+
 export interface InvoiceResult {
+  /** The upstream succeeded "with warnings" (Delivery Solutions): passed to the caller. */
+  warnings?: UpstreamWarning[];
   providerInvoiceId?: string;
   providerDocumentNumber?: string;
   status: string;
@@ -240,6 +248,8 @@ export interface BatchItemResult {
   interfaceStatus?: string;
   documentUrl?: string;
   errors: ItemError[];
+  /** The upstream's own id of the call that decided this item (GEP Quantum's correlationId). */
+  correlationId?: string;
   /**
    * The upstream failed this item transiently (it may succeed when sent again): the async
    * worker re-sends only such items; a sync answer reports them `rejected` with their errors.

@@ -112,6 +112,7 @@ describe('GEP Quantum provider (contract, real HTTP against the simulator)', () 
         interfaceStatus: 'Processed',
         documentUrl: `${DOCUMENT_BASE_URL}/INV-1001`,
         errors: [],
+        correlationId: (result.raw as { correlationId: string }).correlationId,
       },
     ]);
     expect(result.raw).toMatchObject({
@@ -311,6 +312,7 @@ describe('GEP Quantum provider (contract, real HTTP against the simulator)', () 
       .catch((e: unknown) => e);
     expect(exception).toBeInstanceOf(UpstreamError);
     expect(exception).toMatchObject({ kind: 'unavailable', httpStatus: 500, transient: false });
+    expect((exception as UpstreamError).correlationId).toMatch(/^\S+:\d+$/);
     expect((exception as Error).message).toContain('Exception Occurred');
 
     // binding failure: a non-decimal amount fails the whole request (ASP.NET ProblemDetails)

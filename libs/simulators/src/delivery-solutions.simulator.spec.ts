@@ -137,6 +137,24 @@ describe('Delivery Solutions simulator', () => {
       });
     });
 
+    it('answers a SIM-WARN invoice with warnings, create and update; others without', async () => {
+      const warned = await create(invoice({ orderExternalId: 'SIM-WARN-1' }));
+      expect(warned.statusCode).toBe(201);
+      const warning = {
+        type: 'ADDRESS_UNVERIFIED',
+        message: 'Delivery address could not be verified; the invoice was stored as sent',
+      };
+      expect(warned.json().warnings).toEqual([warning]);
+      const updated = await ds.app.inject({
+        method: 'PUT',
+        url: `${INVOICES}/${warned.json<{ id: string }>().id}`,
+        headers: API_KEY,
+        payload: { itemList: [{ sku: 'SKU-1', quantity: 1, price: 1 }] },
+      });
+      expect(updated.json().warnings).toEqual([warning]);
+      expect((await create(invoice())).json()).not.toHaveProperty('warnings');
+    });
+
     it('updates a stored invoice and 404s an unknown id', async () => {
       const { id } = (await create(invoice())).json<{ id: string }>();
       const updated = await ds.app.inject({

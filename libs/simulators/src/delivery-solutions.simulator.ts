@@ -46,7 +46,23 @@ export const DS_MAGIC = {
   unmapped: 'SIM-UNMAPPED',
   serverError: 'SIM-500',
   tooManyRequests: 'SIM-429',
+  /**
+   * A create or update whose orderExternalId starts so succeeds "with warnings" (the spec names
+   * no shape; the simulator answers `warnings: [{ type, message }]`, like its errors).
+   */
+  warning: 'SIM-WARN',
 } as const;
+
+/** The warning a SIM-WARN invoice is answered with. */
+export const DS_SIM_WARNING = {
+  type: 'ADDRESS_UNVERIFIED',
+  message: 'Delivery address could not be verified; the invoice was stored as sent',
+} as const;
+
+/** `{ warnings }` for an orderExternalId with the SIM-WARN prefix, else nothing. */
+function simWarnings(orderExternalId: string): { warnings?: (typeof DS_SIM_WARNING)[] } {
+  return orderExternalId.startsWith(DS_MAGIC.warning) ? { warnings: [DS_SIM_WARNING] } : {};
+}
 
 const COUNTRY_CODES = ['US', 'CA', 'GB', 'AU', 'IE'];
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -373,7 +389,7 @@ export function createDeliverySolutionsSimulator(
       createdAt: new Date(options.now()).toISOString(),
     };
     invoices.set(invoice.id, invoice);
-    return { id: invoice.id, ...ordered(invoice) };
+    return { id: invoice.id, ...ordered(invoice), ...simWarnings(orderExternalId) };
   }
 
   function update(request: FastifyRequest) {
@@ -396,7 +412,7 @@ export function createDeliverySolutionsSimulator(
       createdAt: stored.createdAt,
     };
     invoices.set(id, next);
-    return { ...ordered(next), id };
+    return { ...ordered(next), id, ...simWarnings(orderExternalId) };
   }
 
   function route(status: number, operation: (request: FastifyRequest) => unknown) {

@@ -123,6 +123,15 @@ describe('DMS simulator', () => {
       });
     });
 
+    it('issues half the amount asked for a reason starting SIM-DMS-PARTIAL (repeat included)', async () => {
+      await generate(invoice);
+      const partial = { ...creditNote, reason: 'SIM-DMS-PARTIAL return' };
+      const response = await credit(partial);
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ success: true, credit_note_amount: 2500.25 });
+      expect((await credit(partial)).json()).toMatchObject({ credit_note_amount: 2500.25 });
+    });
+
     it('INVOICE_NOT_FOUND for an unknown invoice', async () => {
       const response = await credit(creditNote);
       expect(response.statusCode).toBe(400);

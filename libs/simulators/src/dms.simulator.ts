@@ -20,6 +20,8 @@ export type DmsErrorCode =
 
 /** A `request_number` starting with this answers 500 DMS_SERVICE_ERROR. */
 export const DMS_SERVICE_ERROR_PREFIX = 'SIM-DMS-ERROR';
+/** A credit note whose `reason` starts with this is issued for half the amount asked. */
+export const DMS_PARTIAL_CREDIT_PREFIX = 'SIM-DMS-PARTIAL';
 
 /** GST invoice document number: at most 16 characters. */
 const GST_DOCUMENT_NUMBER = /^[A-Za-z1-9][A-Za-z0-9/-]{0,15}$/;
@@ -27,6 +29,8 @@ const GST_DOCUMENT_NUMBER = /^[A-Za-z1-9][A-Za-z0-9/-]{0,15}$/;
 interface StoredCreditNote {
   requestNumber: string;
   amount: number;
+  /** What DMS issued: the amount asked, or half of it for DMS_PARTIAL_CREDIT_PREFIX. */
+  issuedAmount: number;
   reason: string;
   number: string;
   date: string;
@@ -279,6 +283,9 @@ export function createDmsSimulator(overrides: Partial<DmsSimulatorOptions> = {})
     invoice.creditNote = {
       requestNumber,
       amount,
+      issuedAmount: reason.startsWith(DMS_PARTIAL_CREDIT_PREFIX)
+        ? Math.round(amount * 50) / 100
+        : amount,
       reason,
       number,
       date: new Date(options.now()).toISOString(),
@@ -341,7 +348,7 @@ function creditNoteAnswer(note: StoredCreditNote) {
     success: true,
     credit_note_number: note.number,
     credit_note_date: note.date,
-    credit_note_amount: note.amount,
+    credit_note_amount: note.issuedAmount,
     credit_note_url: note.url,
   };
 }

@@ -187,6 +187,39 @@ describe('GEP SMART simulator', () => {
       });
     });
 
+    it('accepts an item without clientPartnerCode on a tenant with isPartnerInvNoForPayment=0', async () => {
+      const lenient = createGepSmartSimulator({ partnerInvNoForPayment: false });
+      try {
+        const auth = await lenient.app.inject({
+          method: 'GET',
+          url: '/token/gep',
+          headers: { 'gep-auth-key': 'sim-gep-auth-key' },
+        });
+        const bearer = auth.json<{ Token: string }>().Token;
+        const post = (url: string, payload: object) =>
+          lenient.app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${bearer}` },
+            payload,
+          });
+        const invoice = await post(INVOICE_URL, { models: [model({ clientPartnerCode: '' })] });
+        expect(invoice.json()).toMatchObject({
+          errorDetails: [],
+          successDetails: [{ key: 'INV-100' }],
+        });
+        const credit = await post(CREDIT_MEMO_URL, {
+          models: [memo({ clientPartnerCode: undefined })],
+        });
+        expect(credit.json()).toMatchObject({
+          errorDetails: [],
+          successDetails: [{ key: 'CM-1' }],
+        });
+      } finally {
+        await lenient.app.close();
+      }
+    });
+
     it('accepts Exception with an exception type', async () => {
       const response = await post(INVOICE_URL, {
         models: [model({ documentstatusInfo: 'Exception', exceptionType: 'PriceMismatch' })],

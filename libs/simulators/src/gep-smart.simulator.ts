@@ -120,8 +120,11 @@ export function createGepSmartSimulator(
     }
 
     const partner = text(model.clientpartnercode);
-    if (partner === undefined) errors.push(mandatory('Client partner code is mandatory'));
-    else if (startsWithMagic(partner, GEP_MAGIC.invalid)) {
+    if (partner === undefined) {
+      if (options.partnerInvNoForPayment) {
+        errors.push(mandatory('Client partner code is mandatory'));
+      }
+    } else if (startsWithMagic(partner, GEP_MAGIC.invalid)) {
       errors.push(invalid('Invalid client partner code'));
     } else if (startsWithMagic(partner, GEP_MAGIC.unknownSupplier)) {
       errors.push(invalid(`Invalid SupplierId: ${partner}`));

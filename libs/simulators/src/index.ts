@@ -3,7 +3,12 @@ export * from './sim-config';
 export type { FaultMode, FaultSpec, Fault } from './sim-faults';
 export type { LoggedRequest } from './sim-request-log';
 export type { TokenCheck } from './sim-tokens';
-export { createDmsSimulator, DMS_SERVICE_ERROR_PREFIX, type DmsErrorCode } from './dms.simulator';
+export {
+  createDmsSimulator,
+  DMS_PARTIAL_CREDIT_PREFIX,
+  DMS_SERVICE_ERROR_PREFIX,
+  type DmsErrorCode,
+} from './dms.simulator';
 export {
   createGepSmartSimulator,
   GEP_SMART_PATHS,
@@ -14,6 +19,7 @@ export {
   createDeliverySolutionsSimulator,
   DELIVERY_SOLUTIONS_PATHS,
   DS_MAGIC,
+  DS_SIM_WARNING,
   type DsErrorBody,
   type DsErrorType,
 } from './delivery-solutions.simulator';

@@ -44,6 +44,11 @@ export interface DmsSimulatorOptions extends CommonSimulatorOptions, DmsCredenti
 export interface GepSmartSimulatorOptions extends CommonSimulatorOptions, GepSmartCredentials {
   /** Accepted status values, matched case-insensitively. */
   statuses: readonly string[];
+  /**
+   * The tenant's `isPartnerInvNoForPayment` (default true): "Client partner code is mandatory
+   * (if isPartnerInvNoForPayment=1)"; false accepts an item without one.
+   */
+  partnerInvNoForPayment: boolean;
 }
 
 export interface GepQuantumSimulatorOptions extends CommonSimulatorOptions, GepQuantumCredentials {
@@ -126,6 +131,7 @@ export function defaultGepSmartOptions(): GepSmartSimulatorOptions {
     ...defaultCommonOptions(),
     ...GEP_SMART_DEFAULT_CREDENTIALS,
     statuses: DEFAULT_GEP_SMART_STATUSES,
+    partnerInvNoForPayment: true,
   };
 }
 

@@ -62,6 +62,13 @@ describe('upstreamProblemFor', () => {
       message: 'm',
       transient: false,
     });
+    expect(err.toProblemUpstream()).not.toHaveProperty('correlationId');
+  });
+
+  it("carries the upstream's correlation id into the problem's upstream block", () => {
+    const err = new UpstreamError({ ...base, kind: 'unavailable', correlationId: '0HN:7' });
+    expect(err.correlationId).toBe('0HN:7');
+    expect(err.toProblemUpstream()).toMatchObject({ correlationId: '0HN:7' });
   });
 });
 

@@ -7,6 +7,8 @@ export interface ProblemUpstream {
   code?: string;
   message: string;
   transient: boolean;
+  /** The upstream's own id of the call (GEP Quantum's `correlationId`), for its support desk. */
+  correlationId?: string;
 }
 
 export interface UpstreamErrorInit {
@@ -19,6 +21,7 @@ export interface UpstreamErrorInit {
   retryAfterSeconds?: number;
   details?: unknown;
   cause?: unknown;
+  correlationId?: string;
 }
 
 /**
@@ -42,6 +45,8 @@ export class UpstreamError extends Error {
   readonly retryAfterSeconds?: number;
   /** Parsed upstream body, redacted. */
   readonly details?: unknown;
+  /** The upstream's own id of the call, when its answer carries one (GEP Quantum). */
+  readonly correlationId?: string;
 
   constructor(init: UpstreamErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -52,6 +57,7 @@ export class UpstreamError extends Error {
     this.transient = init.transient;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.details = init.details;
+    this.correlationId = init.correlationId;
   }
 
   toProblemUpstream(): ProblemUpstream {
@@ -61,6 +67,7 @@ export class UpstreamError extends Error {
       code: this.code,
       message: this.message,
       transient: this.transient,
+      ...(this.correlationId !== undefined ? { correlationId: this.correlationId } : {}),
     };
   }
 }

@@ -483,7 +483,7 @@ export class UpstreamHttpClient {
     call: UpstreamRequest<unknown>,
   ): UpstreamError {
     const parser = call.errorParser ?? this.config.errorParser ?? defaultErrorParser;
-    let parsed: { code?: string; message?: string } | undefined;
+    let parsed: ReturnType<ErrorParser>;
     try {
       parsed = parser(status, body) ?? defaultErrorParser(status, body);
     } catch {
@@ -501,6 +501,7 @@ export class UpstreamHttpClient {
       transient,
       httpStatus: status,
       code: parsed?.code ? this.mask(parsed.code, call) : undefined,
+      correlationId: parsed?.correlationId ? this.mask(parsed.correlationId, call) : undefined,
       retryAfterSeconds,
       details: this.sanitize(body, call),
       message: `Upstream "${this.provider}" ${rejected ? 'rejected' : 'failed'} ${call.operation} (HTTP ${status})${upstreamMessage}`,

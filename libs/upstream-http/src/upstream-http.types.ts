@@ -71,7 +71,7 @@ export interface BreakerSettings {
 export type ErrorParser = (
   status: number,
   body: unknown,
-) => { code?: string; message?: string } | undefined;
+) => { code?: string; message?: string; correlationId?: string } | undefined;
 
 export interface UpstreamClientConfig {
   /** Provider id, named in errors, logs and audit rows. */

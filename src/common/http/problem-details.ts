@@ -35,6 +35,12 @@ export class UpstreamProblem {
   message?: string;
   @ApiProperty({ example: false })
   transient!: boolean;
+  @ApiPropertyOptional({
+    example: '0HN52BAMD1GUV:00000001',
+    description:
+      "The upstream's own id of the call when its answer carries one (GEP Quantum's correlationId): quote it to the upstream's support",
+  })
+  correlationId?: string;
 }
 
 /** RFC 9457 problem details, as every error of the gateway is answered. */

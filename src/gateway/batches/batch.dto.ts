@@ -81,7 +81,11 @@ class StatusUpdateBase {
   @MaxLength(100)
   status!: string;
 
-  @ApiProperty({ example: 'PC-1530698055599', description: 'GEP clientPartnerCode' })
+  @ApiPropertyOptional({
+    example: 'PC-1530698055599',
+    description:
+      'GEP clientPartnerCode: mandatory when the GEP SMART tenant has isPartnerInvNoForPayment=1 (GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT, default 1); rejected per item when missing',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -293,6 +297,12 @@ export class BatchItemResultDto {
   @ApiPropertyOptional() interfaceStatus?: string;
   @ApiPropertyOptional() documentUrl?: string;
   @ApiProperty({ type: [ItemErrorDto] }) errors!: ItemErrorDto[];
+  @ApiPropertyOptional({
+    example: '0HN52BAMD1GUV:00000001',
+    description:
+      "GEP Quantum's correlationId of the call that decided this item: quote it to GEP support",
+  })
+  correlationId?: string;
 }
 
 export class BatchResultDto {

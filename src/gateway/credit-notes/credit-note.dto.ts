@@ -17,6 +17,7 @@ import {
 import { PROVIDER_IDS, type ProviderId } from '../../providers/provider-ids';
 import { IsAmount, MAX_AMOUNT } from '../validation/validators';
 import { nullableRef } from '../openapi/nullable-ref';
+import { AnswerWarningDto } from '../openapi/warning.dto';
 import { CallbackUrlProperty } from '../validation/callback-url';
 
 export class CreditNotePartyDto {
@@ -127,4 +128,10 @@ export class CreditNoteDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({
+    type: [AnswerWarningDto],
+    description:
+      'Present when DMS issued the credit note for another amount than asked (`amount_mismatch`): `amount` is the one DMS issued.',
+  })
+  warnings?: AnswerWarningDto[];
 }

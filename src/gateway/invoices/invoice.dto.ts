@@ -38,6 +38,7 @@ import {
 } from '../validation/validators';
 import { nullableRef } from '../openapi/nullable-ref';
 import { CallbackUrlProperty } from '../validation/callback-url';
+import { AnswerWarningDto } from '../openapi/warning.dto';
 
 export class PartyDto {
   @ApiPropertyOptional({
@@ -412,6 +413,12 @@ export class InvoiceDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({
+    type: [AnswerWarningDto],
+    description:
+      'Present when the upstream succeeded with warnings (Delivery Solutions), to pass to the end user.',
+  })
+  warnings?: AnswerWarningDto[];
 }
 
 export class InvoiceListQueryDto {

@@ -67,6 +67,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
           'credit note id',
           result.providerCreditNoteId,
         ),
+        ...(result.amount !== undefined ? { amount: result.amount } : {}),
         status: result.status,
         issuedAt: parseDate(result.issuedAt),
         documentUrl: result.documentUrl ?? null,
@@ -192,7 +193,8 @@ function creditNoteRow(
   upstream: Pick<
     NewCreditNote,
     'providerCreditNoteId' | 'status' | 'issuedAt' | 'documentUrl' | 'upstreamResponse'
-  >,
+  > &
+    Partial<Pick<NewCreditNote, 'amount'>>,
 ): NewCreditNote {
   const request = command.creditNote;
   return {

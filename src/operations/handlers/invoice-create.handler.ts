@@ -5,7 +5,7 @@ import { LostLeaseError } from '../../database/repositories/operation-rows';
 import type { Session } from '../../database/sql';
 import { knownProblem, ProblemException } from '../../problem/problem';
 import type { FinanceProvider } from '../../providers/provider.contract';
-import { type InvoiceAnswer, toInvoiceAnswer } from '../answers';
+import { type InvoiceAnswer, toInvoiceAnswer, withWarnings } from '../answers';
 import { contentHash } from '../canonical-json';
 import type { InvoiceCreateCommand } from '../commands';
 import { rejectInvalidDocument, resolveCall, resolveProvider } from '../provider-resolver';
@@ -88,7 +88,10 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
     };
     const settled: Settled = {
       responseStatus: 201,
-      result: toInvoiceAnswer(Object.assign(new InvoiceEntity(), row)),
+      result: {
+        ...toInvoiceAnswer(Object.assign(new InvoiceEntity(), row)),
+        ...withWarnings(result.warnings ?? []),
+      },
     };
     const outcome = await withSpan('operation.settle', { 'operation.id': attempt.op.id }, () =>
       queue.settleCreatedInvoice(attempt.op, row, attempt.succeeded(settled), session),

@@ -1,6 +1,6 @@
 import { ProblemException } from '../../problem/problem';
 import type { CanonicalInvoice } from '../../providers/provider.contract';
-import { toInvoiceAnswer } from '../answers';
+import { toInvoiceAnswer, withWarnings } from '../answers';
 import { contentHash } from '../canonical-json';
 import type { InvoiceUpdateCommand } from '../commands';
 import { resolveCall, resolveProvider } from '../provider-resolver';
@@ -56,7 +56,10 @@ export class InvoiceUpdateHandler implements OperationHandler<InvoiceUpdateComma
         }),
         session,
       );
-      return { responseStatus: 200, result: toInvoiceAnswer(saved) };
+      return {
+        responseStatus: 200,
+        result: { ...toInvoiceAnswer(saved), ...withWarnings(result.warnings ?? []) },
+      };
     });
   }
 

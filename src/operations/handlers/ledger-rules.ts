@@ -122,12 +122,18 @@ export function checkAgainstInvoice(
 ): void {
   const { party, amount } = command.creditNote;
   const errors: FieldError[] = [];
-  const dealer = (invoice.party as { code?: string } | null)?.code;
-  if (dealer !== undefined && dealer !== party.code) {
+  const dealer = invoice.party as { code?: string; name?: string } | null;
+  if (dealer?.code !== undefined && dealer.code !== party.code) {
     errors.push({
       path: 'party.code',
       code: 'DEALER_MISMATCH',
-      message: `the invoice belongs to dealer ${dealer}`,
+      message: `the invoice belongs to dealer ${dealer.code}`,
+    });
+  } else if (dealer?.name !== undefined && dealerName(dealer.name) !== dealerName(party.name)) {
+    errors.push({
+      path: 'party.name',
+      code: 'DEALER_MISMATCH',
+      message: `the invoice belongs to dealer name ${JSON.stringify(dealer.name)}`,
     });
   }
   if (amount > invoice.amount) {
@@ -138,6 +144,11 @@ export function checkAgainstInvoice(
     });
   }
   if (errors.length) throw violation(errors);
+}
+
+/** A dealer name as compared: case, surrounding and repeated whitespace do not count. */
+function dealerName(name: string | undefined): string {
+  return (name ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /** 422 business_rule_violated: a credit note breaks its invoice's rules. */

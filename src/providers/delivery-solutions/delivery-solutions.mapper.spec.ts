@@ -239,6 +239,26 @@ describe('fromDsInvoiceAnswer', () => {
       '2024-07-23T10:34:01.695Z',
     );
   });
+
+  it("passes a success's warnings on: objects by type (or code) and message, strings as given", () => {
+    const answer = {
+      id: 'x',
+      warnings: [
+        { type: 'ADDRESS_UNVERIFIED', message: 'address not verified' },
+        { code: 'SKU_UNKNOWN', message: 'sku unknown' },
+        'plain text',
+        { detail: 1 },
+      ],
+    };
+    expect(fromDsInvoiceAnswer(answer).warnings).toEqual([
+      { code: 'ADDRESS_UNVERIFIED', message: 'address not verified' },
+      { code: 'SKU_UNKNOWN', message: 'sku unknown' },
+      { code: 'upstream_warning', message: 'plain text' },
+      { code: 'upstream_warning', message: '{"detail":1}' },
+    ]);
+    expect(fromDsInvoiceAnswer({ id: 'x', warnings: [] })).not.toHaveProperty('warnings');
+    expect(fromDsInvoiceAnswer({ id: 'x', warnings: 'odd' })).not.toHaveProperty('warnings');
+  });
 });
 
 describe('mergePassThrough', () => {

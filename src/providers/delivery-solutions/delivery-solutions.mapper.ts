@@ -6,6 +6,7 @@ import type {
   CanonicalOrder,
   CanonicalParty,
   InvoiceResult,
+  UpstreamWarning,
 } from '../provider.contract';
 import type {
   DsAddress,
@@ -178,10 +179,29 @@ export function fromDsInvoiceAnswer(answer: DsInvoiceAnswer): InvoiceResult {
     typeof answer.createdDate === 'number' && Number.isFinite(answer.createdDate)
       ? new Date(answer.createdDate).toISOString()
       : answer.createdAt;
+  const warnings = dsWarnings(answer.warnings);
   return compact({
     providerInvoiceId: answer.id,
     status: DS_ISSUED,
     issuedAt,
+    ...(warnings.length ? { warnings } : {}),
     raw: answer,
+  });
+}
+
+/**
+ * A success "with warnings", passed to the caller. The spec names no shape: a warning is read as
+ * a string or an object with `type` (or `code`) and `message`, like Delivery Solutions' errors.
+ */
+export function dsWarnings(warnings: unknown): UpstreamWarning[] {
+  if (!Array.isArray(warnings)) return [];
+  return warnings.map((warning: unknown): UpstreamWarning => {
+    if (typeof warning === 'string') return { code: 'upstream_warning', message: warning };
+    const { type, code, message } = (warning ?? {}) as Record<string, unknown>;
+    const named = typeof type === 'string' ? type : typeof code === 'string' ? code : undefined;
+    return {
+      code: named ?? 'upstream_warning',
+      message: typeof message === 'string' ? message : JSON.stringify(warning),
+    };
   });
 }

@@ -10,7 +10,7 @@ describe('gepQuantumErrorParser', () => {
         errorCode: null,
         correlationId: '0HN:1',
       }),
-    ).toEqual({ code: undefined, message: 'Exception Occurred' });
+    ).toEqual({ code: undefined, message: 'Exception Occurred', correlationId: '0HN:1' });
     expect(gepQuantumErrorParser(200, { errorCode: 'E42', errorMessage: 'nope' })).toEqual({
       code: 'E42',
       message: 'nope',

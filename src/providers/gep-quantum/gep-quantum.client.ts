@@ -59,9 +59,11 @@ export const gepQuantumErrorParser: ErrorParser = (_status, body) => {
     stringField(body, 'message') ??
     (title && detail ? `${title} ${detail}` : (title ?? detail));
   if (!present(code) && !present(message)) return undefined;
+  const correlationId = stringField(body, 'correlationId');
   return {
     code: present(code) ? code : undefined,
     message: present(message) ? message : undefined,
+    ...(present(correlationId) ? { correlationId } : {}),
   };
 };
 
@@ -100,6 +102,7 @@ function unexpectedAnswer(httpStatus: number, body: unknown): UpstreamError {
     transient: false,
     httpStatus,
     code: parsed?.code ?? 'UNEXPECTED_ANSWER',
+    correlationId: parsed?.correlationId,
     message: `Upstream "${GEP_QUANTUM_PROVIDER}" did not process postRemittances${
       parsed?.message ? `: ${parsed.message}` : ': the answer has no per-item details'
     }`,

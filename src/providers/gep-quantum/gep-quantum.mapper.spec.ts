@@ -243,6 +243,7 @@ describe('toRemittanceResults', () => {
         interfaceStatus: 'Processed',
         documentUrl: 'https://leo/A',
         errors: [],
+        correlationId: '0HN52BAMD1GUV:00000001',
       },
       {
         key: 'SUP-B',
@@ -250,6 +251,7 @@ describe('toRemittanceResults', () => {
         documentStatus: 'ReadyForPayment',
         interfaceStatus: 'Failed',
         errors: [{ code: 'DataValidation', message: 'Invalid Supplier Invoice Number' }],
+        correlationId: '0HN52BAMD1GUV:00000001',
       },
       {
         key: 'C',
@@ -258,8 +260,18 @@ describe('toRemittanceResults', () => {
         interfaceStatus: 'Processed',
         documentUrl: 'https://leo/C',
         errors: [],
+        correlationId: '0HN52BAMD1GUV:00000001',
       },
     ]);
+  });
+
+  it('keeps no correlationId when the answer has none', () => {
+    const { correlationId: _none, ...withoutId } = answer(
+      [],
+      [detail(a, { documentStatus: 'Paid', documentURL: 'u' })],
+    );
+    const results = toRemittanceResults([a], parseQuantumAnswer(withoutId)!);
+    expect(results[0]).not.toHaveProperty('correlationId');
   });
 
   it('tells apart two remittances for one document by remittance id', () => {

@@ -140,12 +140,15 @@ export function toRemittanceResults(
     ...details.errorDetails.map((detail) => ({ detail, success: false })),
     ...details.successDetails.map((detail) => ({ detail, success: true })),
   ];
-  return assignOutcomes(
+  const results = assignOutcomes(
     items.map((item, index) => ({ item, index })),
     all.map(({ detail, success }) => outcomeOf(detail, success)),
     ({ index }, o) => detailMatches(sent[index], all[o].detail),
     ({ item }) => remittanceKey(item),
   );
+  // GEP support asks for the call's correlationId: every item this answer decided keeps it
+  const { correlationId } = details;
+  return present(correlationId) ? results.map((r) => ({ ...r, correlationId })) : results;
 }
 
 /** Whether the details name at least one of the items sent. */

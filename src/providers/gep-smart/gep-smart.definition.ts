@@ -43,6 +43,8 @@ export const gepSmartDefinition: ProviderDefinition<
       senderDomain: r.string('GEP_SMART_SENDER_DOMAIN', 'NetworkID'),
       senderIdentity: r.string('GEP_SMART_SENDER_IDENTITY', 'invoice-gateway'),
       userAgent: r.string('GEP_SMART_USER_AGENT', 'invoice-gateway/1'),
+      partnerInvNoForPayment:
+        r.oneOf('GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT', ['0', '1'], '1') === '1',
       http: readHttpOverrides(r, 'GEP_SMART'),
     };
     if (settings.baseUrl) {
@@ -63,7 +65,11 @@ export const gepSmartDefinition: ProviderDefinition<
   mock(settings, secret) {
     const creds = { authKey: secret(), sharedSecret: secret() };
     return {
-      simulator: createGepSmartSimulator({ ...defaultGepSmartOptions(), ...creds }),
+      simulator: createGepSmartSimulator({
+        ...defaultGepSmartOptions(),
+        ...creds,
+        partnerInvNoForPayment: settings.partnerInvNoForPayment ?? true,
+      }),
       settingsFor: (baseUrl) => ({
         ...settings,
         baseUrl,

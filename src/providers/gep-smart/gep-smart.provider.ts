@@ -15,7 +15,11 @@ import {
   toGepCreditMemoStatusModel,
   toGepInvoiceStatusModel,
 } from './gep-smart.mapper';
-import { creditMemoStatusRules, invoiceStatusRules } from './gep-smart.rules';
+import {
+  creditMemoStatusRules,
+  type GepSmartRuleOptions,
+  invoiceStatusRules,
+} from './gep-smart.rules';
 
 /** GEP SMART: invoice statuses and credit-memo statuses, each batch in one upstream call. */
 export class GepSmartProvider extends UpstreamProvider implements FinanceProvider {
@@ -27,11 +31,16 @@ export class GepSmartProvider extends UpstreamProvider implements FinanceProvide
   };
   readonly capabilities = servedCapabilities(this.serves);
 
+  private readonly ruleOptions: GepSmartRuleOptions;
+
   constructor(
     endpoint: Endpoint<GepSmartSettings>,
     private readonly client: GepSmartClient,
   ) {
     super(endpoint, client);
+    this.ruleOptions = {
+      partnerCodeRequired: endpoint.settings.partnerInvNoForPayment ?? true,
+    };
   }
 
   /** Builds the provider for a resolved endpoint (live or mock). */
@@ -60,10 +69,10 @@ export class GepSmartProvider extends UpstreamProvider implements FinanceProvide
   }
 
   validateInvoiceStatus(item: InvoiceStatusItem, now: Date): ItemError[] {
-    return invoiceStatusRules(item, now);
+    return invoiceStatusRules(item, now, this.ruleOptions);
   }
 
   validateCreditMemoStatus(item: CreditMemoStatusItem, now: Date): ItemError[] {
-    return creditMemoStatusRules(item, now);
+    return creditMemoStatusRules(item, now, this.ruleOptions);
   }
 }

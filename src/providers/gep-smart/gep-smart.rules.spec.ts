@@ -119,3 +119,24 @@ describe('creditMemoStatusRules', () => {
     expect(creditMemoStatusRules({ ...memo, status: 'Exception' }, now)).toEqual([]);
   });
 });
+
+describe('client partner code and isPartnerInvNoForPayment', () => {
+  const { partnerCode: _invoiceCode, ...invoiceWithout } = invoice;
+  const { partnerCode: _memoCode, ...memoWithout } = memo;
+  const mandatory = [
+    { path: 'partnerCode', code: 'MandatoryField', message: 'Client partner code is mandatory' },
+  ];
+
+  it('is mandatory when isPartnerInvNoForPayment=1 (the default)', () => {
+    const noCode = invoiceWithout as InvoiceStatusItem;
+    expect(invoiceStatusRules(noCode, now)).toEqual(mandatory);
+    expect(invoiceStatusRules(noCode, now, { partnerCodeRequired: true })).toEqual(mandatory);
+    expect(creditMemoStatusRules(memoWithout as CreditMemoStatusItem, now)).toEqual(mandatory);
+  });
+
+  it('may be left out when isPartnerInvNoForPayment=0', () => {
+    const off = { partnerCodeRequired: false };
+    expect(invoiceStatusRules(invoiceWithout as InvoiceStatusItem, now, off)).toEqual([]);
+    expect(creditMemoStatusRules(memoWithout as CreditMemoStatusItem, now, off)).toEqual([]);
+  });
+});

@@ -25,11 +25,18 @@ const WORDING = {
 /** `status` value that requires an exception type. */
 export const EXCEPTION_STATUS = 'Exception';
 
+/** The tenant's settings the rules depend on. */
+export interface GepSmartRuleOptions {
+  /** `isPartnerInvNoForPayment=1`: the client partner code is mandatory (default true). */
+  partnerCodeRequired?: boolean;
+}
+
 function commonRules(
   kind: keyof typeof WORDING,
   item: { documentNumber?: unknown; status?: unknown; partnerCode?: unknown },
   date: unknown,
   now: Date,
+  options: GepSmartRuleOptions,
 ): ItemError[] {
   const words = WORDING[kind];
   const errors: ItemError[] = [];
@@ -37,7 +44,7 @@ function commonRules(
     errors.push(mandatoryField('documentNumber', 'Document Number is mandatory'));
   }
   if (!present(item.status)) errors.push(mandatoryField('status', words.statusMandatory));
-  if (!present(item.partnerCode)) {
+  if ((options.partnerCodeRequired ?? true) && !present(item.partnerCode)) {
     errors.push(mandatoryField('partnerCode', 'Client partner code is mandatory'));
   }
   if (!present(date)) {
@@ -58,8 +65,12 @@ function commonRules(
 }
 
 /** PostInvoiceStatus rules; empty when the item may be sent. */
-export function invoiceStatusRules(item: InvoiceStatusItem, now: Date): ItemError[] {
-  const errors = commonRules('invoice', item, item.invoiceDate, now);
+export function invoiceStatusRules(
+  item: InvoiceStatusItem,
+  now: Date,
+  options: GepSmartRuleOptions = {},
+): ItemError[] {
+  const errors = commonRules('invoice', item, item.invoiceDate, now, options);
   if (present(item.status)) {
     const isException = item.status.trim().toLowerCase() === EXCEPTION_STATUS.toLowerCase();
     const hasType = present(item.exceptionType);
@@ -83,8 +94,12 @@ export function invoiceStatusRules(item: InvoiceStatusItem, now: Date): ItemErro
  * PostCreditMemoStatus rules; empty when the item may be sent. GEP's credit-memo model has no
  * exception type, so one given would be lost: it is refused rather than silently dropped.
  */
-export function creditMemoStatusRules(item: CreditMemoStatusItem, now: Date): ItemError[] {
-  const errors = commonRules('creditMemo', item, item.creditMemoDate, now);
+export function creditMemoStatusRules(
+  item: CreditMemoStatusItem,
+  now: Date,
+  options: GepSmartRuleOptions = {},
+): ItemError[] {
+  const errors = commonRules('creditMemo', item, item.creditMemoDate, now, options);
   if (present(item.exceptionType)) {
     errors.push(
       dataValidation(

@@ -121,4 +121,10 @@ export interface GepSmartSettings extends BaseSettings {
   senderDomain: string;
   senderIdentity: string;
   userAgent: string;
+  /**
+   * The tenant's `isPartnerInvNoForPayment` (GEP_SMART_PARTNER_INV_NO_FOR_PAYMENT): when true
+   * (1, the default) every status item needs its client partner code ("Client partner code is
+   * mandatory (if isPartnerInvNoForPayment=1)"); when false it may be left out.
+   */
+  partnerInvNoForPayment?: boolean;
 }
