@@ -69,6 +69,6 @@ export default tseslint.config(
     ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },
   },
-  // the layer order of DESIGN.md section 2 (eslint.layers.mjs)
+  // the layer order of docs/architecture.md (eslint.layers.mjs)
   ...layerBlocks,
 );

@@ -1,5 +1,5 @@
 /**
- * The layer order of DESIGN.md section 2, as ESLint `no-restricted-imports` blocks (one per
+ * The layer order of docs/architecture.md ("The layers, enforced"), as ESLint `no-restricted-imports` blocks (one per
  * folder, generated from the table below), so a wrong arrow fails `npm run lint`.
  *
  * Arrows point one way: gateway -> operations -> providers -> libs; events and connections sit
@@ -24,7 +24,7 @@ export const LAYERS = [
   ['common', 'problem'],
 ];
 
-const ARROWS = 'arrows point gateway -> operations -> providers -> libs (DESIGN.md section 2)';
+const ARROWS = 'arrows point gateway -> operations -> providers -> libs (see docs/architecture.md)';
 const folder = (name) => `^(?:\\.\\./)+${name.replace('.', '\\.')}(?:/|$)`;
 
 function restrictions(rank) {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * The layer order of DESIGN.md section 2 is in the ESLint config (eslint.layers.mjs): a wrong
+ * The layer order of docs/architecture.md is in the ESLint config (eslint.layers.mjs): a wrong
  * arrow fails `npm run lint`. Each case lints a snippet as if it were the named file, with the
  * project's own eslint.config.mjs (type-aware rules switched off: the snippet is not on disk,
  * and the boundary rule needs no types).
@@ -103,7 +103,7 @@ describe('layer boundaries in the lint config', () => {
 
   it('rejects operations importing gateway, and accepts operations importing providers', () => {
     expect(operationsToGateway().map((m) => m.message)).toEqual([
-      "'../gateway/context/request-hooks' import is restricted from being used by a pattern. src/operations, src/events, src/connections may not import src/gateway: arrows point gateway -> operations -> providers -> libs (DESIGN.md section 2).",
+      "'../gateway/context/request-hooks' import is restricted from being used by a pattern. src/operations, src/events, src/connections may not import src/gateway: arrows point gateway -> operations -> providers -> libs (see docs/architecture.md).",
     ]);
     expect(operationsToProviders()).toEqual([]);
   });
