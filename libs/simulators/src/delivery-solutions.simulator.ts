@@ -1,3 +1,9 @@
+/**
+ * The Delivery Solutions returns-platform simulator: both auth schemes, the invoice create and
+ * update with every documented validation and error type, and the faults on demand. One file of
+ * about 500 lines on purpose: it is read beside the spec, section by section, and splitting the
+ * validation from the routes would scatter one document's rules over several files.
+ */
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {

@@ -1,3 +1,9 @@
+/**
+ * The outbound HTTP client (about 850 lines, on purpose): one attempt's life in one place, from
+ * the keep-alive pool and the auth strategy through timeouts, retries, the circuit breaker and
+ * the redacted audit entry. Each step depends on the others' state (the attempt number, the
+ * deadline left, the token dropped after a 401), and the transport tests read it as one unit.
+ */
 import {
   type HttpAnswer,
   type OutgoingRequest,
