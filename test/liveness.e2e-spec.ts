@@ -95,7 +95,8 @@ describe('liveness marks and takeover (database)', () => {
     expect(await gone(a.owner!)).toBe(false);
     const locks = await ds.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM pg_locks
-       WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted`,
+       WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [LIVENESS_LOCK_CLASS, a.owner],
     );
     expect(locks[0].n).toBe(1);
@@ -135,7 +136,8 @@ describe('liveness marks and takeover (database)', () => {
     const number = other.owner!;
     await ds.query(
       `SELECT pg_terminate_backend(pid) FROM pg_locks
-       WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2`,
+       WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [LIVENESS_LOCK_CLASS, number],
     );
     await until('the mark to be lost', () => other.owner === null);
@@ -156,7 +158,8 @@ describe('liveness marks and takeover (database)', () => {
     const number = other.owner!;
     await ds.query(
       `SELECT pg_terminate_backend(pid) FROM pg_locks
-       WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2`,
+       WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [LIVENESS_LOCK_CLASS, number],
     );
     await until('the mark to be lost', () => other.owner === null);

@@ -59,7 +59,15 @@ describe('chaos: takeover in seconds after kill -9 (sync calls in flight)', () =
   });
 
   const gateway = async () => {
-    const started = await startGateway(sims!, { ASYNC_LEASE_MS: '60000' });
+    // upstream timeouts well above the simulators' latency, so a loaded machine does not turn
+    // the real outcome into a 504
+    const started = await startGateway(sims!, {
+      ASYNC_LEASE_MS: '60000',
+      DMS_TIMEOUT_MS: '6000',
+      DMS_DEADLINE_MS: '8000',
+      DELIVERY_SOLUTIONS_TIMEOUT_MS: '6000',
+      DELIVERY_SOLUTIONS_DEADLINE_MS: '8000',
+    });
     gateways.push(started);
     return started;
   };
