@@ -30,8 +30,9 @@ const CLAIM_TRIES = 3;
  * key so the caller can retry with it. A sync call whose process dies is a stored command like
  * any other, abandoned at once (its owner's liveness mark is gone) or when its lease ends: the
  * caller retrying with the same key takes it over and gets the real outcome (or waits for this
- * process's worker, if it took the call over first); any worker takes it over otherwise. Async (`Prefer: respond-async`): everything that needs no upstream
- * is checked, then the row is committed `queued` and the outcome is `accepted`.
+ * process's worker, if it took the call over first); any worker takes it over otherwise.
+ * Async (`Prefer: respond-async`): everything that needs no upstream is checked, then the row
+ * is committed `queued` and the outcome is `accepted`.
  * Both honour the Idempotency-Key (replay, reuse, in flight, expired holders). Answers are
  * plain outcomes (RunOutcome); the HTTP layer decides status codes and headers.
  */
@@ -229,7 +230,12 @@ export class OperationRunner {
           continue; // another process took it first: read it again
         }
         this.worker.wake({ provider: existing.provider });
-      } else if (same && !caller.respondAsync && existing.status === 'running') {
+      } else if (
+        same &&
+        !caller.respondAsync &&
+        existing.delivery === 'sync' &&
+        existing.status === 'running'
+      ) {
         // the worker of this process runs it (it took the call over): its outcome is the answer
         const delivery = this.worker.delivering(existing.id);
         if (delivery) return { outcome: await this.afterDelivery(delivery, existing, found) };
