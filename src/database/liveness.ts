@@ -30,8 +30,13 @@ const PING = 'SELECT 1';
 
 /** How often the mark's connection is checked (a dead one is found by the ping's failure). */
 const PING_MS = 5_000;
-/** A ping (or a statement of the mark) that has not answered by then: the connection is lost. */
-const QUERY_TIMEOUT_MS = 5_000;
+/**
+ * A ping (or a statement of the mark) that has not answered by then: the connection is taken as
+ * lost, and given up (which ends the mark). Long, so a slow server does not make a live process
+ * look dead; a peer that vanished is found sooner by TCP keepalive (from KEEPALIVE_MS idle).
+ */
+const QUERY_TIMEOUT_MS = 30_000;
+const KEEPALIVE_MS = 10_000;
 /** After a loss, how often a new connection tries to take the same mark again. */
 const RECONNECT_MS = 1_000;
 /** Numbers drawn before giving up (a number is skipped only while a live session holds it). */
@@ -96,6 +101,7 @@ export class Liveness implements OnModuleInit {
       connectionString: this.target.url,
       application_name: 'invoice-gateway-liveness',
       keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_MS,
       query_timeout: QUERY_TIMEOUT_MS,
     });
     client.on('error', (error) => this.lose(client, error));
