@@ -18,6 +18,10 @@ interface LoggedCreate {
  * serialised across replicas. DMS deduplicates by request_number, so its creates take no
  * cross-replica lock (issue 14): it may see the create twice, and answers the same document.
  */
+// two apps and the simulators start in beforeAll: bounded well above a loaded machine's start
+// (a hook that times out leaves both apps running, claiming the next suites' operations)
+jest.setTimeout(30_000);
+
 describe('two replicas, one create (e2e, live mode)', () => {
   let sims: RunningSimulators;
   let a: TestApp;

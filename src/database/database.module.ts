@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { registerSecrets } from '@lib/redaction';
 import { Database } from './database';
+import { Liveness } from './liveness';
 import { RepositoriesModule } from './repositories/repositories.module';
 
 /** Where the options handed to @nestjs/typeorm carry the DataSource Database.open started. */
@@ -30,8 +31,9 @@ const OPENED = Symbol('opened DataSource');
         return database;
       },
     },
+    Liveness,
   ],
-  exports: [Database],
+  exports: [Database, Liveness],
 })
 class DatabaseServerModule {}
 
@@ -59,9 +61,14 @@ class DatabaseServerModule {}
   exports: [DatabaseServerModule, TypeOrmModule, RepositoriesModule],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(Database) private readonly database: Database) {}
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    private readonly liveness: Liveness,
+  ) {}
 
+  /** Last, after the worker and the requests drained: the liveness mark, then the pool and server. */
   async onApplicationShutdown(): Promise<void> {
+    await this.liveness.close();
     await this.database.close();
   }
 }

@@ -33,7 +33,7 @@ interface EmbeddedInfo {
 }
 
 const MIGRATION_LOCK_ID = 727_274_001;
-/** Connections beyond the pool: the migration lock, the CLI and an operator's psql. */
+/** Connections beyond the pool: the migration lock, the liveness mark, the CLI and an operator's psql. */
 const SPARE_CONNECTIONS = 20;
 
 /**
@@ -43,6 +43,8 @@ const SPARE_CONNECTIONS = 20;
 export class Database {
   private constructor(
     readonly dataSource: DataSource,
+    /** The server's URL (with its password): for the connections held beside the pool. */
+    readonly url: string,
     private readonly embedded: EmbeddedPostgres | undefined,
     private readonly infoFile: string | undefined,
   ) {}
@@ -92,7 +94,7 @@ export class Database {
       await embedded?.stop();
       throw error;
     }
-    return new Database(dataSource, embedded, infoFile);
+    return new Database(dataSource, url, embedded, infoFile);
   }
 
   async close(): Promise<void> {

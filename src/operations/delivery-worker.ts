@@ -12,6 +12,7 @@ import type { OperationEntity } from '../database/entities/operation.entity';
 import { CallbackOutboxRepository } from '../database/repositories/callback-outbox.repository';
 import { OperationQueueRepository } from '../database/repositories/operation-queue.repository';
 import type { AttemptFence } from '../database/repositories/operation-rows';
+import { Liveness } from '../database/liveness';
 import { ShutdownState } from '../common/shutdown-state';
 import { problemBody } from '../problem/problem';
 import type { FinanceProvider } from '../providers/provider.contract';
@@ -78,6 +79,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DeliveryWorker');
   private readonly running = new Map<string, number>();
   private readonly deliveries = new Set<Promise<void>>();
+  /** The deliveries running in this process, by operation id (a retry of a sync call waits for its own). */
+  private readonly byOperation = new Map<string, Promise<void>>();
   private readonly aborts = new Set<AbortController>();
   private callbacksRunning = 0;
   private timer?: NodeJS.Timeout;
@@ -103,6 +106,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(DELIVERY_METRICS) private readonly metrics: DeliveryMetrics,
     @Inject(DATABASE_OUTAGE) private readonly outage: OutageWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly liveness: Liveness,
   ) {
     metrics.setQueueSource({
       depth: () => this.queue.queueDepth(),
@@ -137,10 +141,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.schedule(0);
   }
 
+  /**
+   * The delivery of this operation running in this process now, if any (settled when it has
+   * recorded its outcome): a retry of a sync call the worker took over waits for it.
+   */
+  delivering(operationId: string): Promise<void> | undefined {
+    return this.byOperation.get(operationId);
+  }
+
   status(): WorkerStatus {
     return {
       enabled: this.config.async.workerEnabled,
-      claiming: this.claiming,
+      // without its liveness mark this process claims nothing (another may run what it owned)
+      claiming: this.claiming && this.liveness.owner !== null,
       running: Object.fromEntries(this.running),
       callbacksRunning: this.callbacksRunning,
       lastPollAt: this.lastPollAt?.toISOString() ?? null,
@@ -184,6 +197,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async poll(): Promise<void> {
     // woken meanwhile: the running poll looks again when it ends (see `woken`)
     if (this.polling) return;
+    // no liveness mark (its connection was lost): claim nothing until it is held again (its
+    // deliveries running now are fenced like any attempt that lost its claim)
+    const owner = this.liveness.owner;
+    if (owner === null) {
+      this.lastError = 'liveness mark not held: claims paused';
+      if (this.claiming) this.schedule(POLL_MS);
+      return;
+    }
     this.polling = true;
     const now = Date.now();
     const scope = now - this.lastFullPollAt >= POLL_MS ? 'all' : this.woken;
@@ -197,7 +218,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // an open circuit: its operations wait for the half-open time without spending attempts
         if (free <= 0 || provider.circuitState() === 'open') continue;
         const claimedAt = Date.now();
-        const rows = await this.queue.claimDue(provider.id, free, this.config.async.leaseMs);
+        const rows = await this.queue.claimDue(provider.id, free, this.config.async.leaseMs, owner);
         if (rows.length > 0) {
           recordSpan(
             'queue.claim',
@@ -209,9 +230,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // a full claim: there may be more; the next poll looks again
         if (rows.length === free) this.lookAgain(provider.id);
         for (const row of rows) {
-          this.track(this.deliver(provider, row), {
+          const delivery = this.deliver(provider, row);
+          this.byOperation.set(row.id, delivery);
+          this.track(delivery, {
             provider: provider.id,
             callbacks: row.callbackUrl !== null,
+            operationId: row.id,
           });
         }
       }
@@ -251,10 +275,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** When a delivery ends, its slot is free (and its callback, if any, may be due). */
-  private track(delivery: Promise<void>, scope: { provider: string; callbacks: boolean }): void {
+  private track(
+    delivery: Promise<void>,
+    scope: { provider: string; callbacks: boolean; operationId?: string },
+  ): void {
     this.deliveries.add(delivery);
     void delivery.finally(() => {
       this.deliveries.delete(delivery);
+      if (scope.operationId) this.byOperation.delete(scope.operationId);
       this.wake(scope);
     });
   }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { OperationEntity } from '../database/entities/operation.entity';
+import { Liveness } from '../database/liveness';
 import { IdempotencyRepository } from '../database/repositories/idempotency.repository';
 import { OperationQueueRepository } from '../database/repositories/operation-queue.repository';
 import type { OperationFinal } from '../database/repositories/operation-rows';
@@ -27,9 +28,11 @@ const CLAIM_TRIES = 3;
  * longer than any upstream deadline) before anything is sent upstream, the kind's handler runs
  * the command inline, and the outcome is stored for replay; transient failures (5xx) free the
  * key so the caller can retry with it. A sync call whose process dies is a stored command like
- * any other: the worker takes it over when its lease ends, and the caller retrying with the same
- * key gets the real outcome. Async (`Prefer: respond-async`): everything that needs no upstream
- * is checked, then the row is committed `queued` and the outcome is `accepted`.
+ * any other, abandoned at once (its owner's liveness mark is gone) or when its lease ends: the
+ * caller retrying with the same key takes it over and gets the real outcome (or waits for this
+ * process's worker, if it took the call over first); any worker takes it over otherwise.
+ * Async (`Prefer: respond-async`): everything that needs no upstream is checked, then the row
+ * is committed `queued` and the outcome is `accepted`.
  * Both honour the Idempotency-Key (replay, reuse, in flight, expired holders). Answers are
  * plain outcomes (RunOutcome); the HTTP layer decides status codes and headers.
  */
@@ -44,6 +47,7 @@ export class OperationRunner {
     private readonly worker: DeliveryWorker,
     @Inject(DATABASE_OUTAGE) private readonly outage: OutageWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly liveness: Liveness,
   ) {}
 
   async run(caller: Caller, command: Command): Promise<RunOutcome> {
@@ -57,7 +61,7 @@ export class OperationRunner {
     if (caller.respondAsync) await this.handlers.admit(command);
     const claim = await this.claim(caller, command, facts);
     if ('outcome' in claim) return claim.outcome;
-    const { operation, invoice } = claim;
+    const { operation, invoice, takenOver } = claim;
     facts.operationId = operation.id;
     if (operation.status === 'queued') {
       this.worker.wake({ provider: operation.provider });
@@ -70,7 +74,8 @@ export class OperationRunner {
       attempt: operation.attempts,
       ...(invoice !== undefined ? { ledger: { invoice } } : {}),
     };
-    const outcome = await this.handlers.execute(op, command);
+    // a call taken over from a dead process runs the command it stored
+    const outcome = await this.handlers.execute(op, takenOver ?? command);
     if (outcome.status === 'succeeded') {
       const { responseStatus, result } = outcome;
       return { type: 'completed', responseStatus, result, replayed: false, facts };
@@ -148,15 +153,17 @@ export class OperationRunner {
   }
 
   /**
-   * The operation row for this call: a new one (the usual case costs one statement), or the
-   * outcome for a key already taken (replay, reuse, in flight).
+   * The operation row for this call: a new one (the usual case costs one statement), the row of
+   * an earlier call with the same key whose process died (taken over, with its stored command),
+   * or the outcome for a key already taken (replay, reuse, in flight).
    */
   private async claim(
     caller: Caller,
     command: Command,
     facts: OperationFacts,
   ): Promise<
-    { operation: OperationEntity; invoice?: InvoiceEntity | null } | { outcome: RunOutcome }
+    | { operation: OperationEntity; invoice?: InvoiceEntity | null; takenOver?: Command }
+    | { outcome: RunOutcome }
   > {
     const key = caller.idempotencyKey;
     const identity = commandIdentity(command);
@@ -186,16 +193,24 @@ export class OperationRunner {
         const operation = await this.keys.insertQueued(init);
         if (operation) return { operation };
       } else {
-        const claimed = await this.keys.insertRunning(init, this.config.async.leaseMs, readInvoice);
+        const claimed = await this.keys.insertRunning(
+          init,
+          this.config.async.leaseMs,
+          readInvoice,
+          this.liveness.owner,
+        );
         if (claimed) return claimed;
       }
-      const existing = key ? await this.keys.findByKey(caller.clientId, key) : null;
-      if (!existing) continue; // released meanwhile: try again
+      const held = key
+        ? await this.keys.findByKey(caller.clientId, key, this.liveness.instance ?? null)
+        : null;
+      if (!held) continue; // released meanwhile: try again
+      const { operation: existing, abandoned } = held;
       if (existing.expiresAt && existing.expiresAt.getTime() <= Date.now()) {
         await this.keys.releaseExpiredKey(existing.id);
         continue;
       }
-      if (isAbandoned(existing) && existing.command === null) {
+      if (abandoned && existing.command === null) {
         // a row older than commands whose process died: nothing to run again, the key is freed
         await this.keys.abandon(existing.id, {
           code: 'abandoned',
@@ -203,8 +218,28 @@ export class OperationRunner {
         });
         continue;
       }
-      // (an abandoned call with a command is the worker's: it is answered "in flight" until then)
       const found = { ...facts, operationId: existing.id };
+      const same = existing.requestHash === requestHash;
+      if (abandoned && same) {
+        // its process died (liveness mark gone, or lease passed): a sync call is taken over by
+        // this retry and run here, as the worker would; an async one is the worker's, woken now
+        const owner = this.liveness.owner;
+        if (existing.delivery === 'sync' && !caller.respondAsync && owner !== null) {
+          const taken = await this.queue.takeOver(existing.id, this.config.async.leaseMs, owner);
+          if (taken) return { operation: taken, takenOver: taken.command as Command };
+          continue; // another process took it first: read it again
+        }
+        this.worker.wake({ provider: existing.provider });
+      } else if (
+        same &&
+        !caller.respondAsync &&
+        existing.delivery === 'sync' &&
+        existing.status === 'running'
+      ) {
+        // the worker of this process runs it (it took the call over): its outcome is the answer
+        const delivery = this.worker.delivering(existing.id);
+        if (delivery) return { outcome: await this.afterDelivery(delivery, existing, found) };
+      }
       return {
         outcome:
           caller.respondAsync && existing.requestHash === requestHash
@@ -213,6 +248,16 @@ export class OperationRunner {
       };
     }
     return { outcome: { type: 'refused', problem: inFlight('Another request'), facts } };
+  }
+
+  /** Waits for this process's worker to settle `existing`, then answers from the row it wrote. */
+  private async afterDelivery(
+    delivery: Promise<void>,
+    existing: OperationEntity,
+    facts: OperationFacts,
+  ): Promise<RunOutcome> {
+    await delivery;
+    return settledAnswer((await this.queue.findById(existing.id)) ?? existing, facts);
   }
 
   /**
@@ -277,13 +322,22 @@ function inFlight(who: 'Another request' | 'A request'): ProblemException {
   });
 }
 
-/** True when a `running` operation's lease has passed (its process died mid-call). */
-export function isAbandoned(operation: OperationEntity, now = Date.now()): boolean {
-  return (
-    operation.status === 'running' &&
-    operation.leaseExpiresAt !== null &&
-    operation.leaseExpiresAt.getTime() < now
-  );
+/**
+ * The answer of an operation the worker of this process just ran for a sync call: what the call
+ * would have answered (a transient failure that freed the key answers its problem once).
+ */
+function settledAnswer(row: OperationEntity, facts: OperationFacts): RunOutcome {
+  const ended = row.status === 'succeeded' || row.status === 'failed' || row.status === 'dead';
+  if (!ended || row.responseStatus === null) {
+    return { type: 'refused', problem: inFlight('A request'), facts };
+  }
+  return {
+    type: 'completed',
+    responseStatus: row.responseStatus,
+    result: row.result ?? row.lastError,
+    replayed: true,
+    facts,
+  };
 }
 
 /** What a call on an existing operation (replay, resolve) is audited as. */

@@ -155,6 +155,14 @@ export async function openDatabase() {
       );
       return res.rows;
     },
+    /** The operations of these references (the calls a kill cut: their ids never came back). */
+    async byReference(references: string[]): Promise<OperationRow[]> {
+      const res = await client.query<OperationRow>(
+        `SELECT id, reference, status, attempts, history, last_error, result FROM operations WHERE reference = ANY($1::text[])`,
+        [references],
+      );
+      return res.rows;
+    },
     async statusCounts(ids: string[]): Promise<Record<string, number>> {
       const res = await client.query<{ status: string; n: number }>(
         `SELECT status, count(*)::int AS n FROM operations WHERE id = ANY($1::uuid[]) GROUP BY status`,

@@ -111,6 +111,14 @@ export class OperationEntity {
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt!: Date | null;
 
+  /**
+   * The instance number of the process that runs it (or ran its last attempt): a `running`
+   * operation whose owner no longer holds its liveness mark has lost its process at once, before
+   * its lease ends (src/database/liveness.ts). Null: the lease alone decides.
+   */
+  @Column({ type: 'int', nullable: true })
+  owner!: number | null;
+
   @Column({ name: 'last_error', type: 'jsonb', nullable: true })
   lastError!: unknown;
 

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../db';
 import { InvoiceEntity } from '../entities/invoice.entity';
 import { OperationEntity } from '../entities/operation.entity';
+import { ownerGone } from '../liveness';
 import { jsonParam, statement } from '../sql';
 import { ISO_UTC, type NewOperation } from './operation-rows';
 
 const INSERT_VALUES = `INSERT INTO operations (client_id, kind, provider, reference,
      idempotency_key, request_hash, request_id, command, callback_url, expires_at, status, delivery,
-     attempts, series_attempts, started_at, lease_expires_at, next_attempt_at, traceparent)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     attempts, series_attempts, started_at, lease_expires_at, next_attempt_at, traceparent, owner)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
    ON CONFLICT DO NOTHING
    RETURNING id, created_at`;
 
@@ -25,9 +26,20 @@ const INSERT_OPERATION_READING_INVOICE = statement(
    FROM op LEFT JOIN invoices i ON i.provider = $3 AND i.reference = $4`,
 );
 
+/**
+ * The holder of a key, and whether it is abandoned: `running` with its lease passed, or with an
+ * owner other than this process ($3) that holds no liveness mark. The mark is only looked up for
+ * a running row whose lease has not passed (CASE keeps the order).
+ */
 const BY_KEY = statement(
   'operation_by_key',
-  'SELECT o.* FROM operations o WHERE o.client_id = $1 AND o.idempotency_key = $2',
+  `SELECT o.*, CASE
+       WHEN o.status <> 'running' THEN false
+       WHEN o.lease_expires_at < now() THEN true
+       WHEN o.owner IS NULL OR o.owner = $3 THEN false
+       ELSE ${ownerGone('o.owner')}
+     END AS abandoned
+   FROM operations o WHERE o.client_id = $1 AND o.idempotency_key = $2`,
 );
 
 const RELEASE_EXPIRED_KEY = statement(
@@ -56,6 +68,7 @@ type InsertState = Pick<
   | 'startedAt'
   | 'leaseExpiresAt'
   | 'nextAttemptAt'
+  | 'owner'
 >;
 
 /**
@@ -76,12 +89,14 @@ export class IdempotencyRepository {
    * Inserts a `running` operation (attempt 1) under a lease: a sync call. With an idempotency
    * key the insert is conditional on the (client, key) pair being free: undefined means another
    * holds it. With `readInvoice` (an invoice create: provider and reference set) it also answers,
-   * from the same snapshot, the ledger row holding the reference (null: none).
+   * from the same snapshot, the ledger row holding the reference (null: none). `owner`: this
+   * process's instance number while it holds its liveness mark (null: the lease alone applies).
    */
   async insertRunning(
     init: NewOperation,
     leaseMs: number,
     readInvoice: boolean,
+    owner: number | null = null,
   ): Promise<{ operation: OperationEntity; invoice?: InvoiceEntity | null } | undefined> {
     const startedAt = new Date();
     return this.insert(init, readInvoice, {
@@ -92,6 +107,7 @@ export class IdempotencyRepository {
       startedAt,
       leaseExpiresAt: new Date(startedAt.getTime() + leaseMs),
       nextAttemptAt: null,
+      owner,
     });
   }
 
@@ -105,12 +121,22 @@ export class IdempotencyRepository {
       startedAt: null,
       leaseExpiresAt: null,
       nextAttemptAt: new Date(),
+      owner: null,
     }).then((claimed) => claimed?.operation);
   }
 
-  async findByKey(clientId: string, idempotencyKey: string): Promise<OperationEntity | null> {
-    const rows = await this.db.run(BY_KEY, [clientId, idempotencyKey]);
-    return rows[0] ? this.toEntity(rows[0]) : null;
+  /**
+   * The operation holding a key, and whether it is abandoned (see BY_KEY): its lease passed, or
+   * its owner, another process than `self` (this process's instance number), is gone.
+   */
+  async findByKey(
+    clientId: string,
+    idempotencyKey: string,
+    self: number | null = null,
+  ): Promise<{ operation: OperationEntity; abandoned: boolean } | null> {
+    const rows = await this.db.run(BY_KEY, [clientId, idempotencyKey, self]);
+    const row = rows[0];
+    return row ? { operation: this.toEntity(row), abandoned: row.abandoned === true } : null;
   }
 
   /** Frees an expired idempotency record's claim on its key. */
@@ -153,6 +179,7 @@ export class IdempotencyRepository {
         state.leaseExpiresAt,
         state.nextAttemptAt,
         init.traceparent,
+        state.owner,
       ],
     );
     const row = rows[0];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../db';
 import { InvoiceEntity } from '../entities/invoice.entity';
 import { OperationEntity, type OperationStatus } from '../entities/operation.entity';
+import { ownerGone } from '../liveness';
 import { jsonParam, type Session, type Statement, statement } from '../sql';
 import { type NewInvoice, type NewInvoiceRow, redactedRow } from './invoices.repository';
 import {
@@ -34,34 +35,65 @@ export interface QueueDepthRow {
   count: number;
 }
 
+/**
+ * A `running` operation another process may take over: its lease passed, or its owner (not
+ * `self`, the claiming process) holds no liveness mark. The mark is looked up only for rows
+ * whose lease has not passed and whose owner is another process.
+ */
+const abandonedWhere = (self: string) =>
+  `o.status = 'running' AND o.command IS NOT NULL AND (o.lease_expires_at < now()
+     OR (o.owner IS NOT NULL AND o.owner <> ${self} AND ${ownerGone('o.owner')}))`;
+
+/**
+ * The history of a taken-over operation: the lost attempt appended as abandoned, its outcome
+ * unknown (so an uncertain create is settled by the same rules whether its process died or its
+ * lease ran out).
+ */
+const ABANDONED_HISTORY = `o.history || jsonb_build_array(jsonb_build_object(
+    'attempt', o.attempts, 'at', to_char(o.updated_at AT TIME ZONE 'UTC', ${ISO_UTC}),
+    'durationMs', GREATEST(0, (extract(epoch FROM LEAST(o.lease_expires_at, now()) - o.updated_at) * 1000)::int),
+    'outcome', 'abandoned', 'outcomeUnknown', true,
+    'message', 'the process running this attempt stopped before recording an outcome'))`;
+
+/** A new attempt under a lease of `leaseMs` ms, owned by the process numbered `owner`. */
+const newAttempt = (leaseMs: string, owner: string) =>
+  `attempts = o.attempts + 1, series_attempts = o.series_attempts + 1,
+   lease_expires_at = now() + make_interval(secs => ${leaseMs}::double precision / 1000),
+   owner = ${owner}, updated_at = now()`;
+
+/**
+ * Queued operations due now and abandoned ones (taken over first: a caller may be waiting for a
+ * sync call), at most $2, each claimed as a new attempt owned by $4.
+ */
 const CLAIM_DUE = statement(
   'operation_claim_due',
   `WITH queued AS (
-     SELECT id, next_attempt_at AS due_at FROM operations
+     SELECT id, 1 AS rank, next_attempt_at AS due_at FROM operations
      WHERE provider = $1 AND status = 'queued' AND next_attempt_at <= now()
        AND command IS NOT NULL
      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
    ), abandoned AS (
-     SELECT id, lease_expires_at AS due_at FROM operations
-     WHERE status = 'running' AND lease_expires_at < now() AND provider = $1
-       AND command IS NOT NULL
-     ORDER BY lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+     SELECT o.id, 0 AS rank, o.lease_expires_at AS due_at FROM operations o
+     WHERE o.provider = $1 AND ${abandonedWhere('$4')}
+     ORDER BY o.lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
    )
    UPDATE operations o SET
-     history = CASE WHEN o.status = 'running' THEN o.history || jsonb_build_array(jsonb_build_object(
-         'attempt', o.attempts, 'at', to_char(o.updated_at AT TIME ZONE 'UTC', ${ISO_UTC}),
-         'durationMs', GREATEST(0, (extract(epoch FROM o.lease_expires_at - o.updated_at) * 1000)::int),
-         'outcome', 'abandoned', 'outcomeUnknown', true,
-         'message', 'the process running this attempt stopped before recording an outcome'))
-       ELSE o.history END,
-     status = 'running', attempts = o.attempts + 1, series_attempts = o.series_attempts + 1,
-     lease_expires_at = now() + make_interval(secs => $3::double precision / 1000),
-     started_at = COALESCE(o.started_at, now()), next_attempt_at = NULL, updated_at = now()
+     history = CASE WHEN o.status = 'running' THEN ${ABANDONED_HISTORY} ELSE o.history END,
+     status = 'running', ${newAttempt('$3', '$4')},
+     started_at = COALESCE(o.started_at, now()), next_attempt_at = NULL
    FROM (
      SELECT id FROM (SELECT * FROM queued UNION ALL SELECT * FROM abandoned) candidates
-     ORDER BY due_at LIMIT $2
+     ORDER BY rank, due_at LIMIT $2
    ) due
    WHERE o.id = due.id
+   RETURNING o.*`,
+);
+
+/** One abandoned operation taken over by id (a retry of its call), as CLAIM_DUE would. */
+const TAKE_OVER = statement(
+  'operation_take_over',
+  `UPDATE operations o SET history = ${ABANDONED_HISTORY}, ${newAttempt('$2', '$3')}
+   WHERE o.id = $1 AND ${abandonedWhere('$3')}
    RETURNING o.*`,
 );
 
@@ -197,16 +229,32 @@ export class OperationQueueRepository {
   }
 
   /**
-   * Claims up to `limit` due operations of a provider for this process: `queued` ones whose time
-   * has come, and `running` ones whose lease passed (their process died). Each claim is an
-   * attempt; a lost attempt is written to the history as abandoned, its outcome unknown.
+   * Claims up to `limit` due operations of a provider for this process (`owner`, its instance
+   * number): `queued` ones whose time has come, and abandoned `running` ones (their process
+   * died: its liveness mark is gone, or the lease passed), those first. Each claim is an attempt;
+   * a lost attempt is written to the history as abandoned, its outcome unknown.
    * `FOR UPDATE SKIP LOCKED`: replicas claiming at once never get the same row. Each kind of
    * candidate is read in its own partial index's order, at most `limit` of each, so a claim costs
    * the same with a backlog of millions as with an empty queue.
    */
-  async claimDue(provider: string, limit: number, leaseMs: number): Promise<OperationEntity[]> {
-    const rows = await this.db.run(CLAIM_DUE, [provider, limit, leaseMs]);
+  async claimDue(
+    provider: string,
+    limit: number,
+    leaseMs: number,
+    owner: number | null = null,
+  ): Promise<OperationEntity[]> {
+    const rows = await this.db.run(CLAIM_DUE, [provider, limit, leaseMs, owner]);
     return rows.map(this.toEntity);
+  }
+
+  /**
+   * Takes one abandoned operation over by id, as a claim would (see claimDue): for a retry of
+   * a sync call whose process died, run by the process the retry reached. Undefined when the
+   * operation is not (or no longer) abandoned: another process took it, or its owner lives.
+   */
+  async takeOver(id: string, leaseMs: number, owner: number): Promise<OperationEntity | undefined> {
+    const rows = await this.db.run(TAKE_OVER, [id, leaseMs, owner]);
+    return rows[0] ? this.toEntity(rows[0]) : undefined;
   }
 
   /**
