@@ -9,8 +9,11 @@ const TABLES = [
   'audit_chain_anchors',
   'audit_logs',
   'credit_notes',
+  'events',
   'invoices',
   'operations',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ];
 
 /**

@@ -4,9 +4,11 @@ import { ApiClientsRepository } from './api-clients.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
+import { EventsRepository } from './events.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
 import { OperationQueueRepository } from './operation-queue.repository';
+import { WebhooksRepository } from './webhooks.repository';
 
 const REPOSITORIES = [
   Db,
@@ -17,6 +19,8 @@ const REPOSITORIES = [
   CreditNotesRepository,
   AuditLogRepository,
   ApiClientsRepository,
+  EventsRepository,
+  WebhooksRepository,
 ];
 
 /** The repositories, one per aggregate: the only code that writes SQL. */

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { OperationsModule } from '../operations/operations.module';
+import { EventsService } from './events.service';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+
+/** Events and webhooks (docs/webhooks.md): the outbox read side, endpoints, circuit events. */
+@Module({
+  imports: [OperationsModule],
+  providers: [EventsService, WebhookEndpointsService],
+  exports: [EventsService, WebhookEndpointsService],
+})
+export class EventsModule {}
