@@ -10,6 +10,7 @@ const TABLES = [
   'audit_logs',
   'credit_notes',
   'events',
+  'inbound_webhooks',
   'invoices',
   'operations',
   'webhook_deliveries',

@@ -7,6 +7,7 @@ import { ConsoleStaticController } from './console/console-static.controller';
 import { OperationsModule } from '../operations/operations.module';
 import { EventsModule } from '../events/events.module';
 import { EventsController } from './events/events.controller';
+import { InboundController } from './events/inbound.controller';
 import { WebhookEndpointsController } from './events/webhook-endpoints.controller';
 import { AuditController } from './audit/audit.controller';
 import { ApiClientsService } from './auth/api-clients.service';
@@ -37,6 +38,7 @@ import { StatsController } from './stats/stats.controller';
     StatsController,
     EventsController,
     WebhookEndpointsController,
+    InboundController,
     ConsoleSessionController,
     ConsoleStaticController,
   ],

@@ -3,6 +3,7 @@ import { ConsoleSessionEntity } from './console-session.entity';
 import { AuditChainAnchorEntity, AuditLogEntity } from './audit-log.entity';
 import { CreditNoteEntity } from './credit-note.entity';
 import { EventEntity } from './event.entity';
+import { InboundWebhookEntity } from './inbound-webhook.entity';
 import { InvoiceEntity } from './invoice.entity';
 import { OperationEntity } from './operation.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
@@ -15,6 +16,7 @@ export {
   ConsoleSessionEntity,
   CreditNoteEntity,
   EventEntity,
+  InboundWebhookEntity,
   InvoiceEntity,
   OperationEntity,
   WebhookDeliveryEntity,
@@ -32,4 +34,5 @@ export const ENTITIES = [
   EventEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  InboundWebhookEntity,
 ];

@@ -5,6 +5,7 @@ import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
 import { EventsRepository } from './events.repository';
+import { InboundWebhooksRepository } from './inbound-webhooks.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
 import { OperationQueueRepository } from './operation-queue.repository';
@@ -21,6 +22,7 @@ const REPOSITORIES = [
   ApiClientsRepository,
   EventsRepository,
   WebhooksRepository,
+  InboundWebhooksRepository,
 ];
 
 /** The repositories, one per aggregate: the only code that writes SQL. */
