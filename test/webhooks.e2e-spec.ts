@@ -352,4 +352,30 @@ describe('events and webhooks (e2e)', () => {
     }
     await request(t.url).get(`/v1/webhook-endpoints/${endpoint.id}`).set(auth).expect(404);
   });
+
+  it('disables an endpoint whose deliveries have all failed for WEBHOOK_DISABLE_AFTER_HOURS, and says so', async () => {
+    const receiver = await startCallbackReceiver([500]);
+    const endpoint = await createEndpoint(receiver.url, ['webhook.test']);
+    try {
+      // failing for 121 hours already (the default limit is 120)
+      await db.query(
+        `UPDATE webhook_endpoints SET failing_since = now() - interval '121 hours' WHERE id = $1`,
+        [endpoint.id],
+      );
+      await request(t.url).post(`/v1/webhook-endpoints/${endpoint.id}/test`).set(auth).expect(202);
+      const disabled = await waitFor(
+        async () =>
+          (await request(t.url).get(`/v1/webhook-endpoints/${endpoint.id}`).set(auth)).body,
+        (body) => body.disabled === true,
+      );
+      expect(disabled.disabledReason).toMatch(/every delivery failed for 120 hours/);
+      const attempts = receiver.received.length;
+      await new Promise((r) => setTimeout(r, 600));
+      // no more attempts while disabled
+      expect(receiver.received).toHaveLength(attempts);
+    } finally {
+      await removeEndpoint(endpoint.id);
+      await receiver.close();
+    }
+  });
 });
