@@ -14,7 +14,11 @@ const DMS_WEBHOOK_SECRET = 'dms-webhook-secret-0123456789abcdef';
  * simulator through its `/__sim/webhooks/send` route to the gateway: signature schemes, the
  * ledger update with its event, unmatched deliveries, duplicates, refusals.
  */
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
+
+/** Waits long enough for a loaded machine (two suites and other work sharing two cores). */
+const waitLong = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
+  waitFor(read, done, 30_000);
 
 describe('inbound DMS webhooks (e2e)', () => {
   let t: TestApp;
@@ -84,7 +88,7 @@ describe('inbound DMS webhooks (e2e)', () => {
           remarks: 'Approved by finance',
         }),
       ]);
-      await waitFor(
+      await waitLong(
         async () => receiver.received.length,
         (n) => n >= 1,
       );

@@ -17,7 +17,11 @@ type Receiver = Awaited<ReturnType<typeof startCallbackReceiver>>;
  * Standard Webhooks signatures checked with the `standardwebhooks` package on every delivery,
  * rotation, retries with one webhook-id, client isolation and URL refusals.
  */
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
+
+/** Waits long enough for a loaded machine (two suites and other work sharing two cores). */
+const waitLong = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
+  waitFor(read, done, 30_000);
 
 describe('events and webhooks (e2e)', () => {
   let t: TestApp;
@@ -69,7 +73,7 @@ describe('events and webhooks (e2e)', () => {
         },
     );
   const settled = (id: string) =>
-    waitFor(
+    waitLong(
       async () => (await request(t.url).get(`/v1/operations/${id}`).set(auth)).body,
       (op) => ['succeeded', 'failed', 'dead'].includes(op.status),
     );
@@ -84,7 +88,7 @@ describe('events and webhooks (e2e)', () => {
       const res = await request(t.url).post('/v1/invoices').set(ASYNC).send(dmsInvoice());
       expect(res.status).toBe(202);
       expect((await settled(res.body.id)).status).toBe('dead');
-      await waitFor(
+      await waitLong(
         async () => receiver.received.length,
         (n) => n >= 2,
       );
@@ -188,7 +192,7 @@ describe('events and webhooks (e2e)', () => {
     const endpoint = await createEndpoint(receiver.url, ['webhook.test']);
     try {
       await request(t.url).post(`/v1/webhook-endpoints/${endpoint.id}/test`).set(auth).expect(202);
-      await waitFor(
+      await waitLong(
         async () => receiver.received.length,
         (n) => n >= 4,
       );
@@ -197,7 +201,7 @@ describe('events and webhooks (e2e)', () => {
       expect(verified(endpoint.secret, receiver.received).map((m) => m.type)).toEqual(
         Array(4).fill('webhook.test'),
       );
-      const list = await waitFor(
+      const list = await waitLong(
         async () =>
           (await request(t.url).get(`/v1/webhook-endpoints/${endpoint.id}/deliveries`).set(auth))
             .body,
@@ -215,7 +219,7 @@ describe('events and webhooks (e2e)', () => {
         .post(`/v1/webhook-endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`)
         .set(auth)
         .expect(202);
-      await waitFor(
+      await waitLong(
         async () => receiver.received.length,
         (n) => n >= 5,
       );
@@ -240,7 +244,7 @@ describe('events and webhooks (e2e)', () => {
         23 * 3_600_000,
       );
       await request(t.url).post(`/v1/webhook-endpoints/${endpoint.id}/test`).set(auth).expect(202);
-      await waitFor(
+      await waitLong(
         async () => receiver.received.length,
         (n) => n >= 1,
       );
@@ -272,7 +276,7 @@ describe('events and webhooks (e2e)', () => {
     try {
       const byA = await request(t.url).post('/v1/invoices').set(a).send(dmsInvoice()).expect(201);
       const byB = await request(t.url).post('/v1/invoices').set(b).send(dmsInvoice()).expect(201);
-      await waitFor(
+      await waitLong(
         async () => receiverA.received.length + receiverB.received.length,
         (n) => n >= 2,
       );
@@ -363,7 +367,7 @@ describe('events and webhooks (e2e)', () => {
         [endpoint.id],
       );
       await request(t.url).post(`/v1/webhook-endpoints/${endpoint.id}/test`).set(auth).expect(202);
-      const disabled = await waitFor(
+      const disabled = await waitLong(
         async () =>
           (await request(t.url).get(`/v1/webhook-endpoints/${endpoint.id}`).set(auth)).body,
         (body) => body.disabled === true,
