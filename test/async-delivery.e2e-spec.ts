@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { verifyCallbackSignature } from '../src/operations/callbacks/callback-signature';
+import { Webhook } from 'standardwebhooks';
+import { generateWebhookSecret } from '../src/common/webhooks/standard-webhooks';
 import {
   auth,
   clearFaults,
@@ -14,7 +15,7 @@ import {
 import { startCallbackReceiver, waitFor } from './support/callback-receiver';
 import { startTestApp, type TestApp } from './support/test-app';
 
-const CALLBACK_SECRET = 'test-callback-secret-0123456789abcdef';
+const CALLBACK_SECRET = generateWebhookSecret();
 const ASYNC = { ...auth, prefer: 'respond-async' };
 const FINAL = ['succeeded', 'failed', 'dead'];
 
@@ -375,13 +376,16 @@ describe('durable async delivery (e2e)', () => {
       expect(op.callback).toMatchObject({ status: 'delivered', attempts: 2, lastHttpStatus: 200 });
       expect(receiver.received).toHaveLength(2);
       const [first, second] = receiver.received;
-      expect(second.headers['x-gateway-event']).toBe('operation.succeeded');
-      expect(second.headers['x-gateway-delivery']).not.toBe(first.headers['x-gateway-delivery']);
-      const now = Math.floor(Date.now() / 1000);
-      const signature = String(second.headers['x-gateway-signature']);
-      expect(verifyCallbackSignature(CALLBACK_SECRET, second.body, signature, now)).toBe(true);
-      expect(verifyCallbackSignature('another-secret', second.body, signature, now)).toBe(false);
-      expect(JSON.parse(second.body)).toMatchObject({ id: res.body.id, status: 'succeeded' });
+      // Standard Webhooks: the same webhook-id on every attempt, verified with the npm package
+      expect(second.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/);
+      expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
+      expect(second.headers['x-gateway-signature']).toBeUndefined();
+      const headers = second.headers as Record<string, string>;
+      expect(new Webhook(CALLBACK_SECRET).verify(second.body, headers)).toMatchObject({
+        type: 'operation.succeeded',
+        data: { id: res.body.id, status: 'succeeded' },
+      });
+      expect(() => new Webhook(generateWebhookSecret()).verify(second.body, headers)).toThrow();
     } finally {
       await receiver.close();
     }

@@ -37,6 +37,7 @@ describe('ASYNC_WORKER_ENABLED=false (e2e)', () => {
       claiming: false,
       running: {},
       callbacksRunning: 0,
+      webhooksRunning: 0,
       lastPollAt: null,
     });
 

@@ -9,8 +9,12 @@ const TABLES = [
   'audit_chain_anchors',
   'audit_logs',
   'credit_notes',
+  'events',
+  'inbound_webhooks',
   'invoices',
   'operations',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ];
 
 /**

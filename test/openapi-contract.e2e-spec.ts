@@ -29,6 +29,7 @@ const invoice = {
   party: null,
   mock: true,
   operationId: null,
+  statusHistory: [],
   createdAt: '2026-12-01T10:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
 };

@@ -8,12 +8,23 @@ export interface QueueSource {
   oldestDue(): Promise<{ provider: string; seconds: number }[]>;
 }
 
+/** What the webhook metrics read at scrape time (the worker sets it). */
+export interface WebhookSource {
+  /** Pending deliveries and the age of the oldest undelivered event among them. */
+  backlog(): Promise<{ pending: number; oldestSeconds: number }>;
+  /** Events written in the last hour, per type. */
+  recentEvents(): Promise<{ type: string; count: number }[]>;
+}
+
 export interface DeliveryMetrics {
   /** Where the queue depth and the oldest due operation are read when metrics are scraped. */
   setQueueSource(source: QueueSource): void;
   /** An async delivery attempt ended: `attempts` is given when the operation reached its end. */
   recordDelivery(provider: string, outcome: string, attempts?: number): void;
   recordCallback(outcome: 'delivered' | 'retry' | 'failed'): void;
+  setWebhookSource(source: WebhookSource): void;
+  /** A webhook delivery attempt ended. */
+  recordWebhook(outcome: 'delivered' | 'retry' | 'failed' | 'disabled'): void;
 }
 
 export const DELIVERY_METRICS = Symbol('DELIVERY_METRICS');

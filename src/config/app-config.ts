@@ -7,6 +7,7 @@ import {
   type CallbackConfig,
 } from './async-config';
 import { EnvReader } from './env-reader';
+import { readWebhookConfig, type WebhookConfig } from './webhook-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -68,6 +69,8 @@ export interface AppConfig {
   /** Durable async delivery (`Prefer: respond-async`). */
   async: AsyncConfig;
   callbacks: CallbackConfig;
+  /** Events and webhook endpoints (docs/webhooks.md). */
+  webhooks: WebhookConfig;
   /** OpenTelemetry: spans are exported over OTLP/HTTP only when an endpoint is set. */
   tracing: {
     /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base URL (spans go to `/v1/traces`). */
@@ -189,6 +192,7 @@ export function loadAppConfig<P extends Record<string, ConfigPart<unknown>>>(
     },
     async: readAsyncConfig(r),
     callbacks: readCallbackConfig(r, production),
+    webhooks: readWebhookConfig(r),
     tracing: {
       otlpEndpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT'),
       serviceName: r.string('OTEL_SERVICE_NAME', 'invoice-gateway'),

@@ -1,3 +1,4 @@
+import { isWebhookSecret, SECRET_PREFIX } from '../common/webhooks/standard-webhooks';
 import type { EnvReader } from './env-reader';
 
 /** Settings of durable async delivery (`Prefer: respond-async`) and of operation callbacks. */
@@ -26,7 +27,10 @@ export interface CallbackConfig {
   allowedHosts: string[];
   /** Allow `http:` callback URLs (else `https:` only). */
   allowHttp: boolean;
-  /** HMAC-SHA256 key of `X-Gateway-Signature`; set whenever callbacks are allowed. */
+  /**
+   * The Standard Webhooks secret callbacks are signed with (`whsec_` + base64 key bytes; any
+   * other string is used as raw key bytes); set whenever callbacks are allowed.
+   */
   secret?: string;
   maxAttempts: number;
 }
@@ -62,6 +66,8 @@ export function readCallbackConfig(r: EnvReader, production: boolean): CallbackC
   const secret = r.string('CALLBACK_SECRET');
   if (allowedHosts.length > 0 && !secret) {
     r.problem('CALLBACK_SECRET is required when CALLBACK_ALLOWED_HOSTS allows callbacks');
+  } else if (secret?.startsWith(SECRET_PREFIX) && !isWebhookSecret(secret)) {
+    r.problem('CALLBACK_SECRET is invalid: expected whsec_ followed by base64 of 24 to 64 bytes');
   } else if (secret && production && secret.length < 32) {
     r.problem('CALLBACK_SECRET is too short: expected at least 32 characters in production');
   }

@@ -5,6 +5,10 @@ import { ConsoleSessionController } from './console/console-session.controller';
 import { ConsoleSessions } from './console/console-sessions.service';
 import { ConsoleStaticController } from './console/console-static.controller';
 import { OperationsModule } from '../operations/operations.module';
+import { EventsModule } from '../events/events.module';
+import { EventsController } from './events/events.controller';
+import { InboundController } from './events/inbound.controller';
+import { WebhookEndpointsController } from './events/webhook-endpoints.controller';
 import { AuditController } from './audit/audit.controller';
 import { ApiClientsService } from './auth/api-clients.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -23,7 +27,7 @@ import { StatsController } from './stats/stats.controller';
 
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
 @Module({
-  imports: [OperationsModule, AuditModule],
+  imports: [OperationsModule, EventsModule, AuditModule],
   controllers: [
     AuditController,
     InvoicesController,
@@ -32,6 +36,9 @@ import { StatsController } from './stats/stats.controller';
     OperationsController,
     ProvidersController,
     StatsController,
+    EventsController,
+    WebhookEndpointsController,
+    InboundController,
     ConsoleSessionController,
     ConsoleStaticController,
   ],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DeliveryMetrics, QueueSource } from '../common/delivery-metrics';
+import type { DeliveryMetrics, QueueSource, WebhookSource } from '../common/delivery-metrics';
 import { buildInfo } from './build-info';
 
 /**
@@ -115,11 +115,21 @@ export class MetricsService implements DeliveryMetrics {
   recordCallback(outcome: 'delivered' | 'retry' | 'failed'): void {
     this.asyncMetrics.callbacks.inc({ outcome });
   }
+
+  setWebhookSource(source: WebhookSource): void {
+    this.asyncMetrics.webhookSource = source;
+  }
+
+  recordWebhook(outcome: 'delivered' | 'retry' | 'failed' | 'disabled'): void {
+    this.asyncMetrics.webhooks.inc({ outcome });
+  }
 }
 
 /** Durable async delivery (docs/async.md): queue, deliveries, attempts, callbacks. */
 class AsyncDeliveryMetrics {
   queueSource?: QueueSource;
+  webhookSource?: WebhookSource;
+  readonly webhooks: Counter<'outcome'>;
   readonly deliveries: Counter<'provider' | 'outcome'>;
   readonly attempts: Histogram<'provider'>;
   readonly callbacks: Counter<'outcome'>;
@@ -168,6 +178,43 @@ class AsyncDeliveryMetrics {
       help: 'Callback delivery attempts per outcome (delivered, retry, failed)',
       labelNames: ['outcome'],
       registers: [registry],
+    });
+    this.webhooks = new Counter({
+      name: 'gateway_webhook_deliveries_total',
+      help: 'Webhook endpoint delivery attempts per outcome (delivered, retry, failed, disabled)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    const webhooks = () => this.webhookSource;
+    new Gauge({
+      name: 'gateway_webhook_backlog',
+      help: 'Webhook deliveries not yet delivered (pending)',
+      registers: [registry],
+      async collect() {
+        const backlog = await webhooks()?.backlog();
+        this.set(backlog?.pending ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_webhook_oldest_undelivered_seconds',
+      help: 'Age of the oldest event with a pending webhook delivery',
+      registers: [registry],
+      async collect() {
+        const backlog = await webhooks()?.backlog();
+        this.set(backlog?.oldestSeconds ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_events_last_hour',
+      help: 'Events written in the last hour, per type',
+      labelNames: ['type'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await webhooks()?.recentEvents()) ?? []) {
+          this.set({ type: row.type }, row.count);
+        }
+      },
     });
   }
 }

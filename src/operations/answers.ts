@@ -1,5 +1,6 @@
 import type { CreditNoteEntity } from '../database/entities/credit-note.entity';
 import type { InvoiceEntity } from '../database/entities/invoice.entity';
+import type { StatusChange } from '../database/entities/status-change';
 import type { BatchItemResult, UpstreamWarning } from '../providers/provider.contract';
 
 /**
@@ -20,6 +21,8 @@ export interface InvoiceAnswer {
   party: Record<string, unknown> | null;
   mock: boolean;
   operationId: string | null;
+  /** Status changes the upstream reported through its webhooks (DMS), oldest first. */
+  statusHistory: StatusChange[];
   createdAt: string;
   updatedAt: string;
   /** Present when the upstream succeeded with warnings (Delivery Solutions). */
@@ -45,6 +48,8 @@ export interface CreditNoteAnswer {
   documentUrl: string | null;
   mock: boolean;
   operationId: string | null;
+  /** Status changes the upstream reported through its webhooks (DMS), oldest first. */
+  statusHistory: StatusChange[];
   createdAt: string;
   updatedAt: string;
   /** Present when the upstream answered something the caller did not ask for. */
@@ -74,6 +79,7 @@ export function toInvoiceAnswer(row: InvoiceEntity): InvoiceAnswer {
     party: row.party,
     mock: row.mock,
     operationId: row.operationId,
+    statusHistory: row.statusHistory ?? [],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -96,6 +102,7 @@ export function toCreditNoteAnswer(row: CreditNoteEntity): CreditNoteAnswer {
     documentUrl: row.documentUrl,
     mock: row.mock,
     operationId: row.operationId,
+    statusHistory: row.statusHistory ?? [],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     ...withWarnings(creditNoteWarnings(row)),

@@ -1,4 +1,4 @@
-import { retryDelayMs } from './backoff';
+import { retryDelayMs, scheduledDelayMs } from './backoff';
 
 const settings = { baseMs: 1000, maxMs: 300_000 };
 
@@ -22,5 +22,23 @@ describe('retry backoff (full jitter)', () => {
       expect(d).toBeGreaterThanOrEqual(0);
       expect(d).toBeLessThanOrEqual(Math.min(300_000, 1000 * 2 ** (attempt - 1)));
     }
+  });
+});
+
+describe('scheduledDelayMs', () => {
+  const schedule = [5_000, 300_000, 1_800_000];
+
+  it('follows the schedule per attempt, the last entry repeating', () => {
+    const middle = () => 0.5;
+    expect(scheduledDelayMs(1, schedule, middle)).toBe(5_000);
+    expect(scheduledDelayMs(2, schedule, middle)).toBe(300_000);
+    expect(scheduledDelayMs(3, schedule, middle)).toBe(1_800_000);
+    expect(scheduledDelayMs(9, schedule, middle)).toBe(1_800_000);
+  });
+
+  it('spreads each delay by at most 20 % either way', () => {
+    expect(scheduledDelayMs(1, schedule, () => 0)).toBe(4_000);
+    expect(scheduledDelayMs(1, schedule, () => 0.999999)).toBe(6_000);
+    expect(scheduledDelayMs(1, [], () => 0.5)).toBe(0);
   });
 });

@@ -19,3 +19,18 @@ export function retryDelayMs(
   const jittered = Math.floor(random() * ceiling);
   return Math.max(jittered, retryAfterMs ?? 0);
 }
+
+/**
+ * Delay before the retry that follows failed attempt `attempt` of a webhook delivery: the
+ * schedule's entry for it (the last entry repeats), spread by ±20 % jitter so deliveries that
+ * failed together do not all come back at once.
+ */
+export function scheduledDelayMs(
+  attempt: number,
+  schedule: readonly number[],
+  random: () => number = Math.random,
+): number {
+  if (schedule.length === 0) return 0;
+  const planned = schedule[Math.min(Math.max(attempt - 1, 0), schedule.length - 1)];
+  return Math.round(planned * (0.8 + 0.4 * random()));
+}

@@ -10,15 +10,20 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { OperationEntity } from '../database/entities/operation.entity';
 import { CallbackOutboxRepository } from '../database/repositories/callback-outbox.repository';
+import { EventsRepository } from '../database/repositories/events.repository';
 import { OperationQueueRepository } from '../database/repositories/operation-queue.repository';
+import {
+  type ClaimedDelivery,
+  WebhooksRepository,
+} from '../database/repositories/webhooks.repository';
 import type { AttemptFence } from '../database/repositories/operation-rows';
 import { Liveness } from '../database/liveness';
 import { ShutdownState } from '../common/shutdown-state';
 import { problemBody } from '../problem/problem';
 import type { FinanceProvider } from '../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
-import { retryDelayMs } from './backoff';
-import { sendCallback, type CallbackEvent } from './callbacks/callback-sender';
+import { retryDelayMs, scheduledDelayMs } from './backoff';
+import { callbackMessageId, messageBody, postSigned } from './callbacks/callback-sender';
 import type { Command } from './commands';
 import {
   DATABASE_OUTAGE,
@@ -38,6 +43,10 @@ import { operationView } from './operation-view';
 
 /** The callbacks' queue, in a wake's scope (no provider has this id). */
 const CALLBACKS = '(callbacks)';
+/** The webhook endpoints' deliveries, in a wake's scope. */
+const WEBHOOKS = '(webhooks)';
+/** Webhook deliveries at once per process. */
+const WEBHOOK_CONCURRENCY = 8;
 
 /** How often an idle worker looks for due operations (a local accept wakes it at once). */
 export const POLL_MS = 500;
@@ -55,6 +64,7 @@ export interface WorkerStatus {
   /** Deliveries running now, per provider. */
   running: Record<string, number>;
   callbacksRunning: number;
+  webhooksRunning: number;
   lastPollAt: string | null;
   /** Why the last poll failed (the database, usually); absent when it worked. */
   lastError?: string;
@@ -83,6 +93,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly byOperation = new Map<string, Promise<void>>();
   private readonly aborts = new Set<AbortController>();
   private callbacksRunning = 0;
+  private webhooksRunning = 0;
   private timer?: NodeJS.Timeout;
   private started = false;
   private stopped = false;
@@ -101,6 +112,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     private readonly queue: OperationQueueRepository,
     private readonly callbacks: CallbackOutboxRepository,
+    private readonly webhooks: WebhooksRepository,
+    events: EventsRepository,
     private readonly handlers: OperationHandlers,
     private readonly shutdown: ShutdownState,
     @Inject(DELIVERY_METRICS) private readonly metrics: DeliveryMetrics,
@@ -111,6 +124,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     metrics.setQueueSource({
       depth: () => this.queue.queueDepth(),
       oldestDue: () => this.queue.oldestDueAge(),
+    });
+    metrics.setWebhookSource({
+      backlog: () => this.webhooks.backlog(),
+      recentEvents: () => events.recentByType(),
     });
   }
 
@@ -131,12 +148,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * slot) only that provider's queue is claimed from (and the callbacks, with `callbacks`);
    * without, everything.
    */
-  wake(scope?: { provider?: string | null; callbacks?: boolean }): void {
+  wake(scope?: { provider?: string | null; callbacks?: boolean; webhooks?: boolean }): void {
     if (!this.claiming) return;
     if (!scope?.provider) this.woken = 'all';
     else if (this.woken !== 'all') {
       this.woken.add(scope.provider);
       if (scope.callbacks) this.woken.add(CALLBACKS);
+      if (scope.webhooks) this.woken.add(WEBHOOKS);
     }
     this.schedule(0);
   }
@@ -156,6 +174,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       claiming: this.claiming && this.liveness.owner !== null,
       running: Object.fromEntries(this.running),
       callbacksRunning: this.callbacksRunning,
+      webhooksRunning: this.webhooksRunning,
       lastPollAt: this.lastPollAt?.toISOString() ?? null,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
@@ -232,9 +251,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         for (const row of rows) {
           const delivery = this.deliver(provider, row);
           this.byOperation.set(row.id, delivery);
+          // a settled operation may have written events with deliveries due
           this.track(delivery, {
             provider: provider.id,
             callbacks: row.callbackUrl !== null,
+            webhooks: true,
             operationId: row.id,
           });
         }
@@ -245,6 +266,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (rows.length === freeCallbacks) this.lookAgain(CALLBACKS);
         for (const row of rows) {
           this.track(this.deliverCallback(row), { provider: CALLBACKS, callbacks: true });
+        }
+      }
+      const freeWebhooks = WEBHOOK_CONCURRENCY - this.webhooksRunning;
+      if (this.claiming && freeWebhooks > 0 && (scope === 'all' || scope.has(WEBHOOKS))) {
+        const claimed = await this.webhooks.claim(freeWebhooks, CALLBACK_LEASE_MS);
+        if (claimed.length === freeWebhooks) this.lookAgain(WEBHOOKS);
+        for (const one of claimed) {
+          this.track(this.deliverWebhook(one), {
+            provider: WEBHOOKS,
+            callbacks: false,
+            webhooks: true,
+          });
         }
       }
       this.lastPollAt = new Date();
@@ -277,7 +310,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** When a delivery ends, its slot is free (and its callback, if any, may be due). */
   private track(
     delivery: Promise<void>,
-    scope: { provider: string; callbacks: boolean; operationId?: string },
+    scope: { provider: string; callbacks: boolean; webhooks?: boolean; operationId?: string },
   ): void {
     this.deliveries.add(delivery);
     void delivery.finally(() => {
@@ -400,9 +433,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async deliverCallback(row: OperationEntity): Promise<void> {
     this.callbacksRunning += 1;
     try {
-      const event = `operation.${row.status}` as CallbackEvent;
-      const body = JSON.stringify(operationView(row));
-      const sent = await sendCallback(row.callbackUrl!, event, body, this.config.callbacks);
+      const endedAt = row.completedAt ?? row.updatedAt;
+      const body = messageBody(`operation.${row.status}`, endedAt, operationView(row));
+      const secret = this.config.callbacks.secret;
+      const sent = await postSigned(
+        row.callbackUrl!,
+        { id: callbackMessageId(row.id, endedAt), body, secrets: secret ? [secret] : [] },
+        this.config.callbacks,
+      );
       const attempt = row.callbackAttempts;
       const last = attempt >= this.config.callbacks.maxAttempts;
       const { retryBaseMs: baseMs, retryMaxDelayMs: maxMs } = this.config.async;
@@ -417,6 +455,59 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.error({ err: error, operationId: row.id }, 'Delivering a callback failed');
     } finally {
       this.callbacksRunning -= 1;
+    }
+  }
+
+  /**
+   * One webhook delivery attempt: the event signed with the endpoint's secret (and, for 24 h
+   * after a rotation, its previous one). Delivered on a 2xx; else due again after the next
+   * WEBHOOK_RETRY_SCHEDULE_MS delay (with jitter) until WEBHOOK_MAX_ATTEMPTS, then `failed`.
+   */
+  private async deliverWebhook(claimed: ClaimedDelivery): Promise<void> {
+    this.webhooksRunning += 1;
+    const { delivery, event, endpoint } = claimed;
+    try {
+      const at = new Date();
+      const sent = await postSigned(
+        endpoint.url,
+        {
+          id: event.id,
+          body: messageBody(event.type, event.occurredAt, event.data),
+          secrets: endpoint.secrets,
+        },
+        this.config.callbacks,
+      );
+      const settings = this.config.webhooks;
+      const last = delivery.attempts >= settings.maxAttempts;
+      const status = sent.delivered ? 'delivered' : last ? 'failed' : 'pending';
+      const disabled = await this.webhooks.record(delivery.id, delivery.attempts, {
+        status,
+        httpStatus: sent.httpStatus ?? null,
+        error: sent.error ?? null,
+        attempt: {
+          attempt: delivery.attempts,
+          at: at.toISOString(),
+          httpStatus: sent.httpStatus ?? null,
+          durationMs: sent.durationMs,
+          error: sent.error ?? null,
+        },
+        retryDelayMs: scheduledDelayMs(delivery.attempts, settings.retryScheduleMs),
+        disableAfterMs: settings.disableAfterMs,
+      });
+      this.metrics.recordWebhook(status === 'pending' ? 'retry' : status);
+      if (disabled && !sent.delivered) {
+        this.metrics.recordWebhook('disabled');
+        this.logger.warn(
+          { endpointId: endpoint.id },
+          'Webhook endpoint disabled: its deliveries kept failing (WEBHOOK_DISABLE_AFTER_HOURS)',
+        );
+      }
+    } catch (error) {
+      if (!this.outage.refused(error, 'webhook delivery')) {
+        this.logger.error({ err: error, deliveryId: delivery.id }, 'Delivering a webhook failed');
+      }
+    } finally {
+      this.webhooksRunning -= 1;
     }
   }
 }

@@ -7,7 +7,8 @@ import { TEST_BOOTSTRAP_KEY } from '../support/test-app';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 export const AUTH = { authorization: `Bearer ${TEST_BOOTSTRAP_KEY}` };
-export const CALLBACK_SECRET = 'chaos-callback-secret-0123456789abcdef';
+/** A Standard Webhooks secret (`whsec_` + base64 of 32 bytes), fixed so every process shares it. */
+export const CALLBACK_SECRET = 'whsec_Y2hhb3MtY2FsbGJhY2stc2VjcmV0LTAxMjM0NTY3ODk=';
 
 /** A prefix no earlier run used, for references. */
 export const runId = () => randomUUID().slice(0, 8);

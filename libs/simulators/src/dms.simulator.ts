@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defaultDmsOptions, type DmsDealer, type DmsSimulatorOptions } from './sim-config';
 import { loadFixture } from './fixtures';
 import { basicCredentials, bearerToken, isRecord, presentString, safeEqual } from './sim-http';
+import { registerDmsWebhookSender } from './dms-webhooks';
 import { buildSimulator } from './sim-server';
 import type { Simulator } from './sim-types';
 
@@ -323,6 +324,7 @@ export function createDmsSimulator(overrides: Partial<DmsSimulatorOptions> = {})
     routes(app) {
       app.post('/api/invoices/generate', handle(generateInvoice));
       app.post('/api/credit-notes/generate', handle(generateCreditNote));
+      registerDmsWebhookSender(app, options.webhookSecret);
     },
     resetState() {
       byRequest.clear();

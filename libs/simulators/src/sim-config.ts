@@ -39,6 +39,8 @@ export interface DmsSimulatorOptions extends CommonSimulatorOptions, DmsCredenti
   ioNumbers?: readonly string[];
   /** Base of `invoice_url` / `credit_note_url` (default `https://dms.example.com`). */
   documentBaseUrl: string;
+  /** The key `/__sim/webhooks/send` signs status webhooks with unless the call names one. */
+  webhookSecret?: string;
 }
 
 export interface GepSmartSimulatorOptions extends CommonSimulatorOptions, GepSmartCredentials {

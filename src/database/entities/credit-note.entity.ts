@@ -1,3 +1,4 @@
+import type { StatusChange } from './status-change';
 import {
   Column,
   CreateDateColumn,
@@ -67,6 +68,10 @@ export class CreditNoteEntity {
 
   @Column({ name: 'operation_id', type: 'uuid', nullable: true })
   operationId!: string | null;
+
+  /** Status changes the upstream reported (its webhooks), oldest first; null: none yet. */
+  @Column({ name: 'status_history', type: 'jsonb', nullable: true })
+  statusHistory!: StatusChange[] | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

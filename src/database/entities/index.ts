@@ -2,8 +2,12 @@ import { ApiClientEntity } from './api-client.entity';
 import { ConsoleSessionEntity } from './console-session.entity';
 import { AuditChainAnchorEntity, AuditLogEntity } from './audit-log.entity';
 import { CreditNoteEntity } from './credit-note.entity';
+import { EventEntity } from './event.entity';
+import { InboundWebhookEntity } from './inbound-webhook.entity';
 import { InvoiceEntity } from './invoice.entity';
 import { OperationEntity } from './operation.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export {
   ApiClientEntity,
@@ -11,8 +15,12 @@ export {
   AuditLogEntity,
   ConsoleSessionEntity,
   CreditNoteEntity,
+  EventEntity,
+  InboundWebhookEntity,
   InvoiceEntity,
   OperationEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
 };
 
 export const ENTITIES = [
@@ -23,4 +31,8 @@ export const ENTITIES = [
   InvoiceEntity,
   OperationEntity,
   ConsoleSessionEntity,
+  EventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  InboundWebhookEntity,
 ];

@@ -5,7 +5,10 @@ import { CreditNoteEntity } from '../entities/credit-note.entity';
 import { type Session, type Statement, insertUnlessTaken, statement } from '../sql';
 import { redactedRow } from './invoices.repository';
 
-export type NewCreditNote = Omit<CreditNoteEntity, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewCreditNote = Omit<
+  CreditNoteEntity,
+  'id' | 'createdAt' | 'updatedAt' | 'statusHistory'
+>;
 
 const BY_ID = statement('credit_note_by_id', 'SELECT c.* FROM credit_notes c WHERE c.id = $1');
 const BY_INVOICE = statement(

@@ -1,3 +1,4 @@
+import type { StatusChange } from '../entities/status-change';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { redact } from '@lib/redaction';
@@ -5,9 +6,14 @@ import { Db } from '../db';
 import { InvoiceEntity } from '../entities/invoice.entity';
 import { jsonParam, type Session, type Statement, insertUnlessTaken, statement } from '../sql';
 
-export type NewInvoice = Omit<InvoiceEntity, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewInvoice = Omit<InvoiceEntity, 'id' | 'createdAt' | 'updatedAt' | 'statusHistory'>;
 /** A whole invoice row as inserted (id and times chosen by the caller). */
-export type NewInvoiceRow = NewInvoice & { id: string; createdAt: Date; updatedAt: Date };
+export type NewInvoiceRow = NewInvoice & {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  statusHistory?: StatusChange[] | null;
+};
 
 const BY_ID = statement('invoice_by_id', 'SELECT i.* FROM invoices i WHERE i.id = $1');
 const BY_REFERENCE = statement(

@@ -189,7 +189,7 @@ export class OperationQueueRepository {
        )
        SELECT EXISTS (SELECT 1 FROM fence) AS fenced, EXISTS (SELECT 1 FROM fin) AS inserted`,
     );
-    this.invoiceValues = (row) => invoice.values(redactedRow(row));
+    this.invoiceValues = (row) => invoice.values({ statusHistory: null, ...redactedRow(row) });
   }
 
   async findById(id: string, session?: Session): Promise<OperationEntity | null> {

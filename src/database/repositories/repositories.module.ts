@@ -4,9 +4,12 @@ import { ApiClientsRepository } from './api-clients.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
+import { EventsRepository } from './events.repository';
+import { InboundWebhooksRepository } from './inbound-webhooks.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
 import { OperationQueueRepository } from './operation-queue.repository';
+import { WebhooksRepository } from './webhooks.repository';
 
 const REPOSITORIES = [
   Db,
@@ -17,6 +20,9 @@ const REPOSITORIES = [
   CreditNotesRepository,
   AuditLogRepository,
   ApiClientsRepository,
+  EventsRepository,
+  WebhooksRepository,
+  InboundWebhooksRepository,
 ];
 
 /** The repositories, one per aggregate: the only code that writes SQL. */

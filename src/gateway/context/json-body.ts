@@ -65,6 +65,16 @@ function normalise(value: unknown, path: string, depth: number): unknown {
   return out;
 }
 
+/** Routes whose raw body is kept (`request.rawBody`) for a signature check. */
+export const INBOUND_PREFIX = '/v1/inbound/';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body as received, kept on INBOUND_PREFIX routes only. */
+    rawBody?: string;
+  }
+}
+
 /**
  * The gateway accepts JSON bodies only: every other content type is 415. Registered on the
  * Fastify instance before the routes are ready.
@@ -72,10 +82,12 @@ function normalise(value: unknown, path: string, depth: number): unknown {
 export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeAllContentTypeParsers();
   const parser = (
-    _request: unknown,
+    request: { url?: string; rawBody?: string },
     body: string | Buffer,
     done: (err: Error | null, body?: unknown) => void,
   ) => {
+    // inbound upstream webhooks are signed over the exact bytes received
+    if (request.url?.startsWith(INBOUND_PREFIX)) request.rawBody = body.toString();
     try {
       done(null, parseJsonBody(body.toString()));
     } catch (error) {

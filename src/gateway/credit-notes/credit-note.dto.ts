@@ -1,3 +1,4 @@
+import { StatusChangeDto } from '../invoices/invoice.dto';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -126,6 +127,12 @@ export class CreditNoteDto {
   documentUrl!: string | null;
   @ApiProperty({ example: true }) mock!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
+  @ApiProperty({
+    type: [StatusChangeDto],
+    description:
+      'Status changes the upstream reported through its webhooks (DMS), oldest first; status is the latest',
+  })
+  statusHistory!: StatusChangeDto[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({

@@ -382,6 +382,15 @@ export class UpdateInvoiceDto extends PartialType(
   OmitType(CreateInvoiceDto, ['provider', 'reference'] as const),
 ) {}
 
+export class StatusChangeDto {
+  @ApiProperty({ example: 'APPROVED' }) status!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-01-06T09:15:00.000Z' }) at!: string;
+  @ApiProperty({ example: 'dms-webhook' }) source!: string;
+  @ApiProperty({ format: 'uuid', description: 'The inbound webhook that carried it' })
+  inboundId!: string;
+  @ApiPropertyOptional({ example: 'Approved by finance' }) remarks?: string;
+}
+
 @ApiExtraModels(PartyDto)
 export class InvoiceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -411,6 +420,12 @@ export class InvoiceDto {
   @ApiProperty({ example: true, description: 'Created against a simulator (mock mode)' })
   mock!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) operationId!: string | null;
+  @ApiProperty({
+    type: [StatusChangeDto],
+    description:
+      'Status changes the upstream reported through its webhooks (DMS), oldest first; status is the latest',
+  })
+  statusHistory!: StatusChangeDto[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({

@@ -12,7 +12,7 @@ export const CallbackUrlProperty = () =>
       example: 'https://erp.example.com/hooks/invoice-gateway',
       maxLength: 2048,
       description:
-        'POSTed the operation answer when the operation ends (signed: X-Gateway-Signature). https only (http with CALLBACK_ALLOW_HTTP), host in CALLBACK_ALLOWED_HOSTS, never a loopback, private, link-local or metadata address unless listed exactly.',
+        'POSTed `{ type, timestamp, data: <operation answer> }` when the operation ends, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature) with CALLBACK_SECRET. https only (http with CALLBACK_ALLOW_HTTP), host in CALLBACK_ALLOWED_HOSTS, never a loopback, private, link-local or metadata address unless listed exactly.',
     }),
     IsOptional(),
     IsString(),

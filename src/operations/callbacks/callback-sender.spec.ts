@@ -1,10 +1,16 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallbackConfig } from '../../config/async-config';
-import { sendCallback } from './callback-sender';
-import { verifyCallbackSignature } from './callback-signature';
+import { Webhook } from 'standardwebhooks';
+import { generateWebhookSecret } from '../../common/webhooks/standard-webhooks';
+import { callbackMessageId, postSigned, type SignedMessage } from './callback-sender';
 
-const secret = 'sender-secret-0123456789abcdef012345';
+const secret = generateWebhookSecret();
+const message = (body: string, secrets: string[] = [secret]): SignedMessage => ({
+  id: 'msg_0001',
+  body,
+  secrets,
+});
 
 describe('callback sender (real HTTP on loopback)', () => {
   let server: Server;
@@ -37,43 +43,57 @@ describe('callback sender (real HTTP on loopback)', () => {
     answer = { status: 204 };
   });
 
-  it('POSTs the body with event, delivery id and a signature that verifies', async () => {
-    const body = JSON.stringify({ id: 'op-1', status: 'succeeded' });
-    const attempt = await sendCallback(
-      `http://127.0.0.1:${port}/hook`,
-      'operation.succeeded',
-      body,
-      config(),
-    );
+  it('POSTs the body with Standard Webhooks headers that the standardwebhooks package verifies', async () => {
+    const body = JSON.stringify({ type: 'operation.succeeded', data: { id: 'op-1' } });
+    const attempt = await postSigned(`http://127.0.0.1:${port}/hook`, message(body), config());
     expect(attempt).toMatchObject({ delivered: true, httpStatus: 204 });
     expect(received).toHaveLength(1);
     const { req, body: got } = received[0];
     expect(got).toBe(body);
-    expect(req.headers['x-gateway-event']).toBe('operation.succeeded');
-    expect(req.headers['x-gateway-delivery']).toBe(attempt.deliveryId);
-    const signature = req.headers['x-gateway-signature'] as string;
-    expect(verifyCallbackSignature(secret, got, signature, Math.floor(Date.now() / 1000))).toBe(
-      true,
+    expect(req.headers['webhook-id']).toBe('msg_0001');
+    expect(req.headers['x-gateway-signature']).toBeUndefined();
+    const headers = req.headers as Record<string, string>;
+    expect(new Webhook(secret).verify(got, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(generateWebhookSecret()).verify(got, headers)).toThrow();
+  });
+
+  it('signs with every secret given (a rotation): each one verifies alone', async () => {
+    const older = generateWebhookSecret();
+    await postSigned(
+      `http://127.0.0.1:${port}/hook`,
+      message('{"a":1}', [secret, older]),
+      config(),
     );
+    const headers = received[0].req.headers as Record<string, string>;
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(new Webhook(secret).verify('{"a":1}', headers)).toEqual({ a: 1 });
+    expect(new Webhook(older).verify('{"a":1}', headers)).toEqual({ a: 1 });
+  });
+
+  it('gives one operation ending one stable message id, and a replayed ending another', () => {
+    const id = '2b1c5e2a-0d4e-4c1b-9a53-5d1f8f3f3c11';
+    const at = new Date('2026-01-05T10:00:00.000Z');
+    expect(callbackMessageId(id, at)).toBe(callbackMessageId(id, new Date(at)));
+    expect(callbackMessageId(id, at)).toMatch(/^msg_[0-9a-f]{32}$/);
+    expect(callbackMessageId(id, new Date(at.getTime() + 1))).not.toBe(callbackMessageId(id, at));
   });
 
   it('counts a non-2xx and a redirect as not delivered, and never follows the redirect', async () => {
     answer = { status: 500 };
     expect(
-      await sendCallback(`http://127.0.0.1:${port}/hook`, 'operation.failed', '{}', config()),
+      await postSigned(`http://127.0.0.1:${port}/hook`, message('{}'), config()),
     ).toMatchObject({ delivered: false, httpStatus: 500 });
     answer = { status: 302, headers: { location: `http://127.0.0.1:${port}/elsewhere` } };
     expect(
-      await sendCallback(`http://127.0.0.1:${port}/hook`, 'operation.failed', '{}', config()),
+      await postSigned(`http://127.0.0.1:${port}/hook`, message('{}'), config()),
     ).toMatchObject({ delivered: false, httpStatus: 302 });
     expect(received.map((r) => r.req.url)).toEqual(['/hook', '/hook']);
   });
 
   it('refuses at send time a host that now resolves to an internal address (rebinding)', async () => {
-    const attempt = await sendCallback(
+    const attempt = await postSigned(
       `http://hooks.test:${port}/hook`,
-      'operation.dead',
-      '{}',
+      message('{}'),
       config({ allowedHosts: ['*.test'] }),
       { resolve: () => Promise.resolve(['127.0.0.1']) },
     );
@@ -83,7 +103,7 @@ describe('callback sender (real HTTP on loopback)', () => {
   });
 
   it('reports an unreachable receiver without throwing', async () => {
-    const attempt = await sendCallback('http://127.0.0.1:1/hook', 'operation.dead', '{}', config());
+    const attempt = await postSigned('http://127.0.0.1:1/hook', message('{}'), config());
     expect(attempt).toMatchObject({ delivered: false, error: 'ECONNREFUSED' });
   });
 });

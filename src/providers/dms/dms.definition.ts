@@ -29,6 +29,7 @@ export const dmsDefinition: ProviderDefinition<
       apiKey: r.string('DMS_API_KEY'),
       username: r.string('DMS_USERNAME'),
       password: r.string('DMS_PASSWORD'),
+      webhookSecret: r.string('DMS_WEBHOOK_SECRET'),
       http: readHttpOverrides(r, 'DMS'),
     };
     if (settings.baseUrl && !settings.apiKey && !(settings.username && settings.password)) {
@@ -43,7 +44,7 @@ export const dmsDefinition: ProviderDefinition<
     return settings;
   },
 
-  secrets: (s) => [s.apiKey, s.password],
+  secrets: (s) => [s.apiKey, s.password, s.webhookSecret],
 
   mock(settings, secret) {
     const apiKey = secret();
@@ -53,6 +54,7 @@ export const dmsDefinition: ProviderDefinition<
         apiKey,
         username: 'gateway',
         password: secret(),
+        webhookSecret: settings.webhookSecret,
       }),
       settingsFor: (baseUrl) => ({
         ...settings,
@@ -73,6 +75,7 @@ export const dmsDefinition: ProviderDefinition<
       apiKey: simText(env, 'SIM_DMS_API_KEY', DMS_DEFAULT_CREDENTIALS.apiKey),
       username: simText(env, 'SIM_DMS_USERNAME', DMS_DEFAULT_CREDENTIALS.username),
       password: simText(env, 'SIM_DMS_PASSWORD', DMS_DEFAULT_CREDENTIALS.password),
+      webhookSecret: env.SIM_DMS_WEBHOOK_SECRET,
     }),
     credentials: ({ apiKey, username, password }) => ({ apiKey, username, password }),
     create: createDmsSimulator,

@@ -89,4 +89,9 @@ export interface DmsSettings extends BaseSettings {
   apiKey?: string;
   username?: string;
   password?: string;
+  /**
+   * DMS_WEBHOOK_SECRET: authenticates the status webhooks DMS sends to
+   * `POST /v1/inbound/dms/dms` (the HMAC key, as given). Unset: they are refused (401).
+   */
+  webhookSecret?: string;
 }

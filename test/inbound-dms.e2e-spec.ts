@@ -1,0 +1,220 @@
+import { createHmac } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Webhook } from 'standardwebhooks';
+import { generateWebhookSecret } from '../src/common/webhooks/standard-webhooks';
+import { auth, dmsInvoice, simulatorUrl } from './support/api';
+import { startCallbackReceiver, waitFor } from './support/callback-receiver';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const DMS_WEBHOOK_SECRET = 'dms-webhook-secret-0123456789abcdef';
+
+/**
+ * Inbound DMS status webhooks (docs/webhooks.md#inbound-dms-status-webhooks), sent by the DMS
+ * simulator through its `/__sim/webhooks/send` route to the gateway: signature schemes, the
+ * ledger update with its event, unmatched deliveries, duplicates, refusals.
+ */
+jest.setTimeout(90_000);
+
+/** Waits long enough for a loaded machine (two suites and other work sharing two cores). */
+const waitLong = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
+  waitFor(read, done, 30_000);
+
+describe('inbound DMS webhooks (e2e)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  const inboundUrl = () => `${t.url}/v1/inbound/dms/dms`;
+  const send = async (payload: object, extra: Record<string, unknown> = {}) =>
+    (
+      await request(simulatorUrl(t, 'dms'))
+        .post('/__sim/webhooks/send')
+        .send({ url: inboundUrl(), payload, ...extra })
+        .expect(200)
+    ).body as { status: number; webhookId: string; body: Record<string, unknown> };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      DMS_WEBHOOK_SECRET,
+      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
+      CALLBACK_ALLOW_HTTP: 'true',
+      CALLBACK_SECRET: generateWebhookSecret(),
+      WEBHOOK_RETRY_SCHEDULE_MS: '100',
+    });
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('applies a signed status change to the invoice (status, statusHistory) and emits document.status_changed', async () => {
+    const receiver = await startCallbackReceiver([200]);
+    const endpoint = (
+      await request(t.url)
+        .post('/v1/webhook-endpoints')
+        .set(auth)
+        .send({ url: receiver.url, eventTypes: ['document.status_changed'] })
+        .expect(201)
+    ).body;
+    try {
+      const invoice = (
+        await request(t.url).post('/v1/invoices').set(auth).send(dmsInvoice()).expect(201)
+      ).body;
+      const sent = await send({
+        event: 'invoice.status_changed',
+        e_invoice_number: invoice.providerInvoiceId,
+        status: 'APPROVED',
+        status_date: '2026-01-06T09:15:00Z',
+        remarks: 'Approved by finance',
+        extra_field: { kept: true },
+      });
+      expect(sent.status).toBe(200);
+      expect(sent.body).toMatchObject({
+        matched: true,
+        duplicate: false,
+        documentKind: 'invoice',
+        documentId: invoice.id,
+        status: 'APPROVED',
+        signatureScheme: 'standard-webhooks',
+        body: expect.objectContaining({ extra_field: { kept: true } }),
+      });
+      const after = (await request(t.url).get(`/v1/invoices/${invoice.id}`).set(auth).expect(200))
+        .body;
+      expect(after.status).toBe('APPROVED');
+      expect(after.statusHistory).toEqual([
+        expect.objectContaining({
+          status: 'APPROVED',
+          at: '2026-01-06T09:15:00.000Z',
+          source: 'dms-webhook',
+          remarks: 'Approved by finance',
+        }),
+      ]);
+      await waitLong(
+        async () => receiver.received.length,
+        (n) => n >= 1,
+      );
+      const message = new Webhook(endpoint.secret).verify(
+        receiver.received[0].body,
+        receiver.received[0].headers as Record<string, string>,
+      );
+      expect(message).toMatchObject({
+        type: 'document.status_changed',
+        data: {
+          documentKind: 'invoice',
+          documentId: invoice.id,
+          status: 'APPROVED',
+          previousStatus: invoice.status,
+        },
+      });
+
+      // the same delivery again (same webhook-id) changes nothing
+      const again = await send(
+        { e_invoice_number: invoice.providerInvoiceId, status: 'REJECTED' },
+        { webhookId: sent.webhookId },
+      );
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ duplicate: true, status: 'APPROVED' });
+      const still = (await request(t.url).get(`/v1/invoices/${invoice.id}`).set(auth)).body;
+      expect(still.status).toBe('APPROVED');
+      expect(still.statusHistory).toHaveLength(1);
+      const [events] = await db.query(
+        `SELECT count(*)::int AS n FROM events WHERE type = 'document.status_changed' AND subject = $1`,
+        [invoice.id],
+      );
+      expect(events.n).toBe(1);
+    } finally {
+      await request(t.url).delete(`/v1/webhook-endpoints/${endpoint.id}`).set(auth).expect(204);
+      await receiver.close();
+    }
+  });
+
+  it('accepts X-DMS-Signature, matches a credit note, and ignores an exact repeat', async () => {
+    const invoice = (
+      await request(t.url).post('/v1/invoices').set(auth).send(dmsInvoice()).expect(201)
+    ).body;
+    const note = (
+      await request(t.url)
+        .post('/v1/credit-notes')
+        .set(auth)
+        .send({
+          invoiceId: invoice.id,
+          reference: `CN-${invoice.reference}`,
+          party: { code: 'DLR001', name: 'ABC Motors' },
+          amount: 100,
+          reason: 'Claim settlement',
+        })
+        .expect(201)
+    ).body;
+    const payload = { credit_note_number: note.providerCreditNoteId, status: 'CANCELLED' };
+    const first = await send(payload, { scheme: 'dms' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      matched: true,
+      documentKind: 'credit_note',
+      documentId: note.id,
+      signatureScheme: 'x-dms-signature',
+    });
+    const second = await send(payload, { scheme: 'dms' });
+    expect(second.body).toMatchObject({ duplicate: true, id: first.body.id });
+    const after = (await request(t.url).get(`/v1/credit-notes/${note.id}`).set(auth).expect(200))
+      .body;
+    expect(after.status).toBe('CANCELLED');
+    expect(after.statusHistory).toHaveLength(1);
+  });
+
+  it('keeps an unknown document unmatched (202) and lists it at GET /v1/inbound?matched=false', async () => {
+    const sent = await send({ e_invoice_number: 'EINV-NOBODY-1', status: 'APPROVED' });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ matched: false, documentId: null });
+    const list = await request(t.url)
+      .get('/v1/inbound')
+      .query({ matched: 'false', limit: 200 })
+      .set(auth)
+      .expect(200);
+    expect(list.body.items.map((i: { id: string }) => i.id)).toContain(sent.body.id);
+    expect(list.body.items.every((i: { matched: boolean }) => !i.matched)).toBe(true);
+  });
+
+  it('refuses a wrong or missing signature with 401 and keeps nothing; every call is audited', async () => {
+    const body = JSON.stringify({ e_invoice_number: 'EINV-WRONG-SIG', status: 'APPROVED' });
+    const wrong = await request(t.url)
+      .post('/v1/inbound/dms/dms')
+      .set('content-type', 'application/json')
+      .set(
+        'x-dms-signature',
+        `sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`,
+      )
+      .send(body);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['content-type']).toMatch(/application\/problem\+json/);
+    const missing = await request(t.url)
+      .post('/v1/inbound/dms/dms')
+      .set('content-type', 'application/json')
+      .send(body);
+    expect(missing.status).toBe(401);
+    const badStandard = await send(
+      { e_invoice_number: 'EINV-WRONG-SIG', status: 'APPROVED' },
+      { secret: 'some-other-secret' },
+    );
+    expect(badStandard.status).toBe(401);
+    const [kept] = await db.query(
+      `SELECT count(*)::int AS n FROM inbound_webhooks WHERE identifiers ->> 'eInvoiceNumber' = 'EINV-WRONG-SIG'`,
+    );
+    expect(kept.n).toBe(0);
+    await request(t.url)
+      .post('/v1/inbound/dms/elsewhere')
+      .set('content-type', 'application/json')
+      .send(body)
+      .expect(404);
+    await t.flushAudit();
+    const [audited] = await db.query(
+      `SELECT count(*)::int AS n FROM audit_logs WHERE path LIKE '/v1/inbound/dms/%' AND status = 401`,
+    );
+    expect(audited.n).toBeGreaterThanOrEqual(3);
+  });
+
+  it('names status when the body has none (400)', async () => {
+    const sent = await send({ e_invoice_number: 'EINV-X' });
+    expect(sent.status).toBe(400);
+    expect(sent.body).toMatchObject({ errors: [expect.objectContaining({ path: 'status' })] });
+  });
+});
