@@ -365,7 +365,8 @@ async function main(): Promise<void> {
         extraSettings: { shared_preload_libraries: 'pg_stat_statements' },
       });
       stoppers.unshift(() => embedded.stop());
-      databaseUrl = embedded.url;
+      // the gateways reach it as `npm start` does: over its Unix socket (BENCH_DATABASE_TCP=1: TCP)
+      databaseUrl = (!settings.databaseTcp && embedded.socketUrl) || embedded.url;
     }
     const probe = await DatabaseProbe.open(databaseUrl);
     stoppers.unshift(() => probe.end());
@@ -408,7 +409,9 @@ async function main(): Promise<void> {
     };
     console.log(
       `simulators: dms ${sims.dmsUrl}, gep-smart ${sims.gepSmartUrl}; database: ` +
-        (settings.databaseUrl ? 'BENCH_DATABASE_URL' : EMBEDDED_LABEL),
+        (settings.databaseUrl
+          ? 'BENCH_DATABASE_URL'
+          : `${EMBEDDED_LABEL}, over ${databaseUrl.includes('?host=') ? 'its Unix socket' : 'TCP'}`),
     );
 
     const gepToken = await fetchGepToken(sims.gepSmartUrl, keys.gepAuthKey);

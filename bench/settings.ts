@@ -10,6 +10,8 @@ export interface Settings {
   scenarios: ScenarioName[];
   /** Set: every gateway uses that Postgres instead of the embedded one the bench starts. */
   databaseUrl?: string;
+  /** The gateways reach the embedded server over TCP instead of its Unix socket (BENCH_DATABASE_TCP=1). */
+  databaseTcp: boolean;
   /** DATABASE_POOL_SIZE for the gateways (BENCH_DATABASE_POOL_SIZE); unset: the gateway default. */
   databasePoolSize?: number;
   /** ASYNC_CONCURRENCY for the gateways (BENCH_ASYNC_CONCURRENCY); unset: the gateway default. */
@@ -62,6 +64,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     // run in a fixed order whatever order the variable lists them in
     scenarios: SCENARIO_NAMES.filter((name) => scenarios.includes(name)),
     databaseUrl: env.BENCH_DATABASE_URL?.trim() || undefined,
+    databaseTcp: env.BENCH_DATABASE_TCP?.trim() === '1',
     databasePoolSize: optionalInt(env, 'BENCH_DATABASE_POOL_SIZE', 200),
     asyncConcurrency: optionalInt(env, 'BENCH_ASYNC_CONCURRENCY', 256),
     drainOperations: positiveInt(env, 'BENCH_DRAIN_OPERATIONS', 5_000, 1_000_000),

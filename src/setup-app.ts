@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyHttpOptions } from 'fastify';
@@ -11,12 +10,13 @@ import { registerJsonBodyParser } from './gateway/context/json-body';
 import { saneRequestId } from './common/http/request-context';
 import { registerRequestHooks } from './gateway/context/request-hooks';
 import { registerInputChecks } from './gateway/context/request-input';
+import { registerThinRoutes } from './gateway/thin-routes';
 import { ClientErrorResponder, MAX_PARAM_LENGTH } from './gateway/problem/client-errors';
 import { learnRouteMethods } from './gateway/problem/method-not-allowed';
 import { NestLogger, startupLogger } from './logging/gateway-logger';
 import { sharedLoggerOptions } from './logging/logging.module';
 import { setupSwagger } from './gateway/openapi/document';
-import { validationExceptionFactory } from './gateway/problem/validation';
+import { bodyValidationPipe } from './gateway/problem/validation';
 import { MetricsService } from './metrics/metrics.service';
 import { registerTracingHooks } from './tracing/request-tracing';
 import { startTracing } from './tracing/tracing-bootstrap';
@@ -80,14 +80,7 @@ export async function createApp(
   clientErrors.attach(app.get(AuditWriter));
   app.getHttpAdapter().getHttpServer().on('checkExpectation', clientErrors.checkExpectation);
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), config.bodyLimitBytes);
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationExceptionFactory,
-    }),
-  );
+  app.useGlobalPipes(bodyValidationPipe());
   registerTracingHooks(app.getHttpAdapter().getInstance());
   registerRequestHooks(
     app.getHttpAdapter().getInstance(),
@@ -96,6 +89,8 @@ export async function createApp(
   );
   // after the request hooks, so a refused request still carries its X-Request-Id
   registerInputChecks(app.getHttpAdapter().getInstance());
+  // the hot routes, after the tracing and request hooks (gateway/thin-routes.ts)
+  registerThinRoutes(app);
   learnRouteMethods(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   return app;

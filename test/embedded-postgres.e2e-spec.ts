@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import request from 'supertest';
+import { readEmbeddedPassword } from '../src/database/embedded-postgres';
 import { dmsInvoice } from './support/api';
 import { GATEWAY_CLI, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 
@@ -96,15 +98,43 @@ describe('embedded PostgreSQL (real processes)', () => {
     expect(postmasterPid(dataDir)).toBeUndefined();
   }, 60_000);
 
-  it('listens on loopback TCP only, with no unix socket; the CLI uses the running server', async () => {
+  it('listens on loopback TCP and a Unix socket in a 0700 folder of DATA_DIR; the CLI uses the running server', async () => {
     gateway = await startGatewayProcess(env());
     const pid = postmasterPid(dataDir)!;
     const lines = readFileSync(join(dataDir, 'pg15', 'postmaster.pid'), 'utf8').split('\n');
-    // postmaster.pid: pid, data dir, start time, port, socket dir (empty: none), listen address
-    expect(lines[4]).toBe('');
+    // postmaster.pid: pid, data dir, start time, port, socket dir, listen address
+    const socketDir = join(dataDir, 'socket');
+    expect(lines[4]).toBe(socketDir);
     expect(lines[5]).toBe('127.0.0.1');
-    const sockets = execFileSync('ss', ['-lxp'], { encoding: 'utf8' });
-    expect(sockets).not.toContain(`pid=${pid},`);
+    expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+    const sockets = execFileSync('ss', ['-lxp'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(`pid=${pid},`));
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]).toContain(join(socketDir, `.s.PGSQL.${lines[3]}`));
+    // the gateway's own connections come over the socket (client_addr is null for a Unix socket)
+    const info = JSON.parse(readFileSync(join(dataDir, 'embedded-postgres.json'), 'utf8')) as {
+      port: number;
+    };
+    const password = await readEmbeddedPassword(dataDir);
+    const probe = new Client({
+      host: '127.0.0.1',
+      port: info.port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+    });
+    await probe.connect();
+    try {
+      const { rows } = await probe.query<{ over: string; n: string }>(
+        `SELECT CASE WHEN client_addr IS NULL THEN 'socket' ELSE 'tcp' END AS over, count(*) AS n
+           FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+          GROUP BY 1`,
+      );
+      expect(rows.map((r) => r.over)).toEqual(['socket']);
+    } finally {
+      await probe.end();
+    }
 
     // a key made by the CLI while the gateway runs lands in the gateway's own database
     const created = execFileSync(

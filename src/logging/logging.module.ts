@@ -15,8 +15,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { isOperationalPath, rawRequestContext } from '../common/http/request-context';
 import { traceIdOf } from '@lib/tracing';
-import { requestTraceId } from '../tracing/request-tracing';
-import { runWithRequestLogger, setRootLogger } from './gateway-logger';
+import { extendRequestContext, requestTraceId } from '../tracing/request-tracing';
+import { REQUEST_LOGGER_KEY, runInRequestContext, setRootLogger } from './gateway-logger';
 import { logDestination } from './log-format';
 
 /**
@@ -257,7 +257,7 @@ export class LoggingModule implements NestModule {
         // pino-http's own child is the last of allLogs (req.log may be another's already)
         (req: IncomingMessage & { allLogs?: Logger[] }, _res: ServerResponse, next: () => void) => {
           const own = req.allLogs?.[req.allLogs.length - 1];
-          if (own) runWithRequestLogger(own, next);
+          if (own) runInRequestContext(extendRequestContext(req, REQUEST_LOGGER_KEY, own), next);
           else next();
         },
       )

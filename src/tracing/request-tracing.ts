@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Context, type Span, context, trace } from '@opentelemetry/api';
-import { SpanKind, endSpan, extractTraceContext, startSpan } from '@lib/tracing';
+import { type Context, type Span, context, isSpanContextValid, trace } from '@opentelemetry/api';
+import {
+  SpanKind,
+  endSpan,
+  extractTraceContext,
+  newUnrecordedSpan,
+  spansRecorded,
+  startSpan,
+} from '@lib/tracing';
 import { contextOf } from '../common/http/request-context';
 
 interface RequestTrace {
@@ -17,13 +24,41 @@ export function requestTraceId(raw: object): string | undefined {
 }
 
 /**
+ * Adds `value` under `key` to the context the request's handler runs in (the request logger
+ * keeps its per-request logger there: the process has one AsyncLocalStorage, OpenTelemetry's).
+ * Returns the context to run the rest of the request in.
+ */
+export function extendRequestContext(raw: object, key: symbol, value: unknown): Context {
+  const entry = traces.get(raw);
+  if (entry) entry.ctx = entry.ctx.setValue(key, value);
+  return entry?.ctx ?? context.active().setValue(key, value);
+}
+
+/**
  * A server span per inbound request, continuing the caller's W3C traceparent/tracestate (a new
  * trace when absent or invalid). The span's context is made active for the handler, so that the
- * upstream attempts made while handling the request are its children.
+ * upstream attempts made while handling the request are its children. When nothing records
+ * spans (no exporter), there is no server span: the caller's trace context is used as it is, or
+ * a new trace id when it sent none, and nothing is done when the answer is sent.
  */
 export function registerTracingHooks(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done) => {
-    const parent = extractTraceContext(request.headers, context.active());
+    const active = context.active();
+    if (!spansRecorded()) {
+      const extracted =
+        request.headers.traceparent === undefined
+          ? active
+          : extractTraceContext(request.headers, active);
+      const caller = trace.getSpan(extracted);
+      if (caller && extracted !== active && isSpanContextValid(caller.spanContext())) {
+        traces.set(request.raw, { span: caller, ctx: extracted });
+      } else {
+        const span = newUnrecordedSpan();
+        traces.set(request.raw, { span, ctx: trace.setSpan(active, span) });
+      }
+      return done();
+    }
+    const parent = extractTraceContext(request.headers, active);
     const span = startSpan(
       request.method,
       SpanKind.SERVER,
@@ -43,7 +78,7 @@ export function registerTracingHooks(fastify: FastifyInstance): void {
 
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const entry = traces.get(request.raw);
-    if (entry) {
+    if (entry && entry.span.isRecording()) {
       const route = request.routeOptions.url;
       const status = reply.statusCode;
       const ctx = contextOf(request);

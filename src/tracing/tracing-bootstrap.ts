@@ -8,6 +8,7 @@ import {
   BatchSpanProcessor,
   ParentBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import { setSpansRecorded } from '@lib/tracing';
 import type { AppConfig } from '../config/app-config';
 
 /** OpenTelemetry as started for the process, handed to Nest (TracingModule) to stop it. */
@@ -51,6 +52,7 @@ export function startTracing(settings: AppConfig['tracing']): Tracing {
           ],
         });
   if (provider) trace.setGlobalTracerProvider(provider);
+  setSpansRecorded(provider !== undefined);
   let stopped = false;
   return {
     exporting: provider !== undefined,
@@ -64,6 +66,7 @@ export function startTracing(settings: AppConfig['tracing']): Tracing {
         await provider?.shutdown();
       } finally {
         if (provider) trace.disable();
+        setSpansRecorded(false);
         context.disable();
       }
     },

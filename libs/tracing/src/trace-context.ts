@@ -24,6 +24,41 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
  */
 const W3C = new W3CTraceContextPropagator();
 
+/**
+ * Whether spans are recorded (a tracer provider is registered: the process exports them). When
+ * not, the helpers below make no span objects and no contexts of their own: the caller's (or the
+ * request's) trace context is used as it is, so only trace ids travel (logs, audit rows,
+ * outbound traceparent).
+ */
+let recording = false;
+
+/** Called by the process's tracing start-up: true once an SDK records and exports spans. */
+export function setSpansRecorded(on: boolean): void {
+  recording = on;
+}
+
+export function spansRecorded(): boolean {
+  return recording;
+}
+
+/** The span active in `ctx` when it carries a valid trace (recorded or not). */
+function activeValidSpan(ctx: Context): Span | undefined {
+  const span = trace.getSpan(ctx);
+  return span && isSpanContextValid(span.spanContext()) ? span : undefined;
+}
+
+/**
+ * A new trace's root span context, not recorded: random ids (not sampled). For a request or a
+ * delivery that has no trace of its own while nothing is exported.
+ */
+export function newUnrecordedSpan(): Span {
+  return trace.wrapSpanContext({
+    traceId: randomHex(16),
+    spanId: randomHex(8),
+    traceFlags: TraceFlags.NONE,
+  });
+}
+
 /** The tracer instrumentation scope of the gateway's spans. */
 export const TRACER_NAME = 'invoice-gateway';
 
@@ -73,13 +108,10 @@ export function startSpan(
   parent: Context,
   startTime?: number,
 ): Span {
+  if (!recording) return activeValidSpan(parent) ?? newUnrecordedSpan();
   const span = tracer().startSpan(name, { kind, attributes, startTime }, parent);
   if (isSpanContextValid(span.spanContext())) return span;
-  return trace.wrapSpanContext({
-    traceId: randomHex(16),
-    spanId: randomHex(8),
-    traceFlags: TraceFlags.NONE,
-  });
+  return newUnrecordedSpan();
 }
 
 /** The trace id of the span active in `ctx`, if any. */
@@ -108,6 +140,15 @@ export async function withClientSpan<T>(
   headers: Record<string, string>,
   run: (span: Span) => Promise<T>,
 ): Promise<T> {
+  if (!recording) {
+    // nothing recorded: the attempt carries the active trace's context as it is
+    const active = context.active();
+    const current = activeValidSpan(active);
+    if (current) {
+      injectTraceContext(active, headers);
+      return run(current);
+    }
+  }
   const span = startSpan(name, SpanKind.CLIENT, attributes, context.active());
   const ctx = trace.setSpan(context.active(), span);
   injectTraceContext(ctx, headers);
@@ -169,6 +210,9 @@ export async function withSpan<T>(
       span = startSpan(name, SpanKind.INTERNAL, attributes, ROOT_CONTEXT);
     }
   } else {
+    const current = recording ? undefined : activeValidSpan(context.active());
+    // nothing recorded and a trace active: no span of its own, run in the active context
+    if (current) return run(current);
     span = startSpan(name, SpanKind.INTERNAL, attributes, context.active());
   }
   try {
@@ -206,6 +250,7 @@ export function recordSpan(
   startTime: number,
   linkedTo: readonly (string | null | undefined)[] = [],
 ): void {
+  if (!recording) return;
   tracer()
     .startSpan(
       name,

@@ -19,8 +19,10 @@ export interface GatewayRequestContext {
   reference?: string;
   operationId?: string;
   errorCode?: string;
-  /** Parsed JSON of the answer, captured for the audit row. */
+  /** The JSON text of the answer when it was sent as text, captured for the audit row. */
   responseBody?: unknown;
+  /** The answer's value when it was sent as one (serialised by Fastify): kept as it is for the audit row. */
+  responseValue?: unknown;
 }
 
 declare module 'fastify' {

@@ -28,6 +28,17 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const required =
+      this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
+    await this.authorize(request, required);
+    return true;
+  }
+
+  /**
+   * Authenticates the caller, takes its rate-limit token and checks `required` scopes; throws
+   * the problem to answer otherwise. Also used by the thin routes (gateway/thin-routes.ts).
+   */
+  async authorize(request: FastifyRequest, required: readonly Scope[]): Promise<void> {
     // without an Authorization header, a console session cookie (docs/console.md) may stand in
     const principal =
       request.headers.authorization === undefined
@@ -47,14 +58,11 @@ export class ApiKeyGuard implements CanActivate {
         headers: { 'retry-after': String(wait) },
       });
     }
-    const required =
-      this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((scope) => !this.clients.hasScope(principal, scope));
     if (missing.length) {
       throw new ProblemException('forbidden', {
         detail: `This API key lacks the scope ${missing.join(', ')}`,
       });
     }
-    return true;
   }
 }

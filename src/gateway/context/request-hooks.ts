@@ -17,10 +17,25 @@ export function registerRequestHooks(
     void reply.header('x-request-id', request.id);
   });
 
+  // an answer given as a value is kept as that value: the audit row needs no parse of its JSON
+  fastify.addHook(
+    'preSerialization',
+    (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done) => {
+      if (payload !== null && typeof payload === 'object' && !isOperationalPath(request.url)) {
+        contextOf(request).responseValue = payload;
+      }
+      done(null, payload);
+    },
+  );
+
   fastify.addHook(
     'onSend',
     async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (typeof payload === 'string' && !isOperationalPath(request.url)) {
+      if (
+        typeof payload === 'string' &&
+        !isOperationalPath(request.url) &&
+        request.gateway?.responseValue === undefined
+      ) {
         const type = String(reply.getHeader('content-type') ?? '');
         if (type.includes('json')) contextOf(request).responseBody = payload;
       }
@@ -53,7 +68,8 @@ export function registerRequestHooks(
       reference: ctx.reference,
       // an unauthenticated caller's body is not kept; an audit-log page is not copied into a row
       requestBody: ctx.principal ? request.body : undefined,
-      responseBody: route === '/v1/audit-logs' ? undefined : parseJson(ctx.responseBody),
+      responseBody:
+        route === '/v1/audit-logs' ? undefined : (ctx.responseValue ?? parseJson(ctx.responseBody)),
     });
   });
 }

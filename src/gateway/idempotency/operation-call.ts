@@ -25,8 +25,13 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * `@OperationRoute()` turns the `RunOutcome` they return into its answer (status, headers,
  * `Idempotent-Replayed`) and names the operation in the call's audit row.
  */
-export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+export const CallerOf = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Caller =>
+    callerOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+);
+
+/** The plain `Caller` of a request (what `@CallerOf()` gives; the thin routes call it too). */
+export function callerOf(request: FastifyRequest): Caller {
   const principal = contextOf(request).principal;
   if (!principal) throw new ProblemException('unauthorized');
   const key = idempotencyKeyOf(request);
@@ -39,7 +44,7 @@ export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionCont
     ...(prefersAsync(request) ? { respondAsync: true } : {}),
     ...(typeof callbackUrl === 'string' ? { callbackUrl } : {}),
   };
-});
+}
 
 /** `Prefer: respond-async` (RFC 7240), among any other preferences. */
 function prefersAsync(request: FastifyRequest): boolean {
@@ -56,21 +61,29 @@ export class OperationAnswerInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    return next.handle().pipe(
-      map((outcome) => {
-        const answer = toOperationAnswer(outcome, String(request.id));
-        const ctx = contextOf(request);
-        ctx.operation = answer.facts.kind;
-        ctx.provider = answer.facts.provider;
-        ctx.reference = answer.facts.reference ?? undefined;
-        ctx.operationId = answer.facts.operationId;
-        if (answer.errorCode) ctx.errorCode = answer.errorCode;
-        void reply.status(answer.status).headers(answer.headers);
-        if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-        return answer.body;
-      }),
-    );
+    return next.handle().pipe(map((outcome) => answerOperation(request, reply, outcome)));
   }
+}
+
+/**
+ * Sets the answer's status and headers on `reply`, names the operation in the request's context
+ * (for its audit row and log line) and returns the body to send.
+ */
+export function answerOperation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: RunOutcome,
+): unknown {
+  const answer = toOperationAnswer(outcome, String(request.id));
+  const ctx = contextOf(request);
+  ctx.operation = answer.facts.kind;
+  ctx.provider = answer.facts.provider;
+  ctx.reference = answer.facts.reference ?? undefined;
+  ctx.operationId = answer.facts.operationId;
+  if (answer.errorCode) ctx.errorCode = answer.errorCode;
+  void reply.status(answer.status).headers(answer.headers);
+  if (answer.replayed) void reply.header('idempotent-replayed', 'true');
+  return answer.body;
 }
 
 /**

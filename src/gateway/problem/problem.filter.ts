@@ -45,8 +45,11 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const request = ctx.getRequest<FastifyRequest>();
-    const reply = ctx.getResponse<FastifyReply>();
+    this.answer(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
+  }
+
+  /** Answers `exception` as its problem (also used by the thin routes, gateway/thin-routes.ts). */
+  answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     // issue 11: a known path asked with another method is 405 (method-not-allowed.ts)
     const problem = methodNotAllowed(request, toProblem(exception));
     const body = problemBody(problem, String(request.id));

@@ -1,4 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { validationProblem, type FieldError, type ProblemException } from '../../problem/problem';
 
@@ -30,6 +30,20 @@ function rewriteMessage(message: string, property: string, path: string): string
 
 export function validationExceptionFactory(errors: ValidationError[]): ProblemException {
   return validationProblem(flattenValidationErrors(errors));
+}
+
+/**
+ * The request-body validation of every route: the DTO class's class-validator rules, unknown
+ * fields refused, the body transformed into the DTO. setup-app.ts makes it the global pipe; the
+ * thin routes (gateway/thin-routes.ts) run the same pipe.
+ */
+export function bodyValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: validationExceptionFactory,
+  });
 }
 
 /** Parses a UUID path parameter; anything else is a 400 naming the parameter. */
