@@ -5,6 +5,8 @@ import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
 import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
 import { ConsoleSessions1796300000000 } from './1796300000000-ConsoleSessions';
 import { OperationTraceparent1796400000000 } from './1796400000000-OperationTraceparent';
+import { Documents1796800000000 } from './1796800000000-Documents';
+import { DocumentsBackfill1796800000001 } from './1796800000001-DocumentsBackfill';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   AuditTraceId1796200000000,
   ConsoleSessions1796300000000,
   OperationTraceparent1796400000000,
+  Documents1796800000000,
+  DocumentsBackfill1796800000001,
 ];

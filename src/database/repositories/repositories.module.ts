@@ -4,6 +4,7 @@ import { ApiClientsRepository } from './api-clients.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
+import { DocumentsRepository } from './documents.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
 import { OperationQueueRepository } from './operation-queue.repository';
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   CallbackOutboxRepository,
   InvoicesRepository,
   CreditNotesRepository,
+  DocumentsRepository,
   AuditLogRepository,
   ApiClientsRepository,
 ];
