@@ -1,7 +1,4 @@
-import type {
-  DocumentKind,
-  DocumentWrite,
-} from '../database/repositories/documents.repository';
+import type { DocumentKind, DocumentWrite } from '../database/repositories/documents.repository';
 import type { BatchItemResult } from '../providers/provider.contract';
 import type { BatchCommand } from './commands';
 

@@ -80,11 +80,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
         async (tx) => {
           const saved = await this.deps.creditNotes.insertOrExisting(row, tx);
           if (!saved.inserted) return sameCreditNoteOrConflict(saved.row, hash);
-          await this.deps.documents.record(
-            creditNoteWrites(saved.row, invoice),
-            attempt.op.id,
-            tx,
-          );
+          await this.deps.documents.record(creditNoteWrites(saved.row, invoice), attempt.op.id, tx);
           return { responseStatus: 201, result: toCreditNoteAnswer(saved.row) };
         },
         session,
