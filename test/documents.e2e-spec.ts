@@ -80,7 +80,7 @@ describe('documents (e2e)', () => {
     const party = 'DLR001'; // a dealer the DMS simulator knows
     const body = dmsInvoice();
     const created = await request(t.url).post('/v1/invoices').set(auth).send(body).expect(201);
-    const doc = await only(body.reference as string);
+    const doc = await only(body.reference);
     expect(doc).toMatchObject({
       kind: 'invoice',
       provider: 'dms',
@@ -108,7 +108,7 @@ describe('documents (e2e)', () => {
       .set(auth)
       .send({ amount: 50 })
       .expect(200);
-    const doc = await only(body.reference as string, { provider: 'delivery-solutions' });
+    const doc = await only(body.reference, { provider: 'delivery-solutions' });
     const { changes } = await timeline(doc.id);
     expect(changes.map((c) => [c.change, c.operationId])).toEqual([
       ['created', created.body.operationId],
