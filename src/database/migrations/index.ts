@@ -7,6 +7,7 @@ import { ConsoleSessions1796300000000 } from './1796300000000-ConsoleSessions';
 import { OperationTraceparent1796400000000 } from './1796400000000-OperationTraceparent';
 import { Documents1796800000000 } from './1796800000000-Documents';
 import { DocumentsBackfill1796800000001 } from './1796800000001-DocumentsBackfill';
+import { AuditVerifications1796800000002 } from './1796800000002-AuditVerifications';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OperationTraceparent1796400000000,
   Documents1796800000000,
   DocumentsBackfill1796800000001,
+  AuditVerifications1796800000002,
 ];
