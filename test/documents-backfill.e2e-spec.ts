@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { MIGRATIONS } from '../src/database/migrations';
 import { Documents1796800000000 } from '../src/database/migrations/1796800000000-Documents';
+import { createEmptyDatabase } from './support/scratch-database';
 
 /**
  * The documents backfill on real migrations: a database migrated up to just before the
@@ -14,21 +14,11 @@ describe('documents backfill migration (database)', () => {
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    const name = `igw_docs_backfill_${randomUUID().slice(0, 8)}`;
-    const admin = new Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const target = new URL(process.env.DATABASE_URL!);
-    target.pathname = `/${name}`;
-    url = target.toString();
-    cleanup = async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.end();
-    };
+    ({ url, drop: cleanup } = await createEmptyDatabase('igw_docs_backfill'));
   }, 30_000);
 
   afterAll(async () => {
-    await cleanup();
+    await cleanup?.();
   });
 
   it('derives documents and timelines from the ledger and the operations', async () => {
@@ -191,12 +181,22 @@ describe('documents backfill migration (database)', () => {
         'remittance R-1 (Paid, 10 USD, paid 2026-01-01) posted to gep-quantum: accepted (backfilled)',
       );
 
-      // reversible: the backfill's down empties the tables, the documents' down drops them
-      await ds.undoLastMigration({ transaction: 'each' });
+      // reversible (later migrations reverted first): the backfill's down empties the tables,
+      // the documents' down drops them
+      const undoThrough = async (name: string) => {
+        const applied = async (): Promise<string[]> =>
+          (await ds.query<{ name: string }[]>('SELECT name FROM typeorm_migrations')).map(
+            (r) => r.name,
+          );
+        while ((await applied()).includes(name)) {
+          await ds.undoLastMigration({ transaction: 'each' });
+        }
+      };
+      await undoThrough('DocumentsBackfill1796800000001');
       await expect(ds.query('SELECT count(*)::int AS n FROM documents')).resolves.toEqual([
         { n: 0 },
       ]);
-      await ds.undoLastMigration({ transaction: 'each' });
+      await undoThrough('Documents1796800000000');
       await expect(
         ds.query(`SELECT to_regclass('public.documents') IS NULL AS gone`),
       ).resolves.toEqual([{ gone: true }]);

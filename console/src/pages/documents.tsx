@@ -1,10 +1,9 @@
 import { call, query, type DocumentSummary, type DocumentTimeline, type Page } from '../api';
 import {
   Choice,
-  Head,
   Loading,
   PageTitle,
-  Pager,
+  PagedTable,
   ProblemNotice,
   TextField,
   Time,
@@ -67,43 +66,34 @@ export function DocumentsPage({ route }: { route: Route }) {
           Search
         </button>
       </form>
-      <ProblemNotice problem={page.problem} />
-      {page.loading && !page.data ? <Loading /> : null}
-      {page.data ? (
-        <>
-          <table class="documents">
-            <caption class="visually-hidden">Documents, most recently changed first</caption>
-            <Head columns={COLUMNS} />
-            <tbody>
-              {page.data.items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <a href={href(`documents/${d.id}`)}>{d.key}</a>
-                  </td>
-                  <td>{d.kind}</td>
-                  <td>{d.provider}</td>
-                  <td>{d.partyCode ?? '-'}</td>
-                  <td>{d.lastStatus ?? '-'}</td>
-                  <td>
-                    <Paid at={d.paidAt} />
-                  </td>
-                  <td>
-                    <Time at={d.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {page.data.items.length === 0 ? <p>No document matches this search.</p> : null}
-          <Pager
-            path="documents"
-            filters={filters}
-            cursor={cursor}
-            nextCursor={page.data.nextCursor}
-            nextLabel="Older documents"
-          />
-        </>
-      ) : null}
+      <PagedTable
+        loaded={page}
+        caption="Documents, most recently changed first"
+        class="documents"
+        columns={COLUMNS}
+        row={(d) => (
+          <tr key={d.id}>
+            <td>
+              <a href={href(`documents/${d.id}`)}>{d.key}</a>
+            </td>
+            <td>{d.kind}</td>
+            <td>{d.provider}</td>
+            <td>{d.partyCode ?? '-'}</td>
+            <td>{d.lastStatus ?? '-'}</td>
+            <td>
+              <Paid at={d.paidAt} />
+            </td>
+            <td>
+              <Time at={d.updatedAt} />
+            </td>
+          </tr>
+        )}
+        empty="No document matches this search."
+        path="documents"
+        filters={filters}
+        cursor={cursor}
+        nextLabel="Older documents"
+      />
     </>
   );
 }

@@ -1,15 +1,5 @@
 import { call, query, type Operation, type Page } from '../api';
-import {
-  Choice,
-  Head,
-  Loading,
-  PageTitle,
-  Pager,
-  ProblemNotice,
-  StatusBadge,
-  TextField,
-  Time,
-} from '../components/common';
+import { Choice, PageTitle, PagedTable, StatusBadge, TextField, Time } from '../components/common';
 import { go, href, type Route } from '../router';
 import { field } from '../form';
 import { useLoad } from '../use-load';
@@ -64,43 +54,34 @@ export function OperationsPage({ route }: { route: Route }) {
           Filter
         </button>
       </form>
-      <ProblemNotice problem={page.problem} />
-      {page.loading && !page.data ? <Loading /> : null}
-      {page.data ? (
-        <>
-          <table class="operations">
-            <caption class="visually-hidden">Operations, newest first</caption>
-            <Head columns={COLUMNS} />
-            <tbody>
-              {page.data.items.map((op) => (
-                <tr key={op.id}>
-                  <td>
-                    <a href={href(`operations/${op.id}`)}>
-                      <Time at={op.createdAt} />
-                    </a>
-                  </td>
-                  <td>{op.kind}</td>
-                  <td>{op.provider ?? '-'}</td>
-                  <td>{op.reference ?? '-'}</td>
-                  <td>
-                    <StatusBadge status={op.status} />
-                  </td>
-                  <td>{op.attempts}</td>
-                  <td>{op.lastError?.code ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {page.data.items.length === 0 ? <p>No operation matches these filters.</p> : null}
-          <Pager
-            path="operations"
-            filters={filters}
-            cursor={cursor}
-            nextCursor={page.data.nextCursor}
-            nextLabel="Older operations"
-          />
-        </>
-      ) : null}
+      <PagedTable
+        loaded={page}
+        caption="Operations, newest first"
+        class="operations"
+        columns={COLUMNS}
+        row={(op) => (
+          <tr key={op.id}>
+            <td>
+              <a href={href(`operations/${op.id}`)}>
+                <Time at={op.createdAt} />
+              </a>
+            </td>
+            <td>{op.kind}</td>
+            <td>{op.provider ?? '-'}</td>
+            <td>{op.reference ?? '-'}</td>
+            <td>
+              <StatusBadge status={op.status} />
+            </td>
+            <td>{op.attempts}</td>
+            <td>{op.lastError?.code ?? ''}</td>
+          </tr>
+        )}
+        empty="No operation matches these filters."
+        path="operations"
+        filters={filters}
+        cursor={cursor}
+        nextLabel="Older operations"
+      />
     </>
   );
 }

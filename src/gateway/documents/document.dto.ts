@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { KeysetPageQueryDto } from '../paging/page-query.dto';
 import { PROVIDER_IDS } from '../../providers/provider-ids';
 
 export const DOCUMENT_KINDS = [
@@ -27,7 +18,7 @@ export const DOCUMENT_CHANGES = [
   'credit_note_created',
 ] as const;
 
-export class DocumentListQueryDto {
+export class DocumentListQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({
     maxLength: 200,
     description: 'A reference, an upstream document number or a party code (exact match)',
@@ -48,20 +39,6 @@ export class DocumentListQueryDto {
   @IsOptional()
   @IsIn(DOCUMENT_KINDS)
   kind?: (typeof DOCUMENT_KINDS)[number];
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class DocumentLinksDto {

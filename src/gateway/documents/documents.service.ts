@@ -5,7 +5,7 @@ import {
   DocumentsRepository,
 } from '../../database/repositories/documents.repository';
 import { ProblemException } from '../../problem/problem';
-import { decodeCursor, encodeCursor } from '../paging/keyset-cursor';
+import { decodeCursor, keysetPage } from '../paging/keyset-cursor';
 import type {
   DocumentChangeDto,
   DocumentDto,
@@ -33,12 +33,7 @@ export class DocumentsService {
       limit,
       before: query.cursor ? updatedBefore(decodeCursor('d', query.cursor)) : undefined,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(documentView),
-      nextCursor: rows.length > limit && last ? encodeCursor('d', last.updatedAt, last.id) : null,
-    };
+    return keysetPage(rows, limit, documentView, { tag: 'd', at: (row) => row.updatedAt });
   }
 
   async timeline(clientId: string | undefined, id: string): Promise<DocumentTimelineDto> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
 import { operationView } from '../../operations/operation-view';
 import { ProblemException } from '../../problem/problem';
-import { decodeCursor, encodeCursor } from '../paging/keyset-cursor';
+import { decodeCursor, keysetPage } from '../paging/keyset-cursor';
 import type { OperationDto, OperationListDto, OperationListQueryDto } from './operation.dto';
 
 /** Operations as their client sees them; `clientId` undefined sees every client's (admin). */
@@ -34,12 +34,7 @@ export class OperationsService {
       limit,
       before: query.cursor ? createdBefore(decodeCursor('o', query.cursor)) : undefined,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(operationView),
-      nextCursor: rows.length > limit && last ? encodeCursor('o', last.createdAt, last.id) : null,
-    };
+    return keysetPage(rows, limit, operationView, { tag: 'o', at: (row) => row.createdAt });
   }
 }
 

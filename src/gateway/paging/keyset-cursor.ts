@@ -27,3 +27,22 @@ export function decodeCursor(tag: string, cursor: string): { at: Date; id: strin
   }
   return { at, id: match[3] };
 }
+
+/**
+ * A page of a keyset-paged list from `limit + 1` rows: the first `limit` as views, and the
+ * cursor of the last when more follow.
+ */
+export function keysetPage<R extends { id: string }, V>(
+  rows: R[],
+  limit: number,
+  view: (row: R) => V,
+  cursor: { tag: string; at: (row: R) => Date },
+): { items: V[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(view),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor(cursor.tag, cursor.at(last), last.id) : null,
+  };
+}
