@@ -1,5 +1,5 @@
 import type { DocumentKind, DocumentWrite } from '../database/repositories/documents.repository';
-import type { BatchItemResult } from '../providers/provider.contract';
+import type { BatchItemResult, RemittanceItem } from '../providers/provider.contract';
 import type { BatchCommand } from './commands';
 
 /**
@@ -131,7 +131,8 @@ export function batchWrites(
       const remittance = command.items[index];
       const key = remittance.documentNumber || remittance.supplierInvoiceNumber;
       if (!key) return;
-      const pay = remittance.payment;
+      // an item the provider's rules rejected may lack its payment
+      const pay: Partial<RemittanceItem['payment']> = remittance.payment ?? {};
       const amount = pay.netAmount ?? pay.grossAmount;
       writes.push({
         ...base(command.provider, 'remittance_target', key),
@@ -141,19 +142,20 @@ export function batchWrites(
           : {},
         paid: accepted,
         change: 'remittance_posted',
-        summary: `remittance ${pay.remittanceId} (${remittance.status}, ${amount ?? '?'}${pay.currency ? ` ${pay.currency}` : ''}, paid ${pay.date}) posted to ${command.provider}: ${outcome(result)}`,
+        summary: `remittance ${pay.remittanceId ?? '?'} (${remittance.status ?? '?'}, ${amount ?? '?'}${pay.currency ? ` ${pay.currency}` : ''}, paid ${pay.date ?? '?'}) posted to ${command.provider}: ${outcome(result)}`,
       });
       return;
     }
-    const status = item as { documentNumber: string; status: string; partnerCode: string };
+    // the provider's rules answer a missing field per item: any may be absent here
+    const status = item as { documentNumber?: string; status?: string; partnerCode?: string };
     if (!status.documentNumber) return;
     const kind: DocumentKind = command.kind === 'invoice-status.post' ? 'invoice' : 'credit_memo';
     writes.push({
       ...base(command.provider, kind, status.documentNumber),
       partyCode: status.partnerCode || null,
-      status: accepted ? status.status : null,
+      status: accepted ? (status.status ?? null) : null,
       change: 'status_posted',
-      summary: `status ${status.status} posted to ${command.provider}: ${outcome(result)}`,
+      summary: `status ${status.status ?? '?'} posted to ${command.provider}: ${outcome(result)}`,
     });
   });
   return writes;

@@ -1,4 +1,4 @@
-import { call, query, type DocumentSummary, type DocumentTimeline, type Page } from '../api';
+import { call, type DocumentSummary, type DocumentTimeline } from '../api';
 import {
   Choice,
   Loading,
@@ -8,8 +8,8 @@ import {
   TextField,
   Time,
 } from '../components/common';
-import { field } from '../form';
-import { go, href, type Route } from '../router';
+import { href, type Route } from '../router';
+import { useList } from '../use-list';
 import { useLoad } from '../use-load';
 
 const KINDS = ['invoice', 'credit_note', 'credit_memo', 'remittance_target'];
@@ -29,26 +29,13 @@ function Paid({ at }: { at: string | null }) {
 
 /** Search by reference, upstream number or party code; filters; cursor paging. */
 export function DocumentsPage({ route }: { route: Route }) {
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, route.params.get(f) ?? ''])) as Record<
-    (typeof FILTERS)[number],
-    string
-  >;
-  const cursor = route.params.get('cursor') ?? '';
-  const key = route.params.toString();
-  const page = useLoad(
-    () =>
-      call<Page<DocumentSummary>>(
-        'GET',
-        `/v1/documents${query({ ...filters, cursor, limit: 25 })}`,
-      ),
-    key,
+  const { filters, cursor, key, page, apply } = useList<DocumentSummary, (typeof FILTERS)[number]>(
+    route,
+    'documents',
+    FILTERS,
+    '/v1/documents',
+    25,
   );
-
-  function apply(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    go('documents', Object.fromEntries(FILTERS.map((f) => [f, field(form, f)])));
-  }
 
   return (
     <>

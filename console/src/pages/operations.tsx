@@ -1,8 +1,7 @@
-import { call, query, type Operation, type Page } from '../api';
+import type { Operation } from '../api';
 import { Choice, PageTitle, PagedTable, StatusBadge, TextField, Time } from '../components/common';
-import { go, href, type Route } from '../router';
-import { field } from '../form';
-import { useLoad } from '../use-load';
+import { href, type Route } from '../router';
+import { useList } from '../use-list';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead'];
 const KINDS = [
@@ -18,22 +17,13 @@ const COLUMNS = ['Accepted', 'Kind', 'Provider', 'Reference', 'Status', 'Attempt
 const FILTERS = ['status', 'kind', 'provider', 'reference', 'errorCode'] as const;
 
 export function OperationsPage({ route }: { route: Route }) {
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, route.params.get(f) ?? ''])) as Record<
-    (typeof FILTERS)[number],
-    string
-  >;
-  const cursor = route.params.get('cursor') ?? '';
-  const key = route.params.toString();
-  const page = useLoad(
-    () => call<Page<Operation>>('GET', `/v1/operations${query({ ...filters, cursor, limit: 25 })}`),
-    key,
+  const { filters, cursor, key, page, apply } = useList<Operation, (typeof FILTERS)[number]>(
+    route,
+    'operations',
+    FILTERS,
+    '/v1/operations',
+    25,
   );
-
-  function apply(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    go('operations', Object.fromEntries(FILTERS.map((f) => [f, field(form, f)])));
-  }
 
   return (
     <>
