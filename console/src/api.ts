@@ -197,6 +197,40 @@ export interface VerifyResult {
   firstBreak?: { chainId: string | null; seq: number | null; code: string; reason: string };
 }
 
+export interface DocumentSummary {
+  id: string;
+  connection: string;
+  provider: string;
+  kind: string;
+  key: string;
+  providerIds: Record<string, string>;
+  partyCode: string | null;
+  lastStatus: string | null;
+  lastStatusAt: string | null;
+  paidAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DocumentChange {
+  id: string;
+  at: string;
+  change: string;
+  summary: string;
+  operationId: string | null;
+  inboundId: string | null;
+}
+
+export interface DocumentTimeline {
+  document: DocumentSummary;
+  changes: DocumentChange[];
+}
+
+export interface AuditHead {
+  heads: { chainId: string; seq: number; hash: string; at: string }[];
+  lastVerification: (VerifyResult & { at: string; from: string | null; to: string | null }) | null;
+}
+
 /** What a key's scopes allow ('admin' holds them all). */
 export function can(session: Session, scope: string): boolean {
   return session.scopes.includes(scope) || session.scopes.includes('admin');

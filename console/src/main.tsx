@@ -2,31 +2,21 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, call, can, whenSignedOut, type Session } from './api';
 import { Loading, PageTitle, ProblemNotice } from './components/common';
-import { AuditPage } from './pages/audit';
-import { OperationDetailPage } from './pages/operation-detail';
-import { OperationsPage } from './pages/operations';
-import { OverviewPage } from './pages/overview';
+import { GROUPS, PAGES } from './pages';
 import { SignInPage } from './pages/sign-in';
 import { href, useRoute } from './router';
 import './styles.css';
 
-/** Pages in the navigation: only those that work, and only those the key's scopes allow. */
-const PAGES = [
-  { path: 'overview', label: 'Overview', scope: undefined },
-  { path: 'operations', label: 'Operations', scope: 'operations:read' },
-  { path: 'audit', label: 'Audit log', scope: 'audit:read' },
-] as const;
-
 function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const route = useRoute();
   const [section = 'overview', id] = route.path;
-  const pages = PAGES.filter((p) => !p.scope || can(session, p.scope));
+  // the navigation offers what the key's scopes allow; a page opened by its address still
+  // renders, and shows the API's refusal
+  const offered = PAGES.filter((p) => !p.scope || can(session, p.scope));
+  const groups = GROUPS.map((g) => ({ ...g, pages: offered.filter((p) => p.group === g.id) }));
+  const current = PAGES.find((p) => p.path === section);
   let page;
-  if (section === 'operations' && id)
-    page = <OperationDetailPage id={id} session={session} key={id} />;
-  else if (section === 'operations') page = <OperationsPage route={route} />;
-  else if (section === 'audit') page = <AuditPage route={route} />;
-  else if (section === 'overview') page = <OverviewPage session={session} />;
+  if (current) page = current.render({ route, session, id });
   else
     page = (
       <>
@@ -48,15 +38,19 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
       <header class="top">
         <span class="brand">invoice-gateway</span>
         <nav aria-label="Console">
-          <ul>
-            {pages.map((p) => (
-              <li key={p.path}>
-                <a href={href(p.path)} aria-current={section === p.path ? 'page' : undefined}>
-                  {p.label}
-                </a>
-              </li>
+          {groups
+            .filter((g) => g.pages.length > 0)
+            .map((g) => (
+              <ul key={g.id} aria-label={g.label}>
+                {g.pages.map((p) => (
+                  <li key={p.path}>
+                    <a href={href(p.path)} aria-current={section === p.path ? 'page' : undefined}>
+                      {p.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
             ))}
-          </ul>
         </nav>
         <span class="who">
           Signed in as <strong>{session.clientName}</strong>

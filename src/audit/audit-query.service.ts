@@ -6,7 +6,7 @@ import {
   type ListedAuditRow,
 } from '../database/repositories/audit-log.repository';
 import { ProblemException } from '../problem/problem';
-import type { ChainedContent } from './chain/audit-chain';
+import type { ChainBreak, ChainedContent } from './chain/audit-chain';
 
 /** Filters of an audit query and its export (validated by the HTTP layer). */
 export type AuditLogFilter = AuditFilters;
@@ -32,6 +32,21 @@ export type AuditLogView = Omit<
   hash: string | null;
 };
 
+/** Each chain's newest row, and the last walk of the chains (GET /v1/audit-logs/verify, audit:verify). */
+export interface AuditHead {
+  heads: { chainId: string; seq: number; hash: string; at: string }[];
+  lastVerification: {
+    at: string;
+    from: string | null;
+    to: string | null;
+    ok: boolean;
+    chains: number;
+    rows: number;
+    breaks: number;
+    firstBreak?: ChainBreak;
+  } | null;
+}
+
 export interface AuditLogPage {
   items: AuditLogView[];
   nextCursor: string | null;
@@ -43,6 +58,26 @@ const EXPORT_PAGE = 250;
 @Injectable()
 export class AuditQueryService {
   constructor(private readonly repo: AuditLogRepository) {}
+
+  /** Each chain's newest row and the last recorded walk of the chains. */
+  async head(): Promise<AuditHead> {
+    const [heads, last] = await Promise.all([this.repo.heads(), this.repo.lastVerification()]);
+    return {
+      heads,
+      lastVerification: last
+        ? {
+            at: last.at.toISOString(),
+            from: last.from?.toISOString() ?? null,
+            to: last.to?.toISOString() ?? null,
+            ok: last.ok,
+            chains: last.chains,
+            rows: last.rows,
+            breaks: last.breaks,
+            ...(last.firstBreak ? { firstBreak: last.firstBreak as ChainBreak } : {}),
+          }
+        : null,
+    };
+  }
 
   async find(query: AuditLogQuery): Promise<AuditLogPage> {
     const limit = query.limit ?? 50;

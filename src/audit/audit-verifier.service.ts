@@ -87,6 +87,7 @@ export class AuditVerifier {
     }
     options.onProgress?.(result.rows);
     result.ok = result.breaks === 0;
+    await this.repo.recordVerification({ ...result, from: options.from, to: options.to });
     return result;
   }
 

@@ -17,6 +17,8 @@ import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
 import { CreditNotesController } from './credit-notes/credit-notes.controller';
 import { CreditNotesService } from './credit-notes/credit-notes.service';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsService } from './documents/documents.service';
 import { InvoicesController } from './invoices/invoices.controller';
 import { InvoicesService } from './invoices/invoices.service';
 import { OperationsController } from './operations/operations.controller';
@@ -34,6 +36,7 @@ import { StatsController } from './stats/stats.controller';
     CreditNotesController,
     BatchesController,
     OperationsController,
+    DocumentsController,
     ProvidersController,
     StatsController,
     EventsController,
@@ -49,6 +52,7 @@ import { StatsController } from './stats/stats.controller';
     CreditNotesService,
     BatchesService,
     OperationsService,
+    DocumentsService,
     ConsoleSessions,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -6,7 +6,9 @@
  * embedded database in a temporary DATA_DIR (the CLI creates a client in it while the gateway
  * runs). Signs in; the overview chart has data; a dead operation is found by filter, replayed
  * from the page and shows succeeded; an outcome_uncertain one is resolved with an identifier
- * and a note; the audit page queries and verifies; a key without operations:replay sees no
+ * and a note; the audit page queries and verifies, and the overview shows the chain head and
+ * that verification; a GEP SMART status and a GEP Quantum remittance for one document number
+ * show on one document timeline, marked paid; a key without operations:replay sees no
  * Replay button and a forced call answers the 403's detail; sign-out ends the session
  * server-side; axe-core finds no serious or critical violation on any page; no CSP violation.
  * Screenshots go to ci-artifacts/console/ (git-ignored); with UPDATE_DOCS_SCREENSHOTS=1 a few
@@ -413,6 +415,83 @@ async function main() {
     await axe(page, 'audit');
     await shot(page, '7-audit');
 
+    // the overview shows the audit chain head and the verification just run
+    await nav(page, 'Overview');
+    await page.getByTestId('audit-last-verification').getByText('intact').waitFor();
+    check(
+      /seq \d+/.test(await page.getByTestId('audit-head').innerText()),
+      'the overview shows no audit chain head',
+    );
+    ok('overview: the audit chain head and the last verification (intact)');
+
+    // documents: a GEP SMART status and a GEP Quantum remittance for one number, one timeline
+    const number = unique('GEP-INV');
+    const status = await api(gateway, key, 'POST', '/v1/invoice-status-updates', {
+      updates: [
+        {
+          documentNumber: number,
+          status: 'SentForPayment',
+          invoiceDate: '2026-01-15T10:00:00.000Z',
+          partnerCode: 'PC-1530698055599',
+        },
+      ],
+    });
+    check(
+      status.status === 200 && status.body.accepted === 1,
+      `GEP SMART status: ${status.status}`,
+    );
+    const remittance = await api(gateway, key, 'POST', '/v1/remittances', {
+      remittances: [
+        {
+          documentNumber: number,
+          status: 'Paid',
+          payment: {
+            referenceNumber: 'PAY-REF-001',
+            remittanceId: 'REM-001',
+            date: '2026-01-20T00:00:00Z',
+            netAmount: 990,
+            currency: 'USD',
+          },
+        },
+      ],
+    });
+    check(
+      remittance.status === 200 && remittance.body.accepted === 1,
+      `GEP Quantum remittance: ${remittance.status}`,
+    );
+    await nav(page, 'Documents');
+    await page.getByRole('heading', { name: 'Documents' }).waitFor();
+    await page.getByLabel('Reference, upstream number or party code').fill(number);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const documentRow = page.locator('table.documents tbody tr', { hasText: number });
+    await documentRow.waitFor();
+    check(
+      (await page.locator('table.documents tbody tr').count()) === 1,
+      'the search lists more than the one document',
+    );
+    await documentRow.getByTestId('paid-mark').waitFor();
+    await axe(page, 'documents');
+    await shot(page, '7b-documents');
+    await documentRow.getByRole('link', { name: number }).click();
+    await page
+      .getByRole('heading', { name: new RegExp(number) })
+      .getByTestId('paid-mark')
+      .waitFor();
+    const timeline = page.getByTestId('document-timeline').locator('li');
+    await timeline.nth(1).waitFor();
+    const items = await timeline.allInnerTexts();
+    check(
+      items.length === 2 &&
+        /status posted/.test(items[0]) &&
+        /to gep-smart: accepted/.test(items[0]) &&
+        /remittance posted/.test(items[1]) &&
+        /to gep-quantum: accepted/.test(items[1]),
+      `the document's timeline: ${JSON.stringify(items)}`,
+    );
+    await axe(page, 'document timeline');
+    await shot(page, '7c-document-timeline');
+    ok('a GEP SMART status and a GEP Quantum remittance for one number: one timeline, marked paid');
+
     // CSRF: a cookie-authenticated POST without X-Console-Csrf is refused
     const csrf = await page.evaluate(async (id) => {
       const res = await fetch(`/v1/operations/${id}/replay`, {
@@ -512,6 +591,8 @@ async function main() {
         ['3-operations-dead', 'operations'],
         ['6-resolve-confirm', 'resolve'],
         ['7-audit', 'audit'],
+        ['7b-documents', 'documents'],
+        ['7c-document-timeline', 'document-timeline'],
       ]) {
         copyFileSync(join(SHOTS, `${from}.png`), join(DOC_SHOTS, `${to}.png`));
       }

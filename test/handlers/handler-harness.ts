@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { Db } from '../../src/database/db';
+import { DocumentsRepository } from '../../src/database/repositories/documents.repository';
 import { CreditNotesRepository } from '../../src/database/repositories/credit-notes.repository';
 import { IdempotencyRepository } from '../../src/database/repositories/idempotency.repository';
 import { InvoicesRepository } from '../../src/database/repositories/invoices.repository';
@@ -42,6 +43,7 @@ export class HandlerHarness {
   readonly queue: OperationQueueRepository;
   readonly invoices: InvoicesRepository;
   readonly creditNotes: CreditNotesRepository;
+  readonly documents: DocumentsRepository;
 
   private constructor(readonly dataSource: DataSource) {
     this.db = new Db(dataSource);
@@ -49,6 +51,7 @@ export class HandlerHarness {
     this.queue = new OperationQueueRepository(this.db);
     this.invoices = new InvoicesRepository(this.db);
     this.creditNotes = new CreditNotesRepository(this.db);
+    this.documents = new DocumentsRepository(this.db);
   }
 
   static async open(): Promise<HandlerHarness> {
@@ -68,6 +71,7 @@ export class HandlerHarness {
       queue: this.queue,
       invoices: this.invoices,
       creditNotes: this.creditNotes,
+      documents: this.documents,
       lock: new KeyedLock(this.db),
     };
     return handlerMap(deps);

@@ -13,20 +13,7 @@ export interface ScratchDatabase {
  * need the whole audit log to themselves (the shared one holds every suite's rows).
  */
 export async function createScratchDatabase(prefix: string): Promise<ScratchDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl)
-    throw new Error('DATABASE_URL is not set: run the suite through jest (global setup)');
-  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const target = new URL(serverUrl);
-  target.pathname = `/${name}`;
-  const url = target.toString();
+  const { serverUrl, name, url, drop } = await createEmptyDatabase(prefix);
   const db = await Database.open({
     url,
     dataDir: '',
@@ -45,6 +32,33 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
     db,
     drop: async () => {
       await db.close();
+      await drop();
+    },
+  };
+}
+
+/** A new, empty (unmigrated) database of its own on the test run's server. */
+export async function createEmptyDatabase(
+  prefix: string,
+): Promise<{ serverUrl: string; name: string; url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl)
+    throw new Error('DATABASE_URL is not set: run the suite through jest (global setup)');
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(serverUrl);
+  target.pathname = `/${name}`;
+  return {
+    serverUrl,
+    name,
+    url: target.toString(),
+    drop: async () => {
       const cleanup = new Client({ connectionString: serverUrl });
       await cleanup.connect();
       try {

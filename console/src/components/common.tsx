@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { Problem } from '../api';
+import type { Page, Problem } from '../api';
+import type { Loaded } from '../use-load';
 import { href } from '../router';
 
 /** A refused or failed call: the problem's detail, never a blank page. */
@@ -146,5 +147,47 @@ export function Pager(props: {
         </a>
       ) : null}
     </nav>
+  );
+}
+
+/**
+ * A cursor-paged list's results: the refusal or the loading notice, the table (one `row` per
+ * item), a line when nothing matches, and the pager.
+ */
+export function PagedTable<T>(props: {
+  loaded: Loaded<Page<T>>;
+  caption: string;
+  class?: string;
+  columns: readonly string[];
+  row: (item: T) => ComponentChildren;
+  empty: string;
+  path: string;
+  filters: Record<string, string>;
+  cursor: string;
+  nextLabel: string;
+}) {
+  const { data, problem, loading } = props.loaded;
+  return (
+    <>
+      <ProblemNotice problem={problem} />
+      {loading && !data ? <Loading /> : null}
+      {data ? (
+        <>
+          <table class={props.class}>
+            <caption class="visually-hidden">{props.caption}</caption>
+            <Head columns={props.columns} />
+            <tbody>{data.items.map(props.row)}</tbody>
+          </table>
+          {data.items.length === 0 ? <p>{props.empty}</p> : null}
+          <Pager
+            path={props.path}
+            filters={props.filters}
+            cursor={props.cursor}
+            nextCursor={data.nextCursor}
+            nextLabel={props.nextLabel}
+          />
+        </>
+      ) : null}
+    </>
   );
 }

@@ -2,10 +2,8 @@ import { useState } from 'preact/hooks';
 import { call, query, type AuditRow, type Page, type Problem, type VerifyResult } from '../api';
 import {
   Choice,
-  Head,
-  Loading,
   PageTitle,
-  Pager,
+  PagedTable,
   ProblemNotice,
   TextField,
   Time,
@@ -129,50 +127,40 @@ export function AuditPage({ route }: { route: Route }) {
         </button>
       </form>
       <Verify filters={filters} />
-      <ProblemNotice problem={page.problem} />
-      {page.loading && !page.data ? <Loading /> : null}
-      {page.data ? (
-        <>
-          <table>
-            <caption class="visually-hidden">Audit rows, newest first</caption>
-            <Head columns={COLUMNS} />
-            <tbody>
-              {page.data.items.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Time at={r.at} />
-                  </td>
-                  <td>{r.clientName ?? '-'}</td>
-                  <td>{r.direction}</td>
-                  <td>
-                    {r.operationId ? (
-                      <a href={href(`operations/${r.operationId}`)}>{r.operation}</a>
-                    ) : (
-                      (r.operation ?? '-')
-                    )}
-                  </td>
-                  <td>
-                    {r.method} <code>{r.path}</code>
-                  </td>
-                  <td>{r.status ?? '-'}</td>
-                  <td>
-                    {r.outcome}
-                    {r.errorCode ? ` (${r.errorCode})` : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {page.data.items.length === 0 ? <p>No audit row matches these filters.</p> : null}
-          <Pager
-            path="audit"
-            filters={filters}
-            cursor={cursor}
-            nextCursor={page.data.nextCursor}
-            nextLabel="Older rows"
-          />
-        </>
-      ) : null}
+      <PagedTable
+        loaded={page}
+        caption="Audit rows, newest first"
+        columns={COLUMNS}
+        row={(r) => (
+          <tr key={r.id}>
+            <td>
+              <Time at={r.at} />
+            </td>
+            <td>{r.clientName ?? '-'}</td>
+            <td>{r.direction}</td>
+            <td>
+              {r.operationId ? (
+                <a href={href(`operations/${r.operationId}`)}>{r.operation}</a>
+              ) : (
+                (r.operation ?? '-')
+              )}
+            </td>
+            <td>
+              {r.method} <code>{r.path}</code>
+            </td>
+            <td>{r.status ?? '-'}</td>
+            <td>
+              {r.outcome}
+              {r.errorCode ? ` (${r.errorCode})` : ''}
+            </td>
+          </tr>
+        )}
+        empty="No audit row matches these filters."
+        path="audit"
+        filters={filters}
+        cursor={cursor}
+        nextLabel="Older rows"
+      />
     </>
   );
 }

@@ -1,18 +1,7 @@
-import { call, query, type Operation, type Page } from '../api';
-import {
-  Choice,
-  Head,
-  Loading,
-  PageTitle,
-  Pager,
-  ProblemNotice,
-  StatusBadge,
-  TextField,
-  Time,
-} from '../components/common';
-import { go, href, type Route } from '../router';
-import { field } from '../form';
-import { useLoad } from '../use-load';
+import type { Operation } from '../api';
+import { Choice, PageTitle, PagedTable, StatusBadge, TextField, Time } from '../components/common';
+import { href, type Route } from '../router';
+import { useList } from '../use-list';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead'];
 const KINDS = [
@@ -28,22 +17,13 @@ const COLUMNS = ['Accepted', 'Kind', 'Provider', 'Reference', 'Status', 'Attempt
 const FILTERS = ['status', 'kind', 'provider', 'reference', 'errorCode'] as const;
 
 export function OperationsPage({ route }: { route: Route }) {
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, route.params.get(f) ?? ''])) as Record<
-    (typeof FILTERS)[number],
-    string
-  >;
-  const cursor = route.params.get('cursor') ?? '';
-  const key = route.params.toString();
-  const page = useLoad(
-    () => call<Page<Operation>>('GET', `/v1/operations${query({ ...filters, cursor, limit: 25 })}`),
-    key,
+  const { filters, cursor, key, page, apply } = useList<Operation, (typeof FILTERS)[number]>(
+    route,
+    'operations',
+    FILTERS,
+    '/v1/operations',
+    25,
   );
-
-  function apply(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    go('operations', Object.fromEntries(FILTERS.map((f) => [f, field(form, f)])));
-  }
 
   return (
     <>
@@ -64,43 +44,34 @@ export function OperationsPage({ route }: { route: Route }) {
           Filter
         </button>
       </form>
-      <ProblemNotice problem={page.problem} />
-      {page.loading && !page.data ? <Loading /> : null}
-      {page.data ? (
-        <>
-          <table class="operations">
-            <caption class="visually-hidden">Operations, newest first</caption>
-            <Head columns={COLUMNS} />
-            <tbody>
-              {page.data.items.map((op) => (
-                <tr key={op.id}>
-                  <td>
-                    <a href={href(`operations/${op.id}`)}>
-                      <Time at={op.createdAt} />
-                    </a>
-                  </td>
-                  <td>{op.kind}</td>
-                  <td>{op.provider ?? '-'}</td>
-                  <td>{op.reference ?? '-'}</td>
-                  <td>
-                    <StatusBadge status={op.status} />
-                  </td>
-                  <td>{op.attempts}</td>
-                  <td>{op.lastError?.code ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {page.data.items.length === 0 ? <p>No operation matches these filters.</p> : null}
-          <Pager
-            path="operations"
-            filters={filters}
-            cursor={cursor}
-            nextCursor={page.data.nextCursor}
-            nextLabel="Older operations"
-          />
-        </>
-      ) : null}
+      <PagedTable
+        loaded={page}
+        caption="Operations, newest first"
+        class="operations"
+        columns={COLUMNS}
+        row={(op) => (
+          <tr key={op.id}>
+            <td>
+              <a href={href(`operations/${op.id}`)}>
+                <Time at={op.createdAt} />
+              </a>
+            </td>
+            <td>{op.kind}</td>
+            <td>{op.provider ?? '-'}</td>
+            <td>{op.reference ?? '-'}</td>
+            <td>
+              <StatusBadge status={op.status} />
+            </td>
+            <td>{op.attempts}</td>
+            <td>{op.lastError?.code ?? ''}</td>
+          </tr>
+        )}
+        empty="No operation matches these filters."
+        path="operations"
+        filters={filters}
+        cursor={cursor}
+        nextLabel="Older operations"
+      />
     </>
   );
 }

@@ -1,4 +1,11 @@
-import { call, can, type OperationStats, type Provider, type Session } from '../api';
+import {
+  call,
+  can,
+  type AuditHead,
+  type OperationStats,
+  type Provider,
+  type Session,
+} from '../api';
 import { OperationsChart } from '../components/chart';
 import { Head, Loading, PageTitle, ProblemNotice, Time } from '../components/common';
 import { href } from '../router';
@@ -124,12 +131,65 @@ function Operations() {
   );
 }
 
+/** The audit chains' newest rows and the last walk of the chains (GET /v1/audit-logs/head). */
+function AuditChain() {
+  const head = useLoad(() => call<AuditHead>('GET', '/v1/audit-logs/head'), 'audit-head');
+  if (head.problem) return <ProblemNotice problem={head.problem} />;
+  if (!head.data) return <Loading />;
+  const { heads, lastVerification: last } = head.data;
+  const newest = [...heads].sort((a, b) => b.at.localeCompare(a.at))[0];
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">Audit chain</h2>
+      <dl class="facts">
+        <div>
+          <dt>chains</dt>
+          <dd>{heads.length}</dd>
+        </div>
+        <div>
+          <dt>newest head</dt>
+          <dd data-testid="audit-head">
+            {newest ? (
+              <>
+                seq {newest.seq} · <span class="hash">{newest.hash.slice(0, 16)}…</span> ·{' '}
+                <Time at={newest.at} />
+              </>
+            ) : (
+              'no row yet'
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>last verification</dt>
+          <dd data-testid="audit-last-verification">
+            {last ? (
+              <>
+                <span class={last.ok ? 'ok' : 'bad'}>
+                  {last.ok ? 'intact' : `${last.breaks} break(s)`}
+                </span>{' '}
+                · {last.rows} rows{last.from || last.to ? ' (a time range)' : ''} ·{' '}
+                <Time at={last.at} />
+              </>
+            ) : (
+              'never verified'
+            )}
+          </dd>
+        </div>
+      </dl>
+      <p>
+        <a href={href('audit')}>Query, verify and export the audit log</a>
+      </p>
+    </section>
+  );
+}
+
 export function OverviewPage({ session }: { session: Session }) {
   return (
     <>
       <PageTitle>Overview</PageTitle>
       {can(session, 'operations:read') ? <Operations /> : null}
       <Providers />
+      {can(session, 'audit:read') ? <AuditChain /> : null}
     </>
   );
 }

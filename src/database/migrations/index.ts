@@ -8,6 +8,9 @@ import { OperationTraceparent1796400000000 } from './1796400000000-OperationTrac
 import { OperationOwner1796500000000 } from './1796500000000-OperationOwner';
 import { EventsAndWebhooks1796700000000 } from './1796700000000-EventsAndWebhooks';
 import { InboundWebhooks1796700000001 } from './1796700000001-InboundWebhooks';
+import { Documents1796800000000 } from './1796800000000-Documents';
+import { DocumentsBackfill1796800000001 } from './1796800000001-DocumentsBackfill';
+import { AuditVerifications1796800000002 } from './1796800000002-AuditVerifications';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   OperationOwner1796500000000,
   EventsAndWebhooks1796700000000,
   InboundWebhooks1796700000001,
+  Documents1796800000000,
+  DocumentsBackfill1796800000001,
+  AuditVerifications1796800000002,
 ];

@@ -6,7 +6,7 @@ import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CONTENT_FIELDS, type ChainedRow, type ChainPosition } from '../../audit/chain/audit-chain';
 import { Db } from '../db';
-import { type Session, type Statement, statement } from '../sql';
+import { jsonParam, type Session, type Statement, statement } from '../sql';
 
 /** An audit row with its database id (the paging key), as read back for the chain. */
 export interface StoredAuditRow extends ChainedRow {
@@ -22,6 +22,17 @@ export type ListedAuditRow = Omit<StoredAuditRow, 'chainId' | 'seq' | 'prevHash'
 };
 
 /** A chain's newest row. */
+/** One walk of the chains, as recorded. */
+export interface AuditVerification {
+  from?: Date;
+  to?: Date;
+  ok: boolean;
+  chains: number;
+  rows: number;
+  breaks: number;
+  firstBreak?: unknown;
+}
+
 export interface ChainHead extends ChainPosition {
   chainId: string;
   at: string;
@@ -167,6 +178,37 @@ export class AuditLogRepository {
        WHERE chain_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
     );
     return rows[0] ? { ...rows[0], seq: Number(rows[0].seq) } : undefined;
+  }
+
+  /** Records a finished walk of the chains (what the overview shows as the last verification). */
+  async recordVerification(v: AuditVerification): Promise<void> {
+    await this.q(
+      'audit_verification_insert',
+      `INSERT INTO audit_verifications (range_from, range_to, ok, chains, rows, breaks, first_break)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [v.from ?? null, v.to ?? null, v.ok, v.chains, v.rows, v.breaks, jsonParam(v.firstBreak)],
+    );
+  }
+
+  /** The newest recorded walk, if any. */
+  async lastVerification(): Promise<(AuditVerification & { at: Date }) | undefined> {
+    const rows = await this.q<Record<string, unknown>>(
+      'audit_verification_last',
+      `SELECT at, range_from, range_to, ok, chains, rows::float8 AS rows, breaks, first_break
+       FROM audit_verifications ORDER BY at DESC, id DESC LIMIT 1`,
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      at: r.at as Date,
+      ...(r.range_from ? { from: r.range_from as Date } : {}),
+      ...(r.range_to ? { to: r.range_to as Date } : {}),
+      ok: r.ok as boolean,
+      chains: r.chains as number,
+      rows: Number(r.rows),
+      breaks: r.breaks as number,
+      ...(r.first_break ? { firstBreak: r.first_break } : {}),
+    };
   }
 
   /** The newest row of one chain. */

@@ -4,6 +4,7 @@ import { InvoiceEntity } from '../entities/invoice.entity';
 import { OperationEntity, type OperationStatus } from '../entities/operation.entity';
 import { ownerGone } from '../liveness';
 import { jsonParam, type Session, type Statement, statement } from '../sql';
+import { type DocumentWrite, documentParams, documentWriteCtes } from './documents.repository';
 import { type NewInvoice, type NewInvoiceRow, redactedRow } from './invoices.repository';
 import {
   type AttemptFence,
@@ -173,6 +174,7 @@ export class OperationQueueRepository {
     this.toEntity = db.mapper(OperationEntity);
     // the invoice insert's columns come from the invoice entity: no second column list
     const invoice = db.insertOf(InvoiceEntity);
+    const documentsFrom = 6 + invoice.columns.split(',').length;
     this.settleCreated = statement(
       'operation_settle_created_invoice',
       `WITH fence AS (
@@ -186,7 +188,7 @@ export class OperationQueueRepository {
          UPDATE operations SET ${succeededSet(3)}
          WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)
          RETURNING id
-       )
+       ), ${documentWriteCtes(documentsFrom, 'fin')}
        SELECT EXISTS (SELECT 1 FROM fence) AS fenced, EXISTS (SELECT 1 FROM fin) AS inserted`,
     );
     this.invoiceValues = (row) => invoice.values({ statusHistory: null, ...redactedRow(row) });
@@ -203,13 +205,14 @@ export class OperationQueueRepository {
    * the row (the fence, locked for the statement), and only if the reference was free. Answers
    * `lost` (nothing written), `taken` (a concurrent create holds the reference: nothing written,
    * the caller settles against that row) or `settled`. The upstream answer is stored
-   * redacted.
+   * redacted. `documents` are written with the row (documents.repository.ts), only if it is.
    */
   async settleCreatedInvoice(
     fence: AttemptFence,
     row: NewInvoice & { id: string; createdAt: Date; updatedAt?: Date },
     final: OperationFinal,
     session?: Session,
+    documents: DocumentWrite[] = [],
   ): Promise<'settled' | 'taken' | 'lost'> {
     const rows = await this.db.run<{ fenced: boolean; inserted: boolean }>(
       this.settleCreated,
@@ -220,6 +223,7 @@ export class OperationQueueRepository {
         jsonParam(final.result),
         final.attempt ? JSON.stringify(final.attempt) : null,
         ...this.invoiceValues({ ...row, updatedAt: row.updatedAt ?? row.createdAt }),
+        ...documentParams(documents, fence.id),
       ],
       session,
     );

@@ -6,6 +6,7 @@ import { CallbackOutboxRepository } from './callback-outbox.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
 import { EventsRepository } from './events.repository';
 import { InboundWebhooksRepository } from './inbound-webhooks.repository';
+import { DocumentsRepository } from './documents.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
 import { OperationQueueRepository } from './operation-queue.repository';
@@ -18,6 +19,7 @@ const REPOSITORIES = [
   CallbackOutboxRepository,
   InvoicesRepository,
   CreditNotesRepository,
+  DocumentsRepository,
   AuditLogRepository,
   ApiClientsRepository,
   EventsRepository,

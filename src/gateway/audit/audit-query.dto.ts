@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 import { Type } from 'class-transformer';
+import { nullableRef } from '../openapi/nullable-ref';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** A property holding any JSON value (null included). */
@@ -210,4 +211,36 @@ export class AuditLogPageDto {
     description: 'Pass as cursor to get the next (older) page; null on the last page',
   })
   nextCursor!: string | null;
+}
+
+export class AuditChainHeadDto {
+  @ApiProperty({ format: 'uuid' }) chainId!: string;
+  @ApiProperty({ type: 'integer', example: 1042 }) seq!: number;
+  @ApiProperty({ example: '9f2c4e0d5b7a1c3e8f6d2b4a0c9e7f5d3b1a8c6e4f2d0b9a7c5e3f1d8b6a4c2e' })
+  hash!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the head row was written' }) at!: string;
+}
+
+export class AuditLastVerificationDto {
+  @ApiProperty({ format: 'date-time', description: 'When the walk finished' }) at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) from!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) to!: string | null;
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ type: 'integer' }) chains!: number;
+  @ApiProperty({ type: 'integer' }) rows!: number;
+  @ApiProperty({ type: 'integer' }) breaks!: number;
+  @ApiPropertyOptional({ type: ChainBreakDto }) firstBreak?: ChainBreakDto;
+}
+
+@ApiExtraModels(AuditLastVerificationDto)
+export class AuditHeadDto {
+  @ApiProperty({ type: [AuditChainHeadDto], description: "Each chain's newest row" })
+  heads!: AuditChainHeadDto[];
+  @ApiProperty(
+    nullableRef(
+      AuditLastVerificationDto,
+      'The last walk of the chains (GET /v1/audit-logs/verify or audit:verify); null when none ran yet',
+    ),
+  )
+  lastVerification!: AuditLastVerificationDto | null;
 }

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { Auth } from '../../common/http/auth.decorators';
 import { ApiProblems } from '../../common/http/api-problems';
 import {
+  AuditHeadDto,
   AuditLogFilterDto,
   AuditLogPageDto,
   AuditLogQueryDto,
@@ -33,6 +34,17 @@ export class AuditController {
   @ApiProblems(400)
   list(@Query() query: AuditLogQueryDto): Promise<AuditLogPageDto> {
     return this.audit.find(query);
+  }
+
+  @Get('head')
+  @Auth('audit:read')
+  @ApiOperation({
+    operationId: 'getAuditHead',
+    summary: "Each hash chain's newest row, and the last verification of the chains",
+  })
+  @ApiOkResponse({ type: AuditHeadDto, description: 'The chain heads and the last verification' })
+  head(): Promise<AuditHeadDto> {
+    return this.audit.head();
   }
 
   @Get('verify')

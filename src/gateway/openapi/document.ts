@@ -25,6 +25,11 @@ export const TAGS = [
     name: 'operations',
     description: 'Every mutating call is an operation: status, attempts, timings, result',
   },
+  {
+    name: 'documents',
+    description:
+      'Business documents and their timelines: what the gateway posted for a document across upstreams, and whether it was paid',
+  },
   { name: 'providers', description: 'The configured providers, their mode and circuit state' },
   { name: 'audit', description: 'The hash-chained audit log: query, verify, export' },
   {

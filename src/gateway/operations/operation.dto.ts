@@ -1,16 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
   CALLBACK_STATUSES,
   OPERATION_STATUSES,
@@ -19,6 +8,7 @@ import {
 } from '../../database/entities/operation.entity';
 import { CAPABILITIES } from '../../providers/provider.contract';
 import { PROVIDER_IDS } from '../../providers/provider-ids';
+import { KeysetPageQueryDto } from '../paging/page-query.dto';
 import { nullableRef } from '../openapi/nullable-ref';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 
@@ -112,7 +102,7 @@ export class OperationDto {
   @ApiProperty({ type: OperationLinksDto }) links!: OperationLinksDto;
 }
 
-export class OperationListQueryDto {
+export class OperationListQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: OPERATION_STATUSES })
   @IsOptional()
   @IsIn(OPERATION_STATUSES)
@@ -145,20 +135,6 @@ export class OperationListQueryDto {
     message: 'errorCode must be a problem code: lower-case letters, digits and _',
   })
   errorCode?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class OperationListDto {

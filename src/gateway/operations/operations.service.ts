@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
 import { operationView } from '../../operations/operation-view';
-import { ProblemException, validationProblem } from '../../problem/problem';
+import { ProblemException } from '../../problem/problem';
+import { decodeCursor, keysetPage } from '../paging/keyset-cursor';
 import type { OperationDto, OperationListDto, OperationListQueryDto } from './operation.dto';
 
 /** Operations as their client sees them; `clientId` undefined sees every client's (admin). */
@@ -31,37 +32,10 @@ export class OperationsService {
       reference: query.reference,
       errorCode: query.errorCode,
       limit,
-      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      before: query.cursor ? createdBefore(decodeCursor('o', query.cursor)) : undefined,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(operationView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-    };
+    return keysetPage(rows, limit, operationView, { tag: 'o', at: (row) => row.createdAt });
   }
 }
 
-const CURSOR = /^o:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z),([0-9a-f-]{36})$/;
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`o:${createdAt.toISOString()},${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const createdAt = match ? new Date(match[1]) : undefined;
-  if (!match || !createdAt || Number.isNaN(createdAt.getTime())) {
-    throw validationProblem(
-      [
-        {
-          path: 'cursor',
-          code: 'invalidCursor',
-          message: 'cursor must be a nextCursor value from a previous page',
-        },
-      ],
-      'query',
-    );
-  }
-  return { createdAt, id: match[2] };
-}
+const createdBefore = ({ at, id }: { at: Date; id: string }) => ({ createdAt: at, id });

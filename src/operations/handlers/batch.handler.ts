@@ -1,4 +1,3 @@
-import { withSpan } from '@lib/tracing';
 import { ProblemException } from '../../problem/problem';
 import type {
   BatchItemResult,
@@ -12,8 +11,8 @@ import type { BatchAnswer } from '../answers';
 import { type BatchCommand, batchItemKey } from '../commands';
 import { resolveProvider } from '../provider-resolver';
 import type { Attempt, BatchProgress, OperationHandler, Settled, SettledItem } from './handler';
-import type { HandlerDeps } from './handler-deps';
-import { LostLeaseError } from '../../database/repositories/operation-rows';
+import { type HandlerDeps, settle } from './handler-deps';
+import { batchWrites } from '../documents';
 
 /** What distinguishes one batch kind: its upstream call and its per-item rules. */
 export interface BatchKindSpec<C extends BatchCommand> {
@@ -107,15 +106,18 @@ export class BatchHandler<C extends BatchCommand> implements OperationHandler<C>
       results: merged,
       operationId: attempt.op.id,
     };
-    // no ledger row: the outcome is one fenced statement, no transaction around it
+    // no ledger row: the outcome and the documents its items touched, in one transaction
     const settled: Settled = { responseStatus: 200, result: answer };
-    const finished = await withSpan('operation.settle', { 'operation.id': attempt.op.id }, () =>
-      this.deps.queue.finish(attempt.op.id, attempt.succeeded(settled, progress), attempt.op),
+    return settle(
+      this.deps.queue,
+      attempt,
+      async (tx) => {
+        await this.deps.documents.record(batchWrites(command, merged), attempt.op.id, tx);
+        return settled;
+      },
+      undefined,
+      progress,
     );
-    if (!finished) {
-      throw new LostLeaseError(attempt.op.id);
-    }
-    return settled;
   }
 }
 

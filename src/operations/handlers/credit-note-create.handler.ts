@@ -7,6 +7,7 @@ import { type CreditNoteAnswer, toCreditNoteAnswer } from '../answers';
 import { contentHash } from '../canonical-json';
 import type { CreditNoteCreateCommand } from '../commands';
 import { rejectInvalidDocument, resolveCall, resolveProvider } from '../provider-resolver';
+import { creditNoteWrites } from '../documents';
 import type { Attempt, OperationHandler, Settled } from './handler';
 import { type HandlerDeps, settle } from './handler-deps';
 import {
@@ -79,6 +80,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
         async (tx) => {
           const saved = await this.deps.creditNotes.insertOrExisting(row, tx);
           if (!saved.inserted) return sameCreditNoteOrConflict(saved.row, hash);
+          await this.deps.documents.record(creditNoteWrites(saved.row, invoice), attempt.op.id, tx);
           return { responseStatus: 201, result: toCreditNoteAnswer(saved.row) };
         },
         session,
@@ -109,6 +111,11 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
       session,
     );
     if (!saved.inserted) throw new ProblemException('conflict', { detail: 'credit note exists' });
+    await this.deps.documents.record(
+      creditNoteWrites(saved.row, invoice, 'recorded by an operator'),
+      operationId,
+      session,
+    );
     return toCreditNoteAnswer(saved.row);
   }
 

@@ -1,5 +1,6 @@
 import { withSpan } from '@lib/tracing';
 import type { CreditNotesRepository } from '../../database/repositories/credit-notes.repository';
+import type { DocumentsRepository } from '../../database/repositories/documents.repository';
 import type { InvoicesRepository } from '../../database/repositories/invoices.repository';
 import type { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
 import type { Session } from '../../database/sql';
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   queue: OperationQueueRepository;
   invoices: InvoicesRepository;
   creditNotes: CreditNotesRepository;
+  documents: DocumentsRepository;
   lock: KeyedLock;
 }
 

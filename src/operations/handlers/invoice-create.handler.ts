@@ -12,6 +12,7 @@ import { rejectInvalidDocument, resolveCall, resolveProvider } from '../provider
 import type { Attempt, OperationHandler, Settled } from './handler';
 import { requireField, type ResolutionInput, resolvedUpstream } from './resolution';
 import { type HandlerDeps, settle } from './handler-deps';
+import { invoiceWrite } from '../documents';
 import { fromInvoiceResult, invoiceRow, sameInvoiceOrConflict } from './ledger-rules';
 
 /**
@@ -94,7 +95,9 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       },
     };
     const outcome = await withSpan('operation.settle', { 'operation.id': attempt.op.id }, () =>
-      queue.settleCreatedInvoice(attempt.op, row, attempt.succeeded(settled), session),
+      queue.settleCreatedInvoice(attempt.op, row, attempt.succeeded(settled), session, [
+        invoiceWrite(row, 'created'),
+      ]),
     );
     if (outcome === 'settled') return settled;
     if (outcome === 'lost') throw new LostLeaseError(attempt.op.id);
@@ -138,6 +141,11 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
         detail: `The ledger already holds invoice ${saved.row.id} for ${provider.id} reference ${invoice.reference}`,
       });
     }
+    await this.deps.documents.record(
+      [invoiceWrite(saved.row, 'created', 'recorded by an operator')],
+      operationId,
+      session,
+    );
     return toInvoiceAnswer(saved.row);
   }
 

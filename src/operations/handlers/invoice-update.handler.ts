@@ -4,6 +4,7 @@ import { toInvoiceAnswer, withWarnings } from '../answers';
 import { contentHash } from '../canonical-json';
 import type { InvoiceUpdateCommand } from '../commands';
 import { resolveCall, resolveProvider } from '../provider-resolver';
+import { invoiceWrite } from '../documents';
 import type { Attempt, OperationHandler, Settled } from './handler';
 import { type HandlerDeps, settle } from './handler-deps';
 import {
@@ -56,6 +57,7 @@ export class InvoiceUpdateHandler implements OperationHandler<InvoiceUpdateComma
         }),
         session,
       );
+      await this.deps.documents.record([invoiceWrite(saved, 'updated')], attempt.op.id, session);
       return {
         responseStatus: 200,
         result: { ...toInvoiceAnswer(saved), ...withWarnings(result.warnings ?? []) },

@@ -16,6 +16,7 @@ import {
   type OperationHandler,
   type OperationRef,
 } from './handler';
+import { DocumentsRepository } from '../../database/repositories/documents.repository';
 import type { HandlerDeps } from './handler-deps';
 import { InvoiceCreateHandler } from './invoice-create.handler';
 import { invoiceStatusPostHandler } from './invoice-status-post.handler';
@@ -51,8 +52,9 @@ export class OperationHandlers {
     invoices: InvoicesRepository,
     creditNotes: CreditNotesRepository,
     lock: KeyedLock,
+    documents: DocumentsRepository,
   ) {
-    this.map = handlerMap({ registry, queue, invoices, creditNotes, lock });
+    this.map = handlerMap({ registry, queue, invoices, creditNotes, documents, lock });
   }
 
   /** The handler of a command's kind. */
