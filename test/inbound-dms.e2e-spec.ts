@@ -121,6 +121,31 @@ describe('inbound DMS webhooks (e2e)', () => {
         [invoice.id],
       );
       expect(events.n).toBe(1);
+
+      // the document's timeline has the change once, after the create, and its last status
+      const found = (
+        await request(t.url)
+          .get('/v1/documents')
+          .query({ q: invoice.reference, provider: 'dms' })
+          .set(auth)
+          .expect(200)
+      ).body;
+      expect(found.items).toHaveLength(1);
+      expect(found.items[0]).toMatchObject({ kind: 'invoice', lastStatus: 'APPROVED' });
+      const timeline = (
+        await request(t.url)
+          .get(`/v1/documents/${found.items[0].id}/timeline`)
+          .set(auth)
+          .expect(200)
+      ).body;
+      expect(timeline.changes.map((c: { change: string }) => c.change)).toEqual([
+        'created',
+        'status_changed',
+      ]);
+      expect(timeline.changes[1]).toMatchObject({
+        inboundId: sent.body.id,
+        summary: expect.stringContaining('APPROVED'),
+      });
     } finally {
       await request(t.url).delete(`/v1/webhook-endpoints/${endpoint.id}`).set(auth).expect(204);
       await receiver.close();

@@ -8,6 +8,7 @@ import { newEventId } from '../common/webhooks/ids';
 import { ProblemException, validationProblem } from '../problem/problem';
 import type { ConfigWithProviders } from '../providers/providers-config';
 import { DeliveryWorker } from '../operations/delivery-worker';
+import { documentRealm } from '../operations/documents';
 
 export interface InboundView {
   id: string;
@@ -92,6 +93,7 @@ export class InboundWebhooksService {
       {
         connection,
         provider: 'dms',
+        realm: documentRealm('dms'),
         deliveryKey: standard
           ? `id:${header('webhook-id')!.slice(0, 120)}`
           : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`,

@@ -3,10 +3,13 @@ import { Db } from '../db';
 import { InboundWebhookEntity } from '../entities/inbound-webhook.entity';
 import type { StatusChange } from '../entities/status-change';
 import { jsonParam, type Session, statement } from '../sql';
+import { DocumentsRepository } from './documents.repository';
 
 export interface NewInbound {
   connection: string;
   provider: string;
+  /** The document numbering the provider's documents belong to (see `documentRealm`). */
+  realm: string;
   deliveryKey: string;
   signatureScheme: string;
   event: string | null;
@@ -39,17 +42,17 @@ const BY_KEY = statement(
 );
 const FIND_CREDIT_NOTE = statement(
   'inbound_find_credit_note',
-  `SELECT c.id, c.status, o.client_id FROM credit_notes c LEFT JOIN operations o ON o.id = c.operation_id
+  `SELECT c.id, c.status, o.client_id, c.reference FROM credit_notes c LEFT JOIN operations o ON o.id = c.operation_id
    WHERE c.provider = $1 AND c.provider_credit_note_id = $2 FOR UPDATE OF c`,
 );
 const FIND_INVOICE_BY_ID = statement(
   'inbound_find_invoice_by_id',
-  `SELECT i.id, i.status, o.client_id FROM invoices i LEFT JOIN operations o ON o.id = i.operation_id
+  `SELECT i.id, i.status, o.client_id, i.reference FROM invoices i LEFT JOIN operations o ON o.id = i.operation_id
    WHERE i.provider = $1 AND i.provider_invoice_id = $2 FOR UPDATE OF i`,
 );
 const FIND_INVOICE_BY_NUMBER = statement(
   'inbound_find_invoice_by_number',
-  `SELECT i.id, i.status, o.client_id FROM invoices i LEFT JOIN operations o ON o.id = i.operation_id
+  `SELECT i.id, i.status, o.client_id, i.reference FROM invoices i LEFT JOIN operations o ON o.id = i.operation_id
    WHERE i.provider = $1 AND i.provider_document_number = $2 FOR UPDATE OF i`,
 );
 const UPDATE_INVOICE = statement(
@@ -89,7 +92,10 @@ const LIST_FILTERS = [
 export class InboundWebhooksRepository {
   private readonly toEntity: (raw: Record<string, unknown>) => InboundWebhookEntity;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly documents: DocumentsRepository,
+  ) {
     this.toEntity = db.mapper(InboundWebhookEntity);
   }
 
@@ -134,6 +140,19 @@ export class InboundWebhooksRepository {
         tx,
       );
       const matched = await this.db.run(MARK_MATCHED, [row.id, found.kind, found.id], tx);
+      await this.documents.recordStatusChange(
+        {
+          realm: input.realm,
+          provider: input.provider,
+          connection: input.connection,
+          kind: found.kind,
+          key: found.reference,
+          status: input.status,
+          summary: `status ${input.status} from a ${input.provider} webhook${found.status === input.status ? '' : ` (was ${found.status})`}${input.remarks ? `: ${input.remarks.slice(0, 200)}` : ''}`,
+        },
+        row.id,
+        tx,
+      );
       await this.db.run(
         EVENT,
         [
@@ -197,9 +216,15 @@ export class InboundWebhooksRepository {
   private async findDocument(
     input: NewInbound,
     tx: Session,
-  ): Promise<{ kind: DocumentKind; id: string; status: string; clientId: string | null } | null> {
+  ): Promise<{
+    kind: DocumentKind;
+    id: string;
+    reference: string;
+    status: string;
+    clientId: string | null;
+  } | null> {
     const { creditNoteNumber, eInvoiceNumber, dmsNumber } = input.identifiers;
-    type Found = { id: string; status: string; client_id: string | null };
+    type Found = { id: string; reference: string; status: string; client_id: string | null };
     const attempts: [DocumentKind, typeof FIND_INVOICE_BY_ID, string | undefined][] = [
       ['credit_note', FIND_CREDIT_NOTE, creditNoteNumber],
       ['invoice', FIND_INVOICE_BY_ID, eInvoiceNumber],
@@ -209,7 +234,14 @@ export class InboundWebhooksRepository {
       if (!value) continue;
       const rows = await this.db.run<Found>(st, [input.provider, value], tx);
       if (rows[0]) {
-        return { kind, id: rows[0].id, status: rows[0].status, clientId: rows[0].client_id };
+        const [hit] = rows;
+        return {
+          kind,
+          id: hit.id,
+          reference: hit.reference,
+          status: hit.status,
+          clientId: hit.client_id,
+        };
       }
     }
     return null;
