@@ -1,4 +1,5 @@
 import { ApiClientEntity } from './api-client.entity';
+import { ConnectionEntity } from './connection.entity';
 import { ConsoleSessionEntity } from './console-session.entity';
 import { AuditChainAnchorEntity, AuditLogEntity } from './audit-log.entity';
 import { CreditNoteEntity } from './credit-note.entity';
@@ -9,6 +10,7 @@ export {
   ApiClientEntity,
   AuditChainAnchorEntity,
   AuditLogEntity,
+  ConnectionEntity,
   ConsoleSessionEntity,
   CreditNoteEntity,
   InvoiceEntity,
@@ -23,4 +25,5 @@ export const ENTITIES = [
   InvoiceEntity,
   OperationEntity,
   ConsoleSessionEntity,
+  ConnectionEntity,
 ];

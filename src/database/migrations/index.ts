@@ -5,6 +5,7 @@ import { AuditHashChain1796116036836 } from './1796116036836-AuditHashChain';
 import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
 import { ConsoleSessions1796300000000 } from './1796300000000-ConsoleSessions';
 import { OperationTraceparent1796400000000 } from './1796400000000-OperationTraceparent';
+import { Connections1796600000000 } from './1796600000000-Connections';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditTraceId1796200000000,
   ConsoleSessions1796300000000,
   OperationTraceparent1796400000000,
+  Connections1796600000000,
 ];

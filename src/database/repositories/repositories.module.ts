@@ -3,6 +3,7 @@ import { Db } from '../db';
 import { ApiClientsRepository } from './api-clients.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
+import { ConnectionsRepository } from './connections.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { InvoicesRepository } from './invoices.repository';
@@ -17,6 +18,7 @@ const REPOSITORIES = [
   CreditNotesRepository,
   AuditLogRepository,
   ApiClientsRepository,
+  ConnectionsRepository,
 ];
 
 /** The repositories, one per aggregate: the only code that writes SQL. */

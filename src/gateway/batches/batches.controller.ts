@@ -25,6 +25,7 @@ const BatchProblems = () =>
     413,
     415,
     'unsupported_operation',
+    'unknown_connection',
     'upstream_rejected',
     'idempotency_key_reused',
     502,
