@@ -28,7 +28,8 @@ import {
 import { PROVIDER_DEPS } from '../providers/providers.module';
 import type { ConfigWithProviders } from '../providers/providers-config';
 import { checkConnection, connectionFields } from './connection-settings';
-import { KeyRing, KeyRingError } from './key-ring';
+import { openSecrets } from './connection-store';
+import { KeyRing } from './key-ring';
 
 /** One connection as the registry holds it. */
 export interface LiveConnection {
@@ -186,20 +187,7 @@ export class ConnectionRegistry
 
   /** The connection's secrets in plain text (registered as secrets: never logged). */
   openSecrets(row: Pick<ConnectionEntity, 'name' | 'secrets'>): Record<string, string> {
-    const opened: Record<string, string> = {};
-    for (const [field, sealed] of Object.entries(row.secrets ?? {})) {
-      try {
-        opened[field] = this.keyRing.open(sealed, row.name);
-      } catch (error) {
-        if (error instanceof KeyRingError) {
-          throw new KeyRingError(
-            `connection ${row.name}, secret ${field}: ${error.message}`,
-            error.kid,
-          );
-        }
-        throw error;
-      }
-    }
+    const opened = openSecrets(this.keyRing, row);
     registerSecrets(...Object.values(opened));
     return opened;
   }

@@ -6,6 +6,7 @@ export const SCOPES = [
   'operations:read',
   'operations:replay',
   'audit:read',
+  'connections:manage',
   'admin',
 ] as const;
 

@@ -1,3 +1,4 @@
+import { ConnectionProperty } from '../validation/connection-property';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -26,6 +27,9 @@ export class CreditNotePartyDto {
 }
 
 export class CreateCreditNoteDto {
+  @ConnectionProperty()
+  connection?: string;
+
   @CallbackUrlProperty()
   callbackUrl?: string;
 

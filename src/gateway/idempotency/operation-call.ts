@@ -38,6 +38,7 @@ export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionCont
     ...(key !== undefined ? { idempotencyKey: key } : {}),
     ...(prefersAsync(request) ? { respondAsync: true } : {}),
     ...(typeof callbackUrl === 'string' ? { callbackUrl } : {}),
+    ...(principal.connections ? { connections: principal.connections } : {}),
   };
 });
 
