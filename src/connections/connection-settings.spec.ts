@@ -68,3 +68,20 @@ describe('connection settings (the naming rule)', () => {
     expect(mock.mock).toBe(true);
   });
 });
+
+describe('connection settings: which field a provider problem is about', () => {
+  it('names the field the provider says is missing', () => {
+    const checked = checkConnection(
+      dmsDefinition,
+      { baseUrl: 'https://dms.example.com', username: 'u' },
+      {},
+    );
+    expect(checked.errors.map((e) => e.path)).toEqual(['secrets.password']);
+    expect(checked.errors[0].message).toContain('secrets.password');
+  });
+
+  it('names the first field of a rule when none is set', () => {
+    const checked = checkConnection(dmsDefinition, { baseUrl: 'https://dms.example.com' }, {});
+    expect(checked.errors.map((e) => e.path)).toEqual(['secrets.apiKey']);
+  });
+});

@@ -82,6 +82,14 @@ export interface CheckedConnection<S extends BaseSettings = BaseSettings> {
   errors: FieldError[];
 }
 
+/** The variables `text` names, in the order it names them. */
+function mentionedIn(text: string, variables: ReadonlyMap<string, string>): string[] {
+  const position = (v: string) => text.search(new RegExp(`\\b${v}\\b`));
+  return [...variables.keys()]
+    .filter((v) => position(v) >= 0)
+    .sort((a, b) => position(a) - position(b));
+}
+
 function asVariable(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -143,10 +151,10 @@ export function checkConnection<S extends BaseSettings>(
   const parsed = definition.readSettings(reader);
   const reported = new Set(errors.map((e) => e.path));
   for (const problem of reader.problems) {
-    const mentioned = [...pathOf.keys()].filter((v) => new RegExp(`\\b${v}\\b`).test(problem));
+    // the field a problem is about: the first variable named after "missing", else the first named
+    const at = problem.lastIndexOf('missing');
     const variable =
-      mentioned.find((v) => env[v] === undefined && /missing|required/.test(problem)) ??
-      mentioned[0];
+      mentionedIn(at >= 0 ? problem.slice(at) : '', pathOf)[0] ?? mentionedIn(problem, pathOf)[0];
     const path = variable ? pathOf.get(variable)! : 'settings';
     if (reported.has(path)) continue;
     reported.add(path);

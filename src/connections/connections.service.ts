@@ -17,8 +17,8 @@ export interface ConnectionView {
   isDefault: boolean;
   enabled: boolean;
   version: number;
-  /** `live`, `mock`, or null while disabled or unusable. */
-  mode: 'live' | 'mock' | null;
+  /** `live`, `mock`, or `unavailable` while disabled or unusable. */
+  mode: 'live' | 'mock' | 'unavailable';
   settings: Record<string, unknown>;
   secretFields: string[];
   /** Why it cannot be used (a key the ring lacks, a setting no longer valid), when it cannot. */
@@ -112,7 +112,7 @@ export class ConnectionsService {
       isDefault: c.isDefault,
       enabled: c.enabled,
       version: c.version,
-      mode: c.instance?.mode ?? null,
+      mode: c.instance?.mode ?? 'unavailable',
       settings: row ? { ...row.settings } : this.envSettings(c.provider),
       secretFields: row ? Object.keys(row.secrets).sort() : this.envSecretFields(c.provider),
       ...(c.error ? { error: c.error } : {}),

@@ -91,7 +91,11 @@ export class ConnectionDto {
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ example: 3, description: 'Bumped by every change (0 for env connections)' })
   version!: number;
-  @ApiProperty({ enum: ['live', 'mock'], nullable: true, type: String }) mode!: string | null;
+  @ApiProperty({
+    enum: ['live', 'mock', 'unavailable'],
+    description: 'unavailable: disabled, or it cannot be built (see error)',
+  })
+  mode!: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
