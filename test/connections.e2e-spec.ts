@@ -125,6 +125,15 @@ describe('connections (e2e)', () => {
       [dmsB],
     );
     expect(ops.map((o) => o.connection)).toEqual([dmsB]);
+
+    const health = await request(t.url).get('/health/upstreams').expect(200);
+    expect(health.body.connections[dmsB]).toMatchObject({
+      provider: 'dms',
+      mode: 'live',
+      status: 'up',
+      circuit: 'closed',
+    });
+    expect(health.body.connections.dms).toMatchObject({ provider: 'dms', mode: 'live' });
   });
 
   it('stores ciphertext only: the table holds no secret in plain text', async () => {
