@@ -5,6 +5,7 @@ import { ApiClientsRepository } from '../database/repositories/api-clients.repos
 import { ApiClientsService } from '../gateway/auth/api-clients.service';
 import { SCOPES } from '../common/http/scopes';
 import { auditHead, auditVerify } from './audit-commands';
+import { CONNECTION_COMMANDS } from './connection-commands';
 import type { CliIo, Command, CommandContext } from './command';
 
 export type { CliIo, Command, CommandContext } from './command';
@@ -12,14 +13,20 @@ export type { CliIo, Command, CommandContext } from './command';
 function clientsCreate(): Command {
   return {
     name: 'clients:create',
-    args: '--name <name> --scopes <scope,scope>',
+    args: '--name <name> --scopes <scope,scope> [--connections <a,b>]',
     summary: 'create an API client; prints its key once',
     help: [
       'Creates a named API client with the given scopes and prints its key once: store it',
       'now, only its SHA-256 is kept. The last line of the output is the key alone.',
       `Scopes: ${SCOPES.join(', ')}`,
+      '--connections a,b limits it to those connections (403 forbidden on another); without it,',
+      'it may use every connection.',
     ],
-    options: { name: { type: 'string' }, scopes: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      connections: { type: 'string' },
+    },
     async run({ io, values, db, config }) {
       const name = values.name;
       const scopes = values.scopes;
@@ -33,9 +40,17 @@ function clientsCreate(): Command {
       ).create(
         name,
         scopes.split(',').map((s) => s.trim()),
+        typeof values.connections === 'string'
+          ? values.connections
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean)
+          : undefined,
       );
       io.out(
-        `Created client ${client.name} (${client.id}) with scopes ${client.scopes.join(', ')}`,
+        `Created client ${client.name} (${client.id}) with scopes ${client.scopes.join(', ')}${
+          client.connections ? `, limited to connections ${client.connections.join(', ')}` : ''
+        }`,
       );
       io.out('API key (shown once, store it now):');
       io.out(key);
@@ -68,6 +83,7 @@ function clientsList(): Command {
             `${c.keyPrefix}…`,
             c.revokedAt ? `revoked ${c.revokedAt.toISOString()}` : 'active',
             c.scopes.join(','),
+            ...(c.connections ? [`connections:${c.connections.join(',')}`] : []),
           ].join('  '),
         );
       }
@@ -110,6 +126,7 @@ export const COMMANDS: readonly Command[] = [
   clientsRevoke(),
   auditVerify(),
   auditHead(),
+  ...CONNECTION_COMMANDS,
 ];
 
 const DATABASE_NOTE =

@@ -68,6 +68,13 @@ export interface AppConfig {
   };
   /** Durable async delivery (`Prefer: respond-async`). */
   async: AsyncConfig;
+  /** Stored connections (DESIGN section 11). */
+  connections: {
+    /** CONNECTIONS_ENCRYPTION_KEYS: the key ring (`kid:<base64>`, comma-separated; first seals). */
+    encryptionKeys?: string;
+    /** How soon a change made on another replica is live here (the version poll). */
+    refreshMs: number;
+  };
   callbacks: CallbackConfig;
   /** Events and webhook endpoints (docs/webhooks.md). */
   webhooks: WebhookConfig;
@@ -191,6 +198,10 @@ export function loadAppConfig<P extends Record<string, ConfigPart<unknown>>>(
       idempotencyTtlMs: r.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
     },
     async: readAsyncConfig(r),
+    connections: {
+      encryptionKeys: r.string('CONNECTIONS_ENCRYPTION_KEYS'),
+      refreshMs: r.int('CONNECTIONS_REFRESH_MS', 2000, 100, 600_000),
+    },
     callbacks: readCallbackConfig(r, production),
     webhooks: readWebhookConfig(r),
     tracing: {
@@ -218,6 +229,10 @@ export function loadAppConfig<P extends Record<string, ConfigPart<unknown>>>(
     databaseUrl ? new URL(databaseUrl).password : undefined,
     ...Object.entries(parts).flatMap(([key, part]) => part.secrets(values[key])),
     config.callbacks.secret,
+    ...(config.connections.encryptionKeys ?? '')
+      .split(',')
+      .map((entry) => entry.slice(entry.indexOf(':') + 1).trim())
+      .filter((key) => key.length > 0),
     redisUrl ? new URL(redisUrl).password : undefined,
   );
   return { ...config, ...values } as WithParts<P>;

@@ -25,6 +25,7 @@ import { OperationsController } from './operations/operations.controller';
 import { OperationsService } from './operations/operations.service';
 import { ProblemFilter } from './problem/problem.filter';
 import { ProvidersController } from './providers/providers.controller';
+import { ConnectionsController } from './connections/connections.controller';
 import { StatsController } from './stats/stats.controller';
 
 /** The unified API: inbound auth, rate limits, problem+json, and one controller per resource. */
@@ -38,6 +39,7 @@ import { StatsController } from './stats/stats.controller';
     OperationsController,
     DocumentsController,
     ProvidersController,
+    ConnectionsController,
     StatsController,
     EventsController,
     WebhookEndpointsController,

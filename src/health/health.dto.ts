@@ -56,4 +56,11 @@ export class UpstreamsHealthDto {
     additionalProperties: { $ref: '#/components/schemas/UpstreamHealthDto' },
   })
   upstreams!: Record<string, UpstreamHealthDto>;
+  @ApiProperty({
+    description:
+      'Each usable connection by name (the environment ones are named after their provider); a stored connection that is down does not turn the status to error',
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/OneUpstreamHealthDto' },
+  })
+  connections!: Record<string, OneUpstreamHealthDto>;
 }

@@ -13,7 +13,9 @@ import { Public } from '../common/http/auth.decorators';
 import { ProblemException } from '../problem/problem';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../providers/provider-ids';
 import { ProviderHealth } from '../providers/provider-health';
+import type { ProbeResult } from '../providers/provider.contract';
 import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
+import { ConnectionRegistry } from '../connections/connection-registry';
 import { OneUpstreamHealthDto, UpstreamHealthDto, UpstreamsHealthDto } from './health.dto';
 
 interface UpstreamHealth {
@@ -31,13 +33,14 @@ interface UpstreamHealth {
  * provider is unreachable or its circuit is open. Mock providers are reported, not judged.
  */
 @ApiTags('health')
-@ApiExtraModels(UpstreamHealthDto)
+@ApiExtraModels(UpstreamHealthDto, OneUpstreamHealthDto)
 @Public()
 @Controller('health/upstreams')
 export class UpstreamsHealthController {
   constructor(
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     private readonly health: ProviderHealth,
+    private readonly connections: ConnectionRegistry,
   ) {}
 
   @Get()
@@ -57,7 +60,50 @@ export class UpstreamsHealthController {
     const upstreams = Object.fromEntries(entries) as Record<ProviderId, UpstreamHealth>;
     const down = entries.some(([, h]) => h.status === 'down' && h.mode === 'live');
     if (down) void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: down ? 'error' : 'ok', upstreams };
+    return {
+      status: down ? 'error' : 'ok',
+      upstreams,
+      connections: await this.byConnection(upstreams),
+    };
+  }
+
+  /** Every usable connection: the env ones as above, each stored one probed on its own instance. */
+  private async byConnection(
+    upstreams: Record<ProviderId, UpstreamHealth>,
+  ): Promise<Record<string, UpstreamHealth & { provider: string }>> {
+    const entries = await Promise.all(
+      this.connections
+        .list()
+        .filter((c) => c.instance)
+        .map(async (c) => {
+          if (c.source === 'env')
+            return [c.name, { provider: c.provider, ...upstreams[c.provider] }] as const;
+          const instance = c.instance!;
+          const probe = await instance.ping().catch(
+            (error: unknown): ProbeResult => ({
+              reachable: false,
+              latencyMs: 0,
+              error: error instanceof Error ? error.message : 'probe failed',
+              checkedAt: new Date().toISOString(),
+            }),
+          );
+          const circuit = instance.circuitState();
+          return [
+            c.name,
+            {
+              provider: c.provider,
+              status: probe.reachable && circuit !== 'open' ? 'up' : 'down',
+              mode: instance.mode,
+              reachable: probe.reachable,
+              latencyMs: probe.latencyMs,
+              circuit,
+              ...(probe.error ? { error: probe.error } : {}),
+              checkedAt: probe.checkedAt,
+            } satisfies UpstreamHealth & { provider: string },
+          ] as const;
+        }),
+    );
+    return Object.fromEntries(entries);
   }
 
   @Get(':provider')

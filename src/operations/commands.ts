@@ -19,6 +19,8 @@ export type CommandKind = Capability;
 export interface InvoiceCreateCommand {
   kind: 'invoice.create';
   provider: ProviderId;
+  /** The connection it runs on (absent in commands stored before connections: the provider's env one). */
+  connection?: string;
   /** The canonical invoice, as validated by the provider's rules. */
   invoice: CanonicalInvoice;
 }
@@ -26,6 +28,8 @@ export interface InvoiceCreateCommand {
 export interface InvoiceUpdateCommand {
   kind: 'invoice.update';
   provider: ProviderId;
+  /** The connection it runs on (absent in commands stored before connections: the provider's env one). */
+  connection?: string;
   /** The gateway's invoice id. */
   invoiceId: string;
   /** The invoice's reference when the update was accepted (the operation is filed under it). */
@@ -48,12 +52,16 @@ export interface CreditNoteRequest {
 export interface CreditNoteCreateCommand {
   kind: 'credit-note.create';
   provider: ProviderId;
+  /** The connection it runs on (absent in commands stored before connections: the provider's env one). */
+  connection?: string;
   creditNote: CreditNoteRequest;
 }
 
 interface BatchCommandBase<K extends CommandKind, T> {
   kind: K;
   provider: ProviderId;
+  /** The connection it runs on (absent in commands stored before connections: the provider's env one). */
+  connection?: string;
   items: T[];
   /**
    * ISO-8601 time the batch was accepted: the items' "not in the future" rules are checked

@@ -20,6 +20,23 @@ import type { ResolutionInput } from './handlers/resolution';
 import type { Caller, OperationFacts, RunOutcome } from './run-outcome';
 import { DATABASE_OUTAGE, type OutageWatch } from '../common/delivery-metrics';
 
+/** A client limited to some connections may use those only: 403 forbidden on another. */
+function allowedConnection(caller: Caller, command: Command): void {
+  const connection = command.connection ?? command.provider;
+  if (caller.connections && !caller.connections.includes(connection)) {
+    throw new ProblemException('forbidden', {
+      detail: `this API client may not use connection ${connection}`,
+      errors: [
+        {
+          path: 'connection',
+          code: 'forbidden',
+          message: `allowed connections: ${caller.connections.join(', ') || 'none'}`,
+        },
+      ],
+    });
+  }
+}
+
 /** Tries at claiming a key before answering "in flight" (each lost race re-reads the holder). */
 const CLAIM_TRIES = 3;
 
@@ -57,6 +74,7 @@ export class OperationRunner {
       reference: referenceOf(command),
     };
     await this.handlers.check(command);
+    allowedConnection(caller, command);
     if (caller.callbackUrl !== undefined) await this.checkCallback(caller.callbackUrl);
     if (caller.respondAsync) await this.handlers.admit(command);
     const claim = await this.claim(caller, command, facts);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { DeliveryWorker } from './delivery-worker';
 import { OperationHandlers } from './handlers/operation-handlers';
@@ -10,8 +11,8 @@ import { OperationRunner } from './operation-runner';
  * worker. The repositories come from the global DatabaseModule.
  */
 @Module({
-  imports: [ProvidersModule],
+  imports: [ProvidersModule, ConnectionsModule],
   providers: [KeyedLock, OperationHandlers, DeliveryWorker, OperationRunner],
-  exports: [OperationHandlers, DeliveryWorker, OperationRunner, ProvidersModule],
+  exports: [OperationHandlers, DeliveryWorker, OperationRunner, ProvidersModule, ConnectionsModule],
 })
 export class OperationsModule {}

@@ -12,6 +12,8 @@ export interface Caller {
   respondAsync?: boolean;
   /** Where the operation answer is POSTed when the operation ends (checked here). */
   callbackUrl?: string;
+  /** The connections the client may use; absent: every connection (403 forbidden on another). */
+  connections?: readonly string[];
 }
 
 /** What the operation is about (the audit row of the call names it). */

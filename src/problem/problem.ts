@@ -23,6 +23,7 @@ export const PROBLEM_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused' },
   unsupported_operation: { status: 422, title: 'Unsupported operation' },
+  unknown_connection: { status: 422, title: 'Unknown connection' },
   business_rule_violated: { status: 422, title: 'Business rule violated' },
   upstream_rejected: { status: 422, title: 'Upstream rejected the request' },
   rate_limited: { status: 429, title: 'Too many requests' },

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { UpstreamError, type UpstreamHttpClient } from '@lib/upstream-http';
 import type { ProbeResult } from './provider.contract';
 
 /**
@@ -36,4 +37,36 @@ export function probeHttp(url: string, timeoutMs = 2000): Promise<ProbeResult> {
     );
     req.end();
   });
+}
+
+/**
+ * The cheapest authenticated call (`POST /v1/connections/{name}/test`): an empty body to one of
+ * the upstream's own routes, through the provider's client and auth (a token is fetched first
+ * where the upstream uses one). The upstream refusing the empty body (a 4xx other than 401 and
+ * 403) proves the credentials were accepted, and nothing was created; a refused token or
+ * credential, and every other failure, is thrown as the client's UpstreamError.
+ */
+export async function verifyByEmptyCall(http: UpstreamHttpClient, path: string): Promise<void> {
+  try {
+    await http.request({
+      method: 'POST',
+      path,
+      body: {},
+      operation: 'verifyCredentials',
+      retry: false,
+    });
+  } catch (error) {
+    if (
+      error instanceof UpstreamError &&
+      error.kind === 'rejected' &&
+      error.httpStatus !== undefined &&
+      error.httpStatus >= 400 &&
+      error.httpStatus < 500 &&
+      error.httpStatus !== 401 &&
+      error.httpStatus !== 403
+    ) {
+      return;
+    }
+    throw error;
+  }
 }

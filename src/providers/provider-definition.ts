@@ -173,7 +173,11 @@ export abstract class UpstreamProvider {
 
   protected constructor(
     endpoint: Endpoint,
-    private readonly link: { circuitState(): CircuitStateName; close?(): void },
+    private readonly link: {
+      circuitState(): CircuitStateName;
+      close?(): void;
+      verify?(): Promise<void>;
+    },
   ) {
     this.mode = endpoint.mode;
     this.baseUrl = endpoint.settings.baseUrl;
@@ -186,6 +190,14 @@ export abstract class UpstreamProvider {
 
   circuitState(): CircuitStateName {
     return this.link.circuitState();
+  }
+
+  /** The cheapest authenticated call: resolves when the upstream accepts the credentials. */
+  verify(): Promise<void> {
+    if (!this.link.verify) {
+      return Promise.reject(new Error(`${this.constructor.name} has no credentials check`));
+    }
+    return this.link.verify();
   }
 
   close(): void {

@@ -9,8 +9,23 @@ import {
 /** Injection token of the one registry of all providers. */
 export const PROVIDER_REGISTRY = Symbol('PROVIDER_REGISTRY');
 
+/**
+ * What the engine looks providers up in: the providers able to do a capability, and the
+ * provider instance of a connection (its provider's default connection when none is named).
+ * ProviderRegistry serves the environment's connections only (each named after its provider);
+ * the connections registry (src/connections) adds the stored ones.
+ */
+export interface ProviderLookup {
+  supporting(capability: Capability): ProviderId[];
+  get(id: ProviderId, connection?: string): RegisteredProvider | undefined;
+  /** The provider a usable connection belongs to; undefined for an unknown or disabled one. */
+  providerOf(connection: string): ProviderId | undefined;
+  /** The connection a call without `connection` uses. */
+  defaultConnection(id: ProviderId): string;
+}
+
 /** Every provider, keyed by id, built once from the provider modules. */
-export class ProviderRegistry {
+export class ProviderRegistry implements ProviderLookup {
   private readonly byId: ReadonlyMap<ProviderId, RegisteredProvider>;
 
   constructor(providers: readonly FinanceProvider[]) {
@@ -23,8 +38,17 @@ export class ProviderRegistry {
     this.byId = map;
   }
 
-  get(id: ProviderId): RegisteredProvider | undefined {
-    return this.byId.get(id);
+  /** The provider of `id`; its connection (when named) is the one named after it. */
+  get(id: ProviderId, connection?: string): RegisteredProvider | undefined {
+    return connection === undefined || connection === id ? this.byId.get(id) : undefined;
+  }
+
+  providerOf(connection: string): ProviderId | undefined {
+    return isProviderId(connection) && this.byId.has(connection) ? connection : undefined;
+  }
+
+  defaultConnection(id: ProviderId): string {
+    return id;
   }
 
   /** All providers in the canonical order. */

@@ -334,6 +334,11 @@ export interface FinanceProvider {
 
   /** A cheap reachability probe for /health/upstreams. */
   ping(): Promise<ProbeResult>;
+  /**
+   * The cheapest authenticated call (a token, or an empty request the upstream refuses for its
+   * content): resolves when the credentials are accepted, else throws the upstream's error.
+   */
+  verify?(): Promise<void>;
   circuitState(): CircuitStateName;
   /** Releases what the provider holds (its auth strategies' resources), at shutdown. */
   close?(): void;

@@ -18,6 +18,9 @@ function upstreamLogger(): UpstreamLogger {
   };
 }
 
+/** Injection token of what building a provider uses besides its endpoint (ProviderDeps). */
+export const PROVIDER_DEPS = Symbol('PROVIDER_DEPS');
+
 /** Builds every listed provider from its endpoint, with its definition. */
 export async function buildRegistry(
   endpoints: ProviderEndpoints,
@@ -53,17 +56,22 @@ export async function buildRegistry(
   providers: [
     ProviderEndpoints,
     {
+      provide: PROVIDER_DEPS,
+      inject: [UpstreamHttpFactory, OutboundAuditSink],
+      useFactory: (http: UpstreamHttpFactory, audit: OutboundAuditSink): ProviderDeps => ({
+        http,
+        onTokenRequest: audit.tokenRequestObserver(),
+      }),
+    },
+    {
       provide: PROVIDER_REGISTRY,
-      inject: [ProviderEndpoints, UpstreamHttpFactory, OutboundAuditSink],
-      useFactory: (
-        endpoints: ProviderEndpoints,
-        http: UpstreamHttpFactory,
-        audit: OutboundAuditSink,
-      ) => buildRegistry(endpoints, { http, onTokenRequest: audit.tokenRequestObserver() }),
+      inject: [ProviderEndpoints, PROVIDER_DEPS],
+      useFactory: (endpoints: ProviderEndpoints, deps: ProviderDeps) =>
+        buildRegistry(endpoints, deps),
     },
     ProviderHealth,
   ],
-  exports: [PROVIDER_REGISTRY, ProviderHealth, ProviderEndpoints],
+  exports: [PROVIDER_REGISTRY, PROVIDER_DEPS, ProviderHealth, ProviderEndpoints],
 })
 export class ProvidersModule implements OnApplicationShutdown {
   constructor(@Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry) {}

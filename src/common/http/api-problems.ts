@@ -142,6 +142,20 @@ const EXAMPLES: Record<ProblemCode, ProblemExample[]> = {
       value: example('unsupported_operation', 'dms does not support invoice.update'),
     },
   ],
+  unknown_connection: [
+    {
+      summary: 'The connection named is unknown, disabled or of another provider',
+      value: example('unknown_connection', 'no enabled connection is named dms-uat', {
+        errors: [
+          {
+            path: 'connection',
+            code: 'unknown_connection',
+            message: 'no enabled connection is named dms-uat',
+          },
+        ],
+      }),
+    },
+  ],
   business_rule_violated: [
     {
       summary: 'A documented provider rule is not met',

@@ -6,6 +6,8 @@ export interface ApiPrincipal {
   clientName: string;
   scopes: ReadonlySet<string>;
   bootstrap: boolean;
+  /** The connections it may use; absent: every connection. */
+  connections?: readonly string[];
 }
 
 /**

@@ -7,6 +7,7 @@ export const SCOPES = [
   'operations:replay',
   'audit:read',
   'webhooks:manage',
+  'connections:manage',
   'admin',
 ] as const;
 

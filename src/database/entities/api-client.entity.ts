@@ -22,6 +22,10 @@ export class ApiClientEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   scopes!: string[];
 
+  /** The connections it may use (null: every connection). */
+  @Column({ type: 'text', array: true, nullable: true })
+  connections!: string[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,4 +1,5 @@
 import { ApiClientEntity } from './api-client.entity';
+import { ConnectionEntity } from './connection.entity';
 import { ConsoleSessionEntity } from './console-session.entity';
 import { AuditChainAnchorEntity, AuditLogEntity } from './audit-log.entity';
 import { CreditNoteEntity } from './credit-note.entity';
@@ -13,6 +14,7 @@ export {
   ApiClientEntity,
   AuditChainAnchorEntity,
   AuditLogEntity,
+  ConnectionEntity,
   ConsoleSessionEntity,
   CreditNoteEntity,
   EventEntity,
@@ -35,4 +37,5 @@ export const ENTITIES = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   InboundWebhookEntity,
+  ConnectionEntity,
 ];

@@ -57,6 +57,7 @@ export interface OperationResolution {
   where: "callback_status = 'pending'",
 })
 @Index('ix_operations_created', ['createdAt', 'id'])
+@Index('ix_operations_connection_status', ['connection', 'status'])
 export class OperationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -72,6 +73,10 @@ export class OperationEntity {
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   reference!: string | null;
+
+  /** The connection it runs on (set from the command's `connection` on insert). */
+  @Column({ type: 'varchar', length: 63, nullable: true })
+  connection!: string | null;
 
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
   idempotencyKey!: string | null;

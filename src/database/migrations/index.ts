@@ -6,6 +6,7 @@ import { AuditTraceId1796200000000 } from './1796200000000-AuditTraceId';
 import { ConsoleSessions1796300000000 } from './1796300000000-ConsoleSessions';
 import { OperationTraceparent1796400000000 } from './1796400000000-OperationTraceparent';
 import { OperationOwner1796500000000 } from './1796500000000-OperationOwner';
+import { Connections1796600000000 } from './1796600000000-Connections';
 import { EventsAndWebhooks1796700000000 } from './1796700000000-EventsAndWebhooks';
 import { InboundWebhooks1796700000001 } from './1796700000001-InboundWebhooks';
 import { Documents1796800000000 } from './1796800000000-Documents';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   ConsoleSessions1796300000000,
   OperationTraceparent1796400000000,
   OperationOwner1796500000000,
+  Connections1796600000000,
   EventsAndWebhooks1796700000000,
   InboundWebhooks1796700000001,
   Documents1796800000000,

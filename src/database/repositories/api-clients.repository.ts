@@ -5,7 +5,8 @@ import { Db } from '../db';
 import { ApiClientEntity } from '../entities/api-client.entity';
 import { insertUnlessTaken, type Statement, statement } from '../sql';
 
-export type NewApiClient = Pick<ApiClientEntity, 'name' | 'keyHash' | 'keyPrefix' | 'scopes'>;
+export type NewApiClient = Pick<ApiClientEntity, 'name' | 'keyHash' | 'keyPrefix' | 'scopes'> &
+  Partial<Pick<ApiClientEntity, 'connections'>>;
 
 const BY_NAME = statement('api_client_by_name', 'SELECT c.* FROM api_clients c WHERE c.name = $1');
 const BY_KEY_HASH = statement(
@@ -63,6 +64,7 @@ export class ApiClientsRepository {
   async create(client: NewApiClient): Promise<ApiClientEntity | undefined> {
     const row = {
       ...client,
+      connections: client.connections ?? null,
       id: randomUUID(),
       createdAt: new Date(),
       revokedAt: null,

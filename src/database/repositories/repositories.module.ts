@@ -3,6 +3,7 @@ import { Db } from '../db';
 import { ApiClientsRepository } from './api-clients.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
+import { ConnectionsRepository } from './connections.repository';
 import { CreditNotesRepository } from './credit-notes.repository';
 import { EventsRepository } from './events.repository';
 import { InboundWebhooksRepository } from './inbound-webhooks.repository';
@@ -25,6 +26,7 @@ const REPOSITORIES = [
   EventsRepository,
   WebhooksRepository,
   InboundWebhooksRepository,
+  ConnectionsRepository,
 ];
 
 /** The repositories, one per aggregate: the only code that writes SQL. */

@@ -30,7 +30,8 @@ export class ApiClientsService {
     if (bootstrap) this.bootstrapHash = hashApiKey(bootstrap);
   }
 
-  async create(name: string, scopes: string[]): Promise<CreatedClient> {
+  /** `connections`: the connections it may use (absent: every one). */
+  async create(name: string, scopes: string[], connections?: string[]): Promise<CreatedClient> {
     const trimmed = name.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/.test(trimmed)) {
       throw new Error('name must be 1-100 letters, digits, spaces, dots, dashes or underscores');
@@ -41,6 +42,10 @@ export class ApiClientsService {
     }
     if (scopes.length === 0)
       throw new Error(`at least one scope is required: ${SCOPES.join(', ')}`);
+    const badConnection = connections?.find((c) => !/^[a-z0-9-]{1,63}$/.test(c));
+    if (badConnection !== undefined) {
+      throw new Error(`connection names are 1-63 of a-z, 0-9 and -: "${badConnection}" is not`);
+    }
     const existing = await this.repo.findByName(trimmed);
     if (existing) throw new Error(`a client named "${trimmed}" exists already`);
     const key = generateApiKey();
@@ -49,6 +54,7 @@ export class ApiClientsService {
       keyHash: hashApiKey(key),
       keyPrefix: displayPrefix(key),
       scopes: [...new Set(scopes)],
+      ...(connections ? { connections: [...new Set(connections)] } : {}),
     });
     if (!client) throw new Error(`a client named "${trimmed}" exists already`);
     return { client, key };
@@ -88,6 +94,7 @@ export class ApiClientsService {
       clientName: client.name,
       scopes: new Set(client.scopes.filter(isScope)),
       bootstrap: false,
+      ...(client.connections ? { connections: client.connections } : {}),
     };
   }
 

@@ -1,3 +1,4 @@
+import { ConnectionProperty } from '../validation/connection-property';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -137,6 +138,9 @@ export class CreditMemoStatusUpdateDto extends StatusUpdateBase {
 }
 
 export class InvoiceStatusBatchDto {
+  @ConnectionProperty()
+  connection?: string;
+
   @CallbackUrlProperty()
   callbackUrl?: string;
 
@@ -159,6 +163,9 @@ export class InvoiceStatusBatchDto {
 }
 
 export class CreditMemoStatusBatchDto {
+  @ConnectionProperty()
+  connection?: string;
+
   @CallbackUrlProperty()
   callbackUrl?: string;
 
@@ -260,6 +267,9 @@ export class RemittanceDto {
 }
 
 export class RemittanceBatchDto {
+  @ConnectionProperty()
+  connection?: string;
+
   @CallbackUrlProperty()
   callbackUrl?: string;
 

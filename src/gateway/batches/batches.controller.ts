@@ -25,6 +25,7 @@ const BatchProblems = () =>
     413,
     415,
     'unsupported_operation',
+    'unknown_connection',
     'upstream_rejected',
     'idempotency_key_reused',
     502,
@@ -55,7 +56,7 @@ export class BatchesController {
     @CallerOf() caller: Caller,
     @Body() dto: InvoiceStatusBatchDto,
   ): Promise<RunOutcome> {
-    return this.batches.postInvoiceStatuses(caller, dto.provider, dto.updates);
+    return this.batches.postInvoiceStatuses(caller, dto.provider, dto.updates, dto.connection);
   }
 
   @Post('credit-memo-status-updates')
@@ -73,7 +74,7 @@ export class BatchesController {
     @CallerOf() caller: Caller,
     @Body() dto: CreditMemoStatusBatchDto,
   ): Promise<RunOutcome> {
-    return this.batches.postCreditMemoStatuses(caller, dto.provider, dto.updates);
+    return this.batches.postCreditMemoStatuses(caller, dto.provider, dto.updates, dto.connection);
   }
 
   @Post('remittances')
@@ -88,6 +89,6 @@ export class BatchesController {
   @ApiOkResponse({ type: BatchResultDto, description: BATCH_ANSWER })
   @BatchProblems()
   remittances(@CallerOf() caller: Caller, @Body() dto: RemittanceBatchDto): Promise<RunOutcome> {
-    return this.batches.postRemittances(caller, dto.provider, dto.remittances);
+    return this.batches.postRemittances(caller, dto.provider, dto.remittances, dto.connection);
   }
 }

@@ -4,7 +4,7 @@ import type { AppConfig } from '../../config/app-config';
 import type { BatchCommand } from '../../operations/commands';
 import { OperationRunner } from '../../operations/operation-runner';
 import type { Caller, RunOutcome } from '../../operations/run-outcome';
-import { resolveProvider } from '../../operations/provider-resolver';
+import { resolveCall } from '../../operations/provider-resolver';
 import { validationProblem } from '../../problem/problem';
 import type {
   CreditMemoStatusItem,
@@ -12,7 +12,7 @@ import type {
   RemittanceItem,
 } from '../../providers/provider.contract';
 import type { ProviderId } from '../../providers/provider-ids';
-import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { ConnectionRegistry } from '../../connections/connection-registry';
 
 /**
  * Status and remittance batches: the size limit and the provider are checked here; items
@@ -22,7 +22,7 @@ import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-re
 @Injectable()
 export class BatchesService {
   constructor(
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly runner: OperationRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -31,20 +31,27 @@ export class BatchesService {
     caller: Caller,
     provider: ProviderId | undefined,
     items: InvoiceStatusItem[],
+    connection?: string,
   ) {
-    return this.post(caller, 'invoice-status.post', 'updates', provider, items);
+    return this.post(caller, 'invoice-status.post', 'updates', provider, items, connection);
   }
 
   postCreditMemoStatuses(
     caller: Caller,
     provider: ProviderId | undefined,
     items: CreditMemoStatusItem[],
+    connection?: string,
   ) {
-    return this.post(caller, 'credit-memo-status.post', 'updates', provider, items);
+    return this.post(caller, 'credit-memo-status.post', 'updates', provider, items, connection);
   }
 
-  postRemittances(caller: Caller, provider: ProviderId | undefined, items: RemittanceItem[]) {
-    return this.post(caller, 'remittance.post', 'remittances', provider, items);
+  postRemittances(
+    caller: Caller,
+    provider: ProviderId | undefined,
+    items: RemittanceItem[],
+    connection?: string,
+  ) {
+    return this.post(caller, 'remittance.post', 'remittances', provider, items, connection);
   }
 
   private post<C extends BatchCommand>(
@@ -53,6 +60,7 @@ export class BatchesService {
     field: string,
     requested: ProviderId | undefined,
     items: C['items'],
+    connection: string | undefined,
   ): Promise<RunOutcome> {
     const max = this.config.api.batchMaxItems;
     if (items.length > max) {
@@ -64,10 +72,11 @@ export class BatchesService {
         },
       ]);
     }
-    const provider = resolveProvider(this.registry, kind, requested);
+    const { provider, connection: name } = resolveCall(this.registry, kind, requested, connection);
     return this.runner.run(caller, {
       kind,
       provider: provider.id,
+      connection: name,
       items,
       acceptedAt: new Date().toISOString(),
     } as C);

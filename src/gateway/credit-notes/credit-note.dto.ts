@@ -1,4 +1,5 @@
 import { StatusChangeDto } from '../invoices/invoice.dto';
+import { ConnectionProperty } from '../validation/connection-property';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -27,6 +28,9 @@ export class CreditNotePartyDto {
 }
 
 export class CreateCreditNoteDto {
+  @ConnectionProperty()
+  connection?: string;
+
   @CallbackUrlProperty()
   callbackUrl?: string;
 

@@ -34,6 +34,7 @@ export class CreditNotesController {
     'business_rule_violated',
     'upstream_rejected',
     'unsupported_operation',
+    'unknown_connection',
     'idempotency_key_reused',
     502,
     503,

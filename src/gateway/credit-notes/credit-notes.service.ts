@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CreditNotesRepository } from '../../database/repositories/credit-notes.repository';
 import { type CreditNoteAnswer, toCreditNoteAnswer } from '../../operations/answers';
 import { OperationRunner } from '../../operations/operation-runner';
 import type { Caller, RunOutcome } from '../../operations/run-outcome';
-import { resolveProvider } from '../../operations/provider-resolver';
+import { resolveCall } from '../../operations/provider-resolver';
 import { ProblemException } from '../../problem/problem';
-import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { ConnectionRegistry } from '../../connections/connection-registry';
 import type { CreateCreditNoteDto } from './credit-note.dto';
 
 /**
@@ -15,17 +15,29 @@ import type { CreateCreditNoteDto } from './credit-note.dto';
 @Injectable()
 export class CreditNotesService {
   constructor(
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly runner: OperationRunner,
     private readonly creditNotes: CreditNotesRepository,
   ) {}
 
   create(caller: Caller, dto: CreateCreditNoteDto): Promise<RunOutcome> {
-    const provider = resolveProvider(this.registry, 'credit-note.create', dto.provider);
-    const { provider: _provider, callbackUrl: _callbackUrl, party, ...rest } = dto;
+    const { provider, connection } = resolveCall(
+      this.registry,
+      'credit-note.create',
+      dto.provider,
+      dto.connection,
+    );
+    const {
+      provider: _provider,
+      connection: _connection,
+      callbackUrl: _callbackUrl,
+      party,
+      ...rest
+    } = dto;
     return this.runner.run(caller, {
       kind: 'credit-note.create',
       provider: provider.id,
+      connection,
       creditNote: { ...rest, party: { code: party.code, name: party.name } },
     });
   }

@@ -43,6 +43,7 @@ export function callerOf(request: FastifyRequest): Caller {
     ...(key !== undefined ? { idempotencyKey: key } : {}),
     ...(prefersAsync(request) ? { respondAsync: true } : {}),
     ...(typeof callbackUrl === 'string' ? { callbackUrl } : {}),
+    ...(principal.connections ? { connections: principal.connections } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * The invoice routes' DTOs in one file (about 430 lines): the canonical invoice's nested shapes
  * (party, taxes, order, address, lines) are declared once and shared by create, update and list.
  */
+import { ConnectionProperty } from '../validation/connection-property';
 import {
   ApiExtraModels,
   ApiProperty,
@@ -256,6 +257,9 @@ export class LineDto {
 }
 
 export class CreateInvoiceDto {
+  @ConnectionProperty()
+  connection?: string;
+
   @CallbackUrlProperty()
   callbackUrl?: string;
 

@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InvoicesRepository } from '../../database/repositories/invoices.repository';
 import { type InvoiceAnswer, toInvoiceAnswer } from '../../operations/answers';
 import { OperationRunner } from '../../operations/operation-runner';
 import type { Caller, RunOutcome } from '../../operations/run-outcome';
-import { resolveProvider } from '../../operations/provider-resolver';
+import { resolveCall } from '../../operations/provider-resolver';
 import { ProblemException } from '../../problem/problem';
 import type { ProviderId } from '../../providers/provider-ids';
-import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { ConnectionRegistry } from '../../connections/connection-registry';
 import type { CreateInvoiceDto, InvoiceListQueryDto, UpdateInvoiceDto } from './invoice.dto';
 
 /**
@@ -16,32 +16,40 @@ import type { CreateInvoiceDto, InvoiceListQueryDto, UpdateInvoiceDto } from './
 @Injectable()
 export class InvoicesService {
   constructor(
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly runner: OperationRunner,
     private readonly invoices: InvoicesRepository,
   ) {}
 
   create(caller: Caller, dto: CreateInvoiceDto): Promise<RunOutcome> {
-    const { callbackUrl: _callbackUrl, ...invoice } = dto;
-    const provider = resolveProvider(this.registry, 'invoice.create', invoice.provider);
+    const { callbackUrl: _callbackUrl, connection: requested, ...invoice } = dto;
+    const { provider, connection } = resolveCall(
+      this.registry,
+      'invoice.create',
+      invoice.provider,
+      requested,
+    );
     return this.runner.run(caller, {
       kind: 'invoice.create',
       provider: provider.id,
+      connection,
       invoice: { ...invoice, provider: provider.id },
     });
   }
 
   async update(caller: Caller, id: string, dto: UpdateInvoiceDto): Promise<RunOutcome> {
     const existing = await this.find(id);
-    const provider = resolveProvider(
+    const { callbackUrl: _callbackUrl, connection: requested, ...changes } = dto;
+    const { provider, connection } = resolveCall(
       this.registry,
       'invoice.update',
       existing.provider as ProviderId,
+      requested,
     );
-    const { callbackUrl: _callbackUrl, ...changes } = dto;
     return this.runner.run(caller, {
       kind: 'invoice.update',
       provider: provider.id,
+      connection,
       invoiceId: id,
       reference: existing.reference,
       changes,

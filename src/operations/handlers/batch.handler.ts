@@ -6,7 +6,7 @@ import type {
   FinanceProvider,
   ItemError,
 } from '../../providers/provider.contract';
-import type { ProviderRegistry } from '../../providers/provider-registry';
+import type { ProviderLookup } from '../../providers/provider-registry';
 import type { BatchAnswer } from '../answers';
 import { type BatchCommand, batchItemKey } from '../commands';
 import { resolveProvider } from '../provider-resolver';
@@ -18,7 +18,7 @@ import { batchWrites } from '../documents';
 export interface BatchKindSpec<C extends BatchCommand> {
   /** The provider and the call that sends the items. */
   resolve(
-    registry: ProviderRegistry,
+    registry: ProviderLookup,
     command: C,
   ): {
     provider: FinanceProvider;
@@ -43,7 +43,7 @@ export class BatchHandler<C extends BatchCommand> implements OperationHandler<C>
 
   /** The provider; each item's rules are answered per item (rejected), not refused. */
   async check(command: C): Promise<void> {
-    resolveProvider(this.deps.registry, command.kind, command.provider);
+    resolveProvider(this.deps.registry, command.kind, command.provider, command.connection);
   }
 
   admit(): Promise<void> {

@@ -35,18 +35,28 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
   constructor(private readonly deps: HandlerDeps) {}
 
   async check(command: CreditNoteCreateCommand): Promise<void> {
-    resolveProvider(this.deps.registry, command.kind, command.provider);
+    resolveProvider(this.deps.registry, command.kind, command.provider, command.connection);
   }
 
   /** The invoice (known, same dealer, amount within), the provider's rules, the one stored. */
   async admit(command: CreditNoteCreateCommand): Promise<void> {
-    const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
+    const provider = resolveProvider(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const prepared = await this.prepare(provider, command);
     if (prepared.existing) sameCreditNoteOrConflict(prepared.existing, prepared.hash);
   }
 
   run(attempt: Attempt, command: CreditNoteCreateCommand): Promise<Settled> {
-    const { provider, call } = resolveCall(this.deps.registry, command.kind, command.provider);
+    const { provider, call } = resolveCall(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const request = command.creditNote;
     const key = `credit-note:${provider.id}:${request.invoiceId ?? request.providerInvoiceId}`;
     return this.deps.lock.run(key, async (session) => {
@@ -95,7 +105,12 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
     input: ResolutionInput,
     session: Session,
   ): Promise<CreditNoteAnswer> {
-    const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
+    const provider = resolveProvider(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const providerCreditNoteId = requireField(input.providerCreditNoteId, 'providerCreditNoteId');
     const { invoice, note, hash, existing } = await this.prepare(provider, command, session);
     if (existing) {

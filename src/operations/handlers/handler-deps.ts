@@ -4,13 +4,13 @@ import type { DocumentsRepository } from '../../database/repositories/documents.
 import type { InvoicesRepository } from '../../database/repositories/invoices.repository';
 import type { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
 import type { Session } from '../../database/sql';
-import type { ProviderRegistry } from '../../providers/provider-registry';
+import type { ProviderLookup } from '../../providers/provider-registry';
 import type { KeyedLock } from '../keyed-lock';
 import type { Attempt, BatchProgress, Settled } from './handler';
 
 /** What the handlers work with: the providers, the repositories and the key lock. */
 export interface HandlerDeps {
-  registry: ProviderRegistry;
+  registry: ProviderLookup;
   queue: OperationQueueRepository;
   invoices: InvoicesRepository;
   creditNotes: CreditNotesRepository;

@@ -26,12 +26,22 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
   constructor(private readonly deps: HandlerDeps) {}
 
   async check(command: InvoiceCreateCommand): Promise<void> {
-    const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
+    const provider = resolveProvider(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     rejectInvalidDocument(provider.validateInvoice?.(command.invoice) ?? []);
   }
 
   async admit(command: InvoiceCreateCommand): Promise<void> {
-    const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
+    const provider = resolveProvider(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const existing = await this.deps.invoices.findByReference(
       provider.id,
       command.invoice.reference,
@@ -40,7 +50,12 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
   }
 
   run(attempt: Attempt, command: InvoiceCreateCommand): Promise<Settled> {
-    const { provider } = resolveCall(this.deps.registry, command.kind, command.provider);
+    const { provider } = resolveCall(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const key = `invoice:${provider.id}:${command.invoice.reference}`;
     return provider.isDuplicateCreate
       ? this.deps.lock.run(key, (session) => this.create(attempt, command, session, false))
@@ -60,7 +75,12 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
     fresh: boolean,
   ): Promise<Settled> {
     const { queue, invoices } = this.deps;
-    const { provider, call } = resolveCall(this.deps.registry, command.kind, command.provider);
+    const { provider, call } = resolveCall(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const invoice = command.invoice;
     const hash = contentHash(invoice);
     const known = fresh ? attempt.op.ledger : undefined;
@@ -125,7 +145,12 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
     input: ResolutionInput,
     session: Session,
   ): Promise<InvoiceAnswer> {
-    const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
+    const provider = resolveProvider(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const providerInvoiceId = requireField(input.providerInvoiceId, 'providerInvoiceId');
     const invoice = command.invoice;
     const saved = await this.deps.invoices.insertOrExisting(

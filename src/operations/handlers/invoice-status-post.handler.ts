@@ -6,6 +6,7 @@ import type { HandlerDeps } from './handler-deps';
 /** `invoice-status.post`: invoice status updates, each checked by the provider's rules. */
 export const invoiceStatusPostHandler = (deps: HandlerDeps) =>
   new BatchHandler<InvoiceStatusBatchCommand>(deps, {
-    resolve: (registry, command) => resolveCall(registry, command.kind, command.provider),
+    resolve: (registry, command) =>
+      resolveCall(registry, command.kind, command.provider, command.connection),
     validate: (provider, item, now) => provider.validateInvoiceStatus?.(item, now) ?? [],
   });

@@ -23,7 +23,12 @@ export class InvoiceUpdateHandler implements OperationHandler<InvoiceUpdateComma
 
   /** The invoice exists and has a provider id; the provider's rules pass on the merge. */
   async check(command: InvoiceUpdateCommand): Promise<void> {
-    const provider = resolveProvider(this.deps.registry, command.kind, command.provider);
+    const provider = resolveProvider(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     checkInvoiceUpdate(provider, await this.find(command.invoiceId), command.changes);
   }
 
@@ -32,7 +37,12 @@ export class InvoiceUpdateHandler implements OperationHandler<InvoiceUpdateComma
   }
 
   async run(attempt: Attempt, command: InvoiceUpdateCommand): Promise<Settled> {
-    const { provider, call } = resolveCall(this.deps.registry, command.kind, command.provider);
+    const { provider, call } = resolveCall(
+      this.deps.registry,
+      command.kind,
+      command.provider,
+      command.connection,
+    );
     const existing = await this.find(command.invoiceId);
     const providerInvoiceId = requireProviderInvoiceId(existing);
     const { merged, update } = prepareUpdate(

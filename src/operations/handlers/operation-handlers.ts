@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { OperationEntity } from '../../database/entities/operation.entity';
 import { CreditNotesRepository } from '../../database/repositories/credit-notes.repository';
 import { InvoicesRepository } from '../../database/repositories/invoices.repository';
 import { OperationQueueRepository } from '../../database/repositories/operation-queue.repository';
 import { internalProblem, knownProblem, ProblemException } from '../../problem/problem';
-import { PROVIDER_REGISTRY, ProviderRegistry } from '../../providers/provider-registry';
+import { ConnectionRegistry } from '../../connections/connection-registry';
 import type { Command } from '../commands';
 import { KeyedLock } from '../keyed-lock';
 import { CreditNoteCreateHandler } from './credit-note-create.handler';
@@ -47,7 +47,7 @@ export class OperationHandlers {
   private readonly map: HandlerMap;
 
   constructor(
-    @Inject(PROVIDER_REGISTRY) registry: ProviderRegistry,
+    registry: ConnectionRegistry,
     private readonly queue: OperationQueueRepository,
     invoices: InvoicesRepository,
     creditNotes: CreditNotesRepository,

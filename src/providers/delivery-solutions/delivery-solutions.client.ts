@@ -13,6 +13,7 @@ import {
   type UpstreamRequest,
 } from '@lib/upstream-http';
 import { type Endpoint, httpSettings, type ProviderDeps } from '../provider-definition';
+import { verifyByEmptyCall } from '../probe';
 import type { DeliverySolutionsSettings } from './delivery-solutions.types';
 import type { CallContext } from '../provider.contract';
 import {
@@ -137,6 +138,11 @@ export class DeliverySolutionsClient {
 
   circuitState(): CircuitStateName {
     return this.http.circuitState();
+  }
+
+  /** See verifyByEmptyCall. */
+  verify(): Promise<void> {
+    return verifyByEmptyCall(this.http, DS_PATHS.invoices);
   }
 
   /** How long to wait before sending the create again, or undefined to give up. */

@@ -6,6 +6,7 @@ import type {
   UpstreamRequest,
 } from '@lib/upstream-http';
 import { type Endpoint, httpSettings } from '../provider-definition';
+import { verifyByEmptyCall } from '../probe';
 import type { DmsSettings } from './dms.types';
 import type { CallContext } from '../provider.contract';
 import { DMS_PROVIDER, DMS_RETRYABLE_STATUSES, dmsAnswerError, parseDmsError } from './dms.errors';
@@ -73,6 +74,11 @@ export class DmsClient {
 
   circuitState(): CircuitStateName {
     return this.http.circuitState();
+  }
+
+  /** See verifyByEmptyCall. */
+  verify(): Promise<void> {
+    return verifyByEmptyCall(this.http, DMS_PATHS.invoice);
   }
 
   private async post<T>(

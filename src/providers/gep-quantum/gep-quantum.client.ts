@@ -16,6 +16,7 @@ import {
   type ProviderDeps,
   requiredSetting,
 } from '../provider-definition';
+import { verifyByEmptyCall } from '../probe';
 import type { GepQuantumSettings } from './gep-quantum.types';
 import type { CallContext } from '../provider.contract';
 import { GEP_MAX_ANSWER_BYTES, field, isRecord, present, stringField } from '../gep/gep-common';
@@ -172,6 +173,11 @@ export class GepQuantumClient {
 
   circuitState(): CircuitStateName {
     return this.http.circuitState();
+  }
+
+  /** See verifyByEmptyCall. */
+  verify(): Promise<void> {
+    return verifyByEmptyCall(this.http, GEP_QUANTUM_PATHS.remittance);
   }
 
   close(): void {

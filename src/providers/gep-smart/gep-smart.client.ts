@@ -19,6 +19,7 @@ import {
   type ProviderDeps,
   requiredSetting,
 } from '../provider-definition';
+import { verifyByEmptyCall } from '../probe';
 import type { GepSmartSettings } from './gep-smart.types';
 import type { CallContext } from '../provider.contract';
 import { GEP_MAX_ANSWER_BYTES, isRecord, stringField } from '../gep/gep-common';
@@ -179,6 +180,11 @@ export class GepSmartClient {
 
   circuitState(): CircuitStateName {
     return this.http.circuitState();
+  }
+
+  /** See verifyByEmptyCall. */
+  verify(): Promise<void> {
+    return verifyByEmptyCall(this.http, GEP_SMART_PATHS.invoiceStatus);
   }
 
   /** Releases what the auth strategies hold, if any. */
