@@ -6,6 +6,7 @@ import { generateWebhookSecret } from '../src/common/webhooks/standard-webhooks'
 import { auth, dmsInvoice, simulatorUrl } from './support/api';
 import { startCallbackReceiver, waitFor } from './support/callback-receiver';
 import { startTestApp, type TestApp } from './support/test-app';
+import { KeyRing } from '../src/connections/key-ring';
 
 const DMS_WEBHOOK_SECRET = 'dms-webhook-secret-0123456789abcdef';
 
@@ -39,10 +40,12 @@ describe('inbound DMS webhooks (e2e)', () => {
       CALLBACK_ALLOW_HTTP: 'true',
       CALLBACK_SECRET: generateWebhookSecret(),
       WEBHOOK_RETRY_SCHEDULE_MS: '100',
+      CONNECTIONS_ENCRYPTION_KEYS: KeyRing.generateEntry('k1'),
     });
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
+    if (db) await db.query(`DELETE FROM connections WHERE name = 'dms-inbound-uat'`);
     await t?.close();
   });
 
@@ -241,5 +244,71 @@ describe('inbound DMS webhooks (e2e)', () => {
     const sent = await send({ e_invoice_number: 'EINV-X' });
     expect(sent.status).toBe(400);
     expect(sent.body).toMatchObject({ errors: [expect.objectContaining({ path: 'status' })] });
+  });
+  it("authenticates a stored DMS connection's webhooks with its own secrets.webhookSecret", async () => {
+    const secret = 'uat-webhook-secret-9876543210fedcba';
+    await request(t.url)
+      .post('/v1/connections')
+      .set(auth)
+      .send({
+        name: 'dms-inbound-uat',
+        provider: 'dms',
+        settings: { mock: true },
+        secrets: { webhookSecret: secret },
+      })
+      .expect(201);
+    const invoice = (
+      await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send({ ...dmsInvoice(), connection: 'dms-inbound-uat' })
+        .expect(201)
+    ).body;
+    const to = `${t.url}/v1/inbound/dms/dms-inbound-uat`;
+    const payload = { e_invoice_number: invoice.providerInvoiceId, status: 'PAID' };
+    // the env connection's secret does not open the stored connection's route
+    const wrong = (
+      await request(simulatorUrl(t, 'dms'))
+        .post('/__sim/webhooks/send')
+        .send({ url: to, payload, scheme: 'dms', secret: DMS_WEBHOOK_SECRET })
+        .expect(200)
+    ).body;
+    expect(wrong.status).toBe(401);
+    const right = (
+      await request(simulatorUrl(t, 'dms'))
+        .post('/__sim/webhooks/send')
+        .send({ url: to, payload, scheme: 'dms', secret })
+        .expect(200)
+    ).body;
+    expect(right.status).toBe(200);
+    expect(right.body).toMatchObject({
+      connection: 'dms-inbound-uat',
+      matched: true,
+      documentId: invoice.id,
+      status: 'PAID',
+    });
+    // the events and the document name the connection the calls went through
+    const events = await db.query(
+      `SELECT type, connection FROM events WHERE subject = $1 ORDER BY id`,
+      [invoice.id],
+    );
+    expect(events).toEqual([
+      { type: 'invoice.created', connection: 'dms-inbound-uat' },
+      { type: 'document.status_changed', connection: 'dms-inbound-uat' },
+    ]);
+    const documents = (
+      await request(t.url).get('/v1/documents').query({ q: invoice.reference }).set(auth)
+    ).body;
+    expect(documents.items).toEqual([
+      expect.objectContaining({ connection: 'dms-inbound-uat', lastStatus: 'PAID' }),
+    ]);
+    // a name that is no DMS connection is 404
+    const other = (
+      await request(simulatorUrl(t, 'dms'))
+        .post('/__sim/webhooks/send')
+        .send({ url: `${t.url}/v1/inbound/dms/gep-smart`, payload, scheme: 'dms', secret })
+        .expect(200)
+    ).body;
+    expect(other.status).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import { ProblemException, validationProblem } from '../problem/problem';
 import type { ConfigWithProviders } from '../providers/providers-config';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { documentRealm } from '../operations/documents';
+import { ConnectionRegistry } from '../connections/connection-registry';
 
 export interface InboundView {
   id: string;
@@ -48,7 +49,30 @@ export class InboundWebhooksService {
     private readonly repo: InboundWebhooksRepository,
     private readonly worker: DeliveryWorker,
     @Inject(APP_CONFIG) private readonly config: ConfigWithProviders,
+    private readonly connections: ConnectionRegistry,
   ) {}
+
+  /**
+   * The secret that authenticates a DMS connection's webhooks: `DMS_WEBHOOK_SECRET` for the env
+   * connection `dms`, the stored connection's `secrets.webhookSecret` otherwise. A name that is
+   * not an enabled DMS connection is 404; one without a secret refuses every delivery (401).
+   */
+  private webhookSecretOf(connection: string): string {
+    const live = this.connections.find(connection);
+    if (!live || live.provider !== 'dms' || !live.enabled) {
+      throw new ProblemException('not_found', { detail: `No DMS connection ${connection}` });
+    }
+    const secret =
+      live.source === 'env'
+        ? this.config.providers.dms.webhookSecret
+        : live.row && this.connections.openSecrets(live.row).webhookSecret;
+    if (!secret) {
+      throw new ProblemException('unauthorized', {
+        detail: `Connection ${connection} has no webhook secret (${live.source === 'env' ? 'DMS_WEBHOOK_SECRET' : 'secrets.webhookSecret'}): its webhooks are refused`,
+      });
+    }
+    return secret;
+  }
 
   async receiveDms(
     connection: string,
@@ -56,16 +80,7 @@ export class InboundWebhooksService {
     rawBody: string,
     body: unknown,
   ): Promise<InboundView> {
-    // until connections exist (issue 20) the one DMS connection is the env one, named `dms`
-    if (connection !== 'dms') {
-      throw new ProblemException('not_found', { detail: `No DMS connection ${connection}` });
-    }
-    const secret = this.config.providers.dms.webhookSecret;
-    if (!secret) {
-      throw new ProblemException('unauthorized', {
-        detail: `Connection ${connection} has no webhook secret (DMS_WEBHOOK_SECRET): its webhooks are refused`,
-      });
-    }
+    const secret = this.webhookSecretOf(connection);
     const header = (name: string) => {
       const value = headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -93,7 +108,7 @@ export class InboundWebhooksService {
       {
         connection,
         provider: 'dms',
-        realm: documentRealm('dms'),
+        realm: documentRealm('dms', connection),
         deliveryKey: standard
           ? `id:${header('webhook-id')!.slice(0, 120)}`
           : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`,

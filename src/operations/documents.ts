@@ -17,9 +17,12 @@ const SHARED_NUMBERING: Readonly<Record<string, string>> = {
   'gep-quantum': 'gep',
 };
 
-/** The numbering a provider's document keys belong to. */
-export function documentRealm(provider: string): string {
-  return SHARED_NUMBERING[provider] ?? provider;
+/**
+ * The numbering a document key belongs to: the connection's own (two DMS connections each number
+ * their own references, as the ledger does), except where providers share one numbering (GEP).
+ */
+export function documentRealm(provider: string, connection = provider): string {
+  return SHARED_NUMBERING[provider] ?? connection;
 }
 
 /** What the documents need of a ledger invoice or credit note. */
@@ -31,18 +34,13 @@ export interface LedgerDocument {
   providerInvoiceId?: string | null;
   providerDocumentNumber?: string | null;
   providerCreditNoteId?: string | null;
+  /** The connection it went through (rows from before connections: the provider's env one). */
+  connection?: string | null;
 }
 
-function base(provider: string, kind: DocumentKind, key: string) {
-  return {
-    realm: documentRealm(provider),
-    provider,
-    // connections (DESIGN.md section 11) are not built yet: the provider id stands for its one
-    // connection until they are
-    connection: provider,
-    kind,
-    key,
-  };
+function base(provider: string, kind: DocumentKind, key: string, via?: string | null) {
+  const connection = via ?? provider;
+  return { realm: documentRealm(provider, connection), provider, connection, kind, key };
 }
 
 function upstreamIds(row: LedgerDocument): Record<string, string> {
@@ -67,7 +65,7 @@ export function invoiceWrite(
   const ids = upstreamIds(row);
   const number = ids.providerDocumentNumber ?? ids.providerInvoiceId;
   return {
-    ...base(row.provider, 'invoice', row.reference),
+    ...base(row.provider, 'invoice', row.reference, row.connection),
     partyCode: partyCode(row),
     providerIds: ids,
     status: row.status,
@@ -89,7 +87,7 @@ export function creditNoteWrites(
   const summary = `credit note ${note.reference} ${how} at ${note.provider}${ids.providerCreditNoteId ? ` as ${ids.providerCreditNoteId}` : ''} for invoice ${note.providerInvoiceId}, status ${note.status}`;
   const writes: DocumentWrite[] = [
     {
-      ...base(note.provider, 'credit_note', note.reference),
+      ...base(note.provider, 'credit_note', note.reference, note.connection),
       partyCode: partyCode(note),
       providerIds: ids,
       status: note.status,
@@ -99,7 +97,7 @@ export function creditNoteWrites(
   ];
   if (invoice) {
     writes.push({
-      ...base(invoice.provider, 'invoice', invoice.reference),
+      ...base(invoice.provider, 'invoice', invoice.reference, invoice.connection),
       providerIds: upstreamIds(invoice),
       change: 'credit_note_created',
       summary,
@@ -135,7 +133,7 @@ export function batchWrites(
       const pay: Partial<RemittanceItem['payment']> = remittance.payment ?? {};
       const amount = pay.netAmount ?? pay.grossAmount;
       writes.push({
-        ...base(command.provider, 'remittance_target', key),
+        ...base(command.provider, 'remittance_target', key, command.connection),
         partyCode: remittance.clientSupplierCode || null,
         providerIds: remittance.supplierInvoiceNumber
           ? { supplierInvoiceNumber: remittance.supplierInvoiceNumber }
@@ -151,7 +149,7 @@ export function batchWrites(
     if (!status.documentNumber) return;
     const kind: DocumentKind = command.kind === 'invoice-status.post' ? 'invoice' : 'credit_memo';
     writes.push({
-      ...base(command.provider, kind, status.documentNumber),
+      ...base(command.provider, kind, status.documentNumber, command.connection),
       partyCode: status.partnerCode || null,
       status: accepted ? (status.status ?? null) : null,
       change: 'status_posted',

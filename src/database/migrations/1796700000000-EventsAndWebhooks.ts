@@ -28,9 +28,9 @@ BEGIN
     WHEN NEW.last_error ->> 'code' = 'outcome_uncertain' THEN 'operation.outcome_uncertain'
     ELSE 'operation.failed' END;
   INSERT INTO events (id, type, occurred_at, client_id, connection, provider, subject, data)
-  VALUES (gateway_event_id(), op_type, at, NEW.client_id, COALESCE(NEW.provider, ''), NEW.provider,
+  VALUES (gateway_event_id(), op_type, at, NEW.client_id, COALESCE(NEW.connection, NEW.provider, ''), NEW.provider,
     NEW.id::text, jsonb_build_object(
-      'id', NEW.id, 'kind', NEW.kind, 'provider', NEW.provider, 'reference', NEW.reference,
+      'id', NEW.id, 'kind', NEW.kind, 'provider', NEW.provider, 'connection', NEW.connection, 'reference', NEW.reference,
       'status', NEW.status, 'attempts', NEW.attempts, 'responseStatus', NEW.response_status,
       'lastError', NEW.last_error,
       'completedAt', to_char(COALESCE(NEW.completed_at, at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -46,7 +46,7 @@ BEGIN
     END;
     IF ledger_type IS NOT NULL THEN
       INSERT INTO events (id, type, occurred_at, client_id, connection, provider, subject, data)
-      VALUES (gateway_event_id(), ledger_type, at, NEW.client_id, COALESCE(NEW.provider, ''),
+      VALUES (gateway_event_id(), ledger_type, at, NEW.client_id, COALESCE(NEW.connection, NEW.provider, ''),
         NEW.provider, COALESCE(NEW.result ->> 'id', NEW.id::text), NEW.result);
     END IF;
   END IF;
