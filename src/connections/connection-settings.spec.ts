@@ -12,7 +12,9 @@ describe('connection settings (the naming rule)', () => {
 
   it('takes the secret fields from the provider definition', () => {
     const dms = connectionFields(dmsDefinition);
-    expect([...dms.secrets.keys()].sort()).toEqual(['apiKey', 'password']);
+    expect([...dms.secrets.keys()].sort()).toEqual(['apiKey', 'password', 'webhookSecret']);
+    // the secret that authenticates DMS's status webhooks (DESIGN section 12) follows the rule too
+    expect(dms.secrets.get('webhookSecret')).toBe('DMS_WEBHOOK_SECRET');
     expect(dms.settings.get('baseUrl')).toBe('DMS_BASE_URL');
     expect(dms.settings.get('timeoutMs')).toBe('DMS_TIMEOUT_MS');
     expect(dms.settings.has('apiKey')).toBe(false);
