@@ -25,7 +25,7 @@ export class EventEntity {
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId!: string | null;
 
-  /** The connection (until connections exist: the provider id; '' when none applies). */
+  /** The connection the change went through ('' when none applies). */
   @Column({ type: 'text' })
   connection!: string;
 

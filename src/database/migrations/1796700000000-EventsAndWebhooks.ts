@@ -13,8 +13,8 @@ $$`;
  * The transactional outbox for operations: when an operation reaches an end (succeeded, failed,
  * dead) its events are inserted by this trigger, in the statement and so in the transaction that
  * ends it (with the ledger rows the settle writes), whichever code path ends it. An
- * `operation.*` event always; on success also the ledger event of its kind. The connection is
- * the provider id until connections exist.
+ * `operation.*` event always; on success also the ledger event of its kind, each naming the
+ * operation's connection.
  */
 const OPERATION_EVENTS = `CREATE FUNCTION gateway_operation_events() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

@@ -16,7 +16,7 @@ export interface DocumentWrite {
   /** The numbering the key belongs to (documents of one realm and key meet on one row). */
   realm: string;
   provider: string;
-  /** The connection the change went through (the provider id until connections exist). */
+  /** The connection the change went through. */
   connection: string;
   kind: DocumentKind;
   /** The reference, or the upstream document number. */

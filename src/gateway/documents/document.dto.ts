@@ -52,7 +52,7 @@ export class DocumentDto {
   @ApiProperty({
     example: 'gep-smart',
     description:
-      'The connection the document was last written through (until connections exist: the provider id)',
+      "The connection the document was written through (the provider's env connection, named after the provider, unless a call named another)",
   })
   connection!: string;
   @ApiProperty({ enum: PROVIDER_IDS, example: 'gep-smart' }) provider!: string;
