@@ -51,10 +51,11 @@ describe('connections on two replicas, and key ring rotation (e2e)', () => {
   let sim: RunningSimulator;
   const apps: TestApp[] = [];
   const name = unique('dms-shared');
-  const start = async (keys: string) => {
+  const heard = unique('dms-notified');
+  const start = async (keys: string, refreshMs = '250') => {
     const app = await startTestApp({
       CONNECTIONS_ENCRYPTION_KEYS: keys,
-      CONNECTIONS_REFRESH_MS: '250',
+      CONNECTIONS_REFRESH_MS: refreshMs,
     });
     apps.push(app);
     return app;
@@ -71,7 +72,7 @@ describe('connections on two replicas, and key ring rotation (e2e)', () => {
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.close()));
-    await sql('DELETE FROM connections WHERE name = $1', [name]);
+    await sql('DELETE FROM connections WHERE name = ANY($1)', [[name, heard]]);
     await sim?.stop();
   });
 
@@ -132,5 +133,40 @@ describe('connections on two replicas, and key ring rotation (e2e)', () => {
     expect(view.body.error).toContain('k2');
     const refused = await createOn(onlyOld).expect(503);
     expect(refused.body.detail).toContain(name);
+  });
+
+  it('a change reaches the other replica by NOTIFY, long before its poll would', async () => {
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+    // the poll is ten minutes: only the notification can bring the change within the bound
+    const [a, b] = await Promise.all([start(K1, '600000'), start(K1, '600000')]);
+    await request(a.url)
+      .post('/v1/connections')
+      .set(auth)
+      .send({
+        name: heard,
+        provider: 'dms',
+        settings: { baseUrl: sim.url },
+        secrets: { apiKey: 'old' },
+      })
+      .expect(201);
+    await eventually(
+      async () => (await request(b.url).get(`/v1/connections/${heard}`).set(auth)).ok,
+      10_000,
+    );
+    await request(a.url)
+      .patch(`/v1/connections/${heard}`)
+      .set(auth)
+      .send({ secrets: { apiKey: KEY } })
+      .expect(200);
+    await eventually(
+      async () =>
+        (
+          await request(b.url)
+            .post('/v1/invoices')
+            .set(auth)
+            .send({ ...dmsInvoice(), connection: heard })
+        ).status === 201,
+      10_000,
+    );
   });
 });

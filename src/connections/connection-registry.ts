@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../problem/problem';
 import type { ConnectionEntity } from '../database/entities/connection.entity';
 import { ConnectionsRepository } from '../database/repositories/connections.repository';
+import { Liveness } from '../database/liveness';
 import type { Endpoint, ProviderDeps } from '../providers/provider-definition';
 import type { Capability } from '../providers/provider.contract';
 import {
@@ -47,14 +48,18 @@ export interface LiveConnection {
   simulator?: RunningSimulator;
 }
 
+/** The channel ConnectionsRepository notifies on every change. */
+const CHANGED_CHANNEL = 'connections_changed';
+
 /** How long a replaced instance stays open for the calls still running on it. */
 const RETIRE_AFTER_MS = 120_000;
 
 /**
  * Every connection, keyed by name (DESIGN section 11): the environment's (named after their
  * provider, source `env`) and the stored ones, each with its own provider instance (so its own
- * token cache and circuit breaker). Stored rows are polled every CONNECTIONS_REFRESH_MS (a cheap
- * fingerprint query; a change made on this replica refreshes at once): a changed connection
+ * token cache and circuit breaker). A change is announced with NOTIFY and heard on this
+ * process's liveness session (LISTEN); stored rows are also polled every CONNECTIONS_REFRESH_MS (a
+ * cheap fingerprint query) for a notification missed; a change made on this replica refreshes at once: a changed connection
  * gets a new instance, new calls use it, calls in flight finish on the old one, which is closed
  * (its cached tokens dropped) a while later.
  */
@@ -75,6 +80,7 @@ export class ConnectionRegistry
     private readonly repo: ConnectionsRepository,
     @Inject(PROVIDER_DEPS) private readonly deps: ProviderDeps,
     @Inject(APP_CONFIG) private readonly config: ConfigWithProviders,
+    private readonly liveness: Liveness,
   ) {
     this.keyRing = KeyRing.parse(config.connections.encryptionKeys);
   }
@@ -88,6 +94,13 @@ export class ConnectionRegistry
       );
     }
     for (const c of broken) this.logger.error(`connection ${c.name} cannot be used: ${c.error}`);
+    // another replica's change arrives as a NOTIFY at once; the poll below is the bound when a
+    // notification is missed (the listening session was being re-taken)
+    await this.liveness.listen(CHANGED_CHANNEL, () => {
+      this.refresh().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'connections refresh failed'),
+      );
+    });
     this.timer = setInterval(() => {
       this.refresh().catch((error: unknown) =>
         this.logger.warn({ err: error }, 'connections refresh failed'),

@@ -68,6 +68,7 @@ export class Liveness implements OnModuleInit {
   private closed = false;
   private timer?: NodeJS.Timeout;
   private failures = 0;
+  private readonly listeners = new Map<string, Set<(payload: string) => void>>();
 
   constructor(@Inject(Database) private readonly target: LivenessTarget) {}
 
@@ -84,6 +85,31 @@ export class Liveness implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.mark();
     this.logger.log(`Liveness mark held: instance ${this.number}`);
+  }
+
+  /**
+   * Calls `handler` on every NOTIFY on `channel` (LISTEN on the mark's own session, so no other
+   * connection is held for it). Notifications sent while the session is being re-taken are
+   * missed: a listener keeps its own poll, and is also called with '' once the session is back.
+   */
+  async listen(channel: string, handler: (payload: string) => void): Promise<void> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+    const handlers = this.listeners.get(channel) ?? new Set();
+    handlers.add(handler);
+    if (!this.listeners.has(channel)) {
+      this.listeners.set(channel, handlers);
+      await this.client?.query(`LISTEN ${channel}`);
+    }
+  }
+
+  private notify(channel: string, payload: string): void {
+    for (const handler of this.listeners.get(channel) ?? []) {
+      try {
+        handler(payload);
+      } catch (error) {
+        this.logger.warn({ err: error }, `a ${channel} listener failed`);
+      }
+    }
   }
 
   /** Gives the mark up (after the worker and the requests drained: see DatabaseModule). */
@@ -106,12 +132,16 @@ export class Liveness implements OnModuleInit {
     });
     client.on('error', (error) => this.lose(client, error));
     client.on('end', () => this.lose(client));
+    client.on('notification', (message) => {
+      if (client === this.client) this.notify(message.channel, message.payload ?? '');
+    });
     try {
       await client.connect();
       if (this.number === undefined) this.number = await allocate(client);
       else if (!(await relock(client, this.number))) {
         throw new Error(`instance ${this.number} is still marked by its earlier session`);
       }
+      for (const channel of this.listeners.keys()) await client.query(`LISTEN ${channel}`);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -123,6 +153,8 @@ export class Liveness implements OnModuleInit {
     this.client = client;
     this.live = true;
     this.failures = 0;
+    // (a re-taken session) what was notified while it was away is unknown: listeners look again
+    for (const channel of this.listeners.keys()) this.notify(channel, '');
     this.schedule(PING_MS, () => this.ping(client));
   }
 
