@@ -12,7 +12,7 @@ import type { AppConfig } from '../config/app-config';
 import { EventsRepository } from '../database/repositories/events.repository';
 import { newEventId } from '../common/webhooks/ids';
 import type { EventType } from '../common/webhooks/event-types';
-import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
+import { ConnectionRegistry } from '../connections/connection-registry';
 import { validationProblem } from '../problem/problem';
 import { DeliveryWorker } from '../operations/delivery-worker';
 import { eventView, type EventView } from './event-view';
@@ -44,7 +44,7 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly events: EventsRepository,
     private readonly worker: DeliveryWorker,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly connections: ConnectionRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,8 +52,8 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
     void this.retention();
     this.retentionTimer = setInterval(() => void this.retention(), RETENTION_INTERVAL_MS);
     this.retentionTimer.unref();
-    for (const provider of this.registry.all()) {
-      this.circuits.set(provider.id, provider.circuitState());
+    for (const c of this.connections.list()) {
+      if (c.instance) this.circuits.set(c.name, c.instance.circuitState());
     }
     this.circuitTimer = setInterval(() => void this.watchCircuits(), CIRCUIT_WATCH_MS);
     this.circuitTimer.unref();
@@ -86,26 +86,35 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** A system event (no client caused it): it goes to the endpoints of admin clients. */
-  async emitSystem(type: EventType, provider: string | null, data: object): Promise<void> {
+  async emitSystem(
+    type: EventType,
+    provider: string | null,
+    connection: string | null,
+    data: object,
+  ): Promise<void> {
     await this.events.insert({
       id: newEventId(),
       type,
       clientId: null,
-      connection: provider ?? '',
+      connection: connection ?? provider ?? '',
       provider,
-      subject: provider,
+      subject: connection ?? provider,
       data,
     });
     this.worker.wake();
   }
 
-  /** Each circuit of this process that opened or closed since the last look: one event. */
+  /**
+   * Each circuit of this process that opened or closed since the last look: one event. Every
+   * connection has its own provider instance, so its own circuit.
+   */
   private async watchCircuits(): Promise<void> {
-    for (const provider of this.registry.all()) {
-      const now = provider.circuitState();
-      const before = this.circuits.get(provider.id) ?? 'closed';
+    for (const c of this.connections.list()) {
+      if (!c.instance) continue;
+      const now = c.instance.circuitState();
+      const before = this.circuits.get(c.name) ?? 'closed';
       if (now === before) continue;
-      this.circuits.set(provider.id, now);
+      this.circuits.set(c.name, now);
       const type =
         now === 'open'
           ? 'upstream.circuit_opened'
@@ -114,14 +123,15 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
             : null;
       if (!type) continue;
       try {
-        await this.emitSystem(type, provider.id, {
-          provider: provider.id,
+        await this.emitSystem(type, c.provider, c.name, {
+          provider: c.provider,
+          connection: c.name,
           state: now,
           previousState: before,
           instance: `${hostname()}:${process.pid}`,
         });
       } catch (error) {
-        this.logger.warn({ err: error, provider: provider.id }, `Could not record ${type}`);
+        this.logger.warn({ err: error, connection: c.name }, `Could not record ${type}`);
       }
     }
   }
