@@ -6,6 +6,7 @@ import { auth, clearFaults, dmsInvoice, injectFault, simulatorUrl } from './supp
 import { startCallbackReceiver, waitFor } from './support/callback-receiver';
 import { createClient } from './support/clients';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
+import { EventsRepository } from '../src/database/repositories/events.repository';
 
 const ASYNC = { ...auth, prefer: 'respond-async' };
 
@@ -379,6 +380,59 @@ describe('events and webhooks (e2e)', () => {
       expect(receiver.received).toHaveLength(attempts);
     } finally {
       await removeEndpoint(endpoint.id);
+      await receiver.close();
+    }
+  });
+
+  it('retention deletes events older than EVENTS_RETENTION_DAYS with their deliveries, and keeps the rest', async () => {
+    const receiver = await startCallbackReceiver([500]);
+    const endpoint = (
+      await request(t.url)
+        .post('/v1/webhook-endpoints')
+        .set(auth)
+        .send({ url: receiver.url, eventTypes: ['invoice.created'] })
+        .expect(201)
+    ).body;
+    try {
+      const invoice = (
+        await request(t.url).post('/v1/invoices').set(auth).send(dmsInvoice()).expect(201)
+      ).body;
+      const [made] = await db.query(
+        `SELECT id FROM events WHERE type = 'invoice.created' AND subject = $1`,
+        [invoice.id],
+      );
+      // the event is made 31 days old; another recent one stays
+      await db.query(`UPDATE events SET occurred_at = now() - interval '31 days' WHERE id = $1`, [
+        made.id,
+      ]);
+      const recent = (
+        await request(t.url).post('/v1/invoices').set(auth).send(dmsInvoice()).expect(201)
+      ).body;
+      const [before] = await db.query(
+        `SELECT count(*)::int AS n FROM webhook_deliveries WHERE event_id = $1`,
+        [made.id],
+      );
+      expect(before.n).toBe(1);
+      const repo = t.app.get(EventsRepository);
+      let deleted = 0;
+      for (
+        let n = await repo.deleteOlderThan(30, 50);
+        n > 0;
+        n = await repo.deleteOlderThan(30, 50)
+      ) {
+        deleted += n;
+      }
+      expect(deleted).toBeGreaterThanOrEqual(1);
+      const [left] = await db.query(
+        `SELECT (SELECT count(*)::int FROM events WHERE id = $1) AS old,
+                (SELECT count(*)::int FROM webhook_deliveries WHERE event_id = $1) AS deliveries,
+                (SELECT count(*)::int FROM events WHERE subject = $2) AS recent`,
+        [made.id, recent.id],
+      );
+      expect(left).toEqual({ old: 0, deliveries: 0, recent: expect.any(Number) });
+      expect(left.recent).toBeGreaterThanOrEqual(1);
+    } finally {
+      await request(t.url).delete(`/v1/webhook-endpoints/${endpoint.id}`).set(auth).expect(204);
       await receiver.close();
     }
   });
