@@ -26,7 +26,7 @@ const {
 } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { randomUUID } = require('node:crypto');
+const { randomBytes, randomUUID } = require('node:crypto');
 const { chromium } = require('playwright-core');
 const { ROOT, CHROMIUM, CHROMIUM_ARGS, startGateway: startProcess } = require('./support.cjs');
 
@@ -58,6 +58,7 @@ async function startSimulators() {
   return {
     running,
     dms,
+    apiKey: c.dms.apiKey,
     ds,
     env: {
       DMS_BASE_URL: dms,
@@ -87,6 +88,8 @@ function startGateway(key, dataDir, providerEnv) {
       CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
       CALLBACK_ALLOW_HTTP: 'true',
       CALLBACK_SECRET: `console-test-callback-secret-${randomUUID()}`,
+      // stored connections' secrets are sealed with this ring
+      CONNECTIONS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     },
     160,
   );
@@ -517,7 +520,15 @@ async function main() {
     await shot(page, '7c-document-timeline');
     ok('a GEP SMART status and a GEP Quantum remittance for one number: one timeline, marked paid');
 
-    // connections: the environment dms connection is listed and its test answers ok
+    // connections: the environment dms connection is listed and its test answers ok; a stored
+    // one with a wrong key fails its test with the problem's detail, and passes once rotated
+    const second = await api(gateway, key, 'POST', '/v1/connections', {
+      name: 'dms-second',
+      provider: 'dms',
+      settings: { baseUrl: sims.dms },
+      secrets: { apiKey: 'not-the-simulator-key' },
+    });
+    check(second.status === 201, `creating a stored connection answered ${second.status}`);
     await nav(page, 'Connections');
     await page.getByRole('heading', { name: 'Connections' }).waitFor();
     const dmsRow = page.locator('table.connections tr[data-connection=dms]');
@@ -531,8 +542,23 @@ async function main() {
       .waitFor();
     await page.getByTestId('connections-status').getByText('Connection dms: ok').waitFor();
     await axe(page, 'connections');
+    const secondRow = page.locator('table.connections tr[data-connection=dms-second]');
+    await secondRow.getByRole('button', { name: 'Test dms-second' }).click();
+    const failedTest = await secondRow.locator('.test-failed').innerText();
+    check(/^4\d\d: /.test(failedTest), `the wrong key's test: ${failedTest}`);
+    await secondRow.getByRole('button', { name: 'Rotate secrets of dms-second' }).click();
+    const rotateSecrets = page.getByRole('dialog', { name: 'Rotate secrets of dms-second?' });
+    await rotateSecrets.waitFor();
+    await rotateSecrets.getByLabel('New apiKey').fill(sims.apiKey);
+    await axe(page, 'rotate secrets dialog');
+    await rotateSecrets.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByTestId('connections-status').getByText('apiKey rotated').waitFor();
+    await secondRow.getByRole('button', { name: 'Test dms-second' }).click();
+    await secondRow.locator('.test-ok').waitFor();
     await shot(page, '7d-connections');
-    ok('connections: the env dms connection listed with its secret names; Test answers ok');
+    ok(
+      `connections: env dms tested ok; a stored one failed (${failedTest.slice(0, 60)}), rotated, then ok`,
+    );
 
     // webhook endpoints: one added to the test's receiver, its secret shown once, a test sent
     await nav(page, 'Webhook endpoints');

@@ -5,7 +5,16 @@ import { Head, Loading, PageTitle, ProblemNotice, StatusBadge } from '../compone
 import { field } from '../form';
 import { problemOf, useLoad } from '../use-load';
 
-const COLUMNS = ['Name', 'Provider', 'Source', 'Default', 'Enabled', 'Mode', 'Secrets set', 'Test'];
+const COLUMNS = [
+  'Name',
+  'Provider',
+  'Source',
+  'Default',
+  'Enabled',
+  'Mode',
+  'Secrets set',
+  'Actions',
+];
 
 type TestResult = { ok: true; latencyMs: number } | { ok: false; problem: Problem };
 
