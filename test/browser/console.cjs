@@ -493,6 +493,10 @@ async function main() {
     await page.getByRole('button', { name: 'Search' }).click();
     const documentRow = page.locator('table.documents tbody tr', { hasText: number });
     await documentRow.waitFor();
+    // the unfiltered list (newest first) shows the document too: wait for the search's answer
+    for (let i = 0; i < 50 && (await page.locator('table.documents tbody tr').count()) > 1; i++) {
+      await sleep(100);
+    }
     check(
       (await page.locator('table.documents tbody tr').count()) === 1,
       'the search lists more than the one document',
