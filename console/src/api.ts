@@ -48,7 +48,7 @@ async function problemOf(res: Response): Promise<Problem> {
 }
 
 export async function call<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {
@@ -229,6 +229,55 @@ export interface DocumentTimeline {
 export interface AuditHead {
   heads: { chainId: string; seq: number; hash: string; at: string }[];
   lastVerification: (VerifyResult & { at: string; from: string | null; to: string | null }) | null;
+}
+
+export interface Connection {
+  name: string;
+  provider: string;
+  source: 'env' | 'stored';
+  isDefault: boolean;
+  enabled: boolean;
+  version: number;
+  mode: 'live' | 'mock' | 'unavailable';
+  settings: Record<string, unknown>;
+  secretFields: string[];
+  error?: string;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  description: string | null;
+  disabled: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  receivesAll: boolean;
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastHttpStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  attemptLog: {
+    attempt: number;
+    at: string;
+    httpStatus: number | null;
+    durationMs: number;
+    error: string | null;
+  }[];
 }
 
 /** What a key's scopes allow ('admin' holds them all). */

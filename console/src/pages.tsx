@@ -1,16 +1,18 @@
 import type { JSX } from 'preact';
 import type { Session } from './api';
 import { AuditPage } from './pages/audit';
+import { ConnectionsPage } from './pages/connections';
 import { DocumentDetailPage, DocumentsPage } from './pages/documents';
 import { OperationDetailPage } from './pages/operation-detail';
 import { OperationsPage } from './pages/operations';
 import { OverviewPage } from './pages/overview';
+import { WebhookDeliveriesPage, WebhookEndpointsPage } from './pages/webhooks';
 import type { Route } from './router';
 
 /**
  * The navigation's groups, in order. A group shows only when it has a page the key may use, so
- * an empty group leaves no dead link: the connections and webhook endpoints pages (DESIGN.md
- * sections 11 and 12) join `configure` with one entry each in PAGES below when they are built.
+ * an empty group leaves no dead link (`configure` holds the connections and webhook endpoints
+ * pages, DESIGN.md sections 11 and 12).
  */
 export const GROUPS = [
   { id: 'watch', label: 'Watch' },
@@ -63,5 +65,20 @@ export const PAGES: readonly ConsolePage[] = [
     group: 'evidence',
     scope: 'audit:read',
     render: ({ route }) => <AuditPage route={route} />,
+  },
+  {
+    path: 'connections',
+    label: 'Connections',
+    group: 'configure',
+    scope: 'connections:manage',
+    render: () => <ConnectionsPage />,
+  },
+  {
+    path: 'webhook-endpoints',
+    label: 'Webhook endpoints',
+    group: 'configure',
+    scope: 'webhooks:manage',
+    render: ({ route, id }) =>
+      id ? <WebhookDeliveriesPage id={id} route={route} key={id} /> : <WebhookEndpointsPage />,
   },
 ];

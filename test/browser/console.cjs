@@ -15,6 +15,7 @@
  * are also written to docs/console/. Bounded: fails after TIME_LIMIT_MS.
  */
 const { execFile } = require('node:child_process');
+const { createServer } = require('node:http');
 const {
   copyFileSync,
   existsSync,
@@ -25,7 +26,7 @@ const {
 } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { randomUUID } = require('node:crypto');
+const { randomBytes, randomUUID } = require('node:crypto');
 const { chromium } = require('playwright-core');
 const { ROOT, CHROMIUM, CHROMIUM_ARGS, startGateway: startProcess } = require('./support.cjs');
 
@@ -57,6 +58,7 @@ async function startSimulators() {
   return {
     running,
     dms,
+    apiKey: c.dms.apiKey,
     ds,
     env: {
       DMS_BASE_URL: dms,
@@ -82,6 +84,12 @@ function startGateway(key, dataDir, providerEnv) {
       DMS_RETRY_MAX_ATTEMPTS: '1',
       DELIVERY_SOLUTIONS_RETRY_MAX_ATTEMPTS: '1',
       DELIVERY_SOLUTIONS_TIMEOUT_MS: '2000',
+      // webhook endpoints may target the test's receiver on loopback, over plain HTTP
+      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
+      CALLBACK_ALLOW_HTTP: 'true',
+      CALLBACK_SECRET: `console-test-callback-secret-${randomUUID()}`,
+      // stored connections' secrets are sealed with this ring
+      CONNECTIONS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     },
     160,
   );
@@ -205,6 +213,25 @@ async function seed(gateway, sims, key) {
   return { dead, uncertain };
 }
 
+/** A webhook receiver on loopback: answers 204 and keeps each request's headers and body. */
+async function startReceiver() {
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hooks/console-test`,
+    received,
+    stop: () => new Promise((done) => server.close(done)),
+  };
+}
+
 /** axe-core in the page (evaluated through the DevTools protocol, so the CSP stays strict). */
 async function axe(page, name) {
   await page.evaluate(AXE_SOURCE);
@@ -253,6 +280,7 @@ async function main() {
   const key = `console-test-key-${randomUUID()}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'igw-console-data-'));
   const sims = await startSimulators();
+  const receiver = await startReceiver();
   const gateway = await startGateway(key, dataDir, sims.env);
   const profile = mkdtempSync(join(tmpdir(), 'igw-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -465,6 +493,10 @@ async function main() {
     await page.getByRole('button', { name: 'Search' }).click();
     const documentRow = page.locator('table.documents tbody tr', { hasText: number });
     await documentRow.waitFor();
+    // the unfiltered list (newest first) shows the document too: wait for the search's answer
+    for (let i = 0; i < 50 && (await page.locator('table.documents tbody tr').count()) > 1; i++) {
+      await sleep(100);
+    }
     check(
       (await page.locator('table.documents tbody tr').count()) === 1,
       'the search lists more than the one document',
@@ -491,6 +523,107 @@ async function main() {
     await axe(page, 'document timeline');
     await shot(page, '7c-document-timeline');
     ok('a GEP SMART status and a GEP Quantum remittance for one number: one timeline, marked paid');
+
+    // connections: the environment dms connection is listed and its test answers ok; a stored
+    // one with a wrong key fails its test with the problem's detail, and passes once rotated
+    const second = await api(gateway, key, 'POST', '/v1/connections', {
+      name: 'dms-second',
+      provider: 'dms',
+      settings: { baseUrl: sims.dms },
+      secrets: { apiKey: 'not-the-simulator-key' },
+    });
+    check(second.status === 201, `creating a stored connection answered ${second.status}`);
+    await nav(page, 'Connections');
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    const dmsRow = page.locator('table.connections tr[data-connection=dms]');
+    await dmsRow.waitFor();
+    const dmsText = await dmsRow.innerText();
+    check(/\benv\b/.test(dmsText) && /apiKey/.test(dmsText), `the dms row: ${dmsText}`);
+    await dmsRow.getByRole('button', { name: 'Test dms' }).click();
+    await dmsRow
+      .locator('.test-ok')
+      .getByText(/^ok, \d+ ms$/)
+      .waitFor();
+    await page.getByTestId('connections-status').getByText('Connection dms: ok').waitFor();
+    await axe(page, 'connections');
+    const secondRow = page.locator('table.connections tr[data-connection=dms-second]');
+    await secondRow.getByRole('button', { name: 'Test dms-second' }).click();
+    const failedTest = await secondRow.locator('.test-failed').innerText();
+    check(/^4\d\d: /.test(failedTest), `the wrong key's test: ${failedTest}`);
+    await secondRow.getByRole('button', { name: 'Rotate secrets of dms-second' }).click();
+    const rotateSecrets = page.getByRole('dialog', { name: 'Rotate secrets of dms-second?' });
+    await rotateSecrets.waitFor();
+    await rotateSecrets.getByLabel('New apiKey').fill(sims.apiKey);
+    await axe(page, 'rotate secrets dialog');
+    await rotateSecrets.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByTestId('connections-status').getByText('apiKey rotated').waitFor();
+    await secondRow.getByRole('button', { name: 'Test dms-second' }).click();
+    await secondRow.locator('.test-ok').waitFor();
+    await shot(page, '7d-connections');
+    ok(
+      `connections: env dms tested ok; a stored one failed (${failedTest.slice(0, 60)}), rotated, then ok`,
+    );
+
+    // webhook endpoints: one added to the test's receiver, its secret shown once, a test sent
+    await nav(page, 'Webhook endpoints');
+    await page.getByRole('heading', { name: 'Webhook endpoints' }).waitFor();
+    await page.getByLabel('URL').fill(receiver.url);
+    await page.getByLabel('Description').fill('console test receiver');
+    await page.getByLabel('operation.dead').check();
+    await page.getByLabel('webhook.test').check();
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secretBox = page.getByTestId('secret-once');
+    await secretBox.waitFor();
+    const secret = (await secretBox.getByTestId('secret-value').innerText()).trim();
+    check(secret.startsWith('whsec_'), `the shown secret: ${secret.slice(0, 8)}…`);
+    const endpointRow = page.locator('table.endpoints tbody tr', { hasText: receiver.url });
+    await endpointRow.waitFor();
+    check(
+      /operation\.dead, webhook\.test/.test(await endpointRow.innerText()),
+      'the endpoint row lacks its event types',
+    );
+    await axe(page, 'webhook endpoints');
+    await shot(page, '7e-webhook-endpoints');
+    await secretBox.getByRole('button', { name: 'I have copied it' }).click();
+    await page.reload();
+    await endpointRow.waitFor();
+    check(!(await page.content()).includes(secret), 'the secret is shown again after a reload');
+    await endpointRow.getByRole('button', { name: `Send test to ${receiver.url}` }).click();
+    await page.getByTestId('webhooks-status').getByText('Test event sent').waitFor();
+    for (let i = 0; i < 100 && receiver.received.length === 0; i++) await sleep(100);
+    const hook = receiver.received[0];
+    check(
+      hook && /webhook\.test/.test(hook.body) && hook.headers['webhook-signature'],
+      `the receiver got no signed webhook.test: ${JSON.stringify(hook?.headers ?? null)}`,
+    );
+    ok('webhook endpoint added from the page, secret shown once, a test event delivered signed');
+
+    // its deliveries: the test delivered; retried from the page; the secret rotated, confirmed
+    await endpointRow.getByRole('link', { name: receiver.url }).click();
+    await page.getByRole('heading', { name: /Deliveries to/ }).waitFor();
+    const deliveryRow = page.locator('table.deliveries tbody tr', { hasText: 'webhook.test' });
+    for (let i = 0; i < 20; i++) {
+      if ((await deliveryRow.count()) > 0 && /delivered/.test(await deliveryRow.innerText())) break;
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await sleep(250);
+    }
+    check(/delivered/.test(await deliveryRow.innerText()), 'the test delivery is not delivered');
+    await axe(page, 'webhook deliveries');
+    await shot(page, '7f-webhook-deliveries');
+    await deliveryRow.getByRole('button', { name: /Retry delivery/ }).click();
+    await page.getByTestId('deliveries-status').getByText('is due now').waitFor();
+    for (let i = 0; i < 100 && receiver.received.length < 2; i++) await sleep(100);
+    check(receiver.received.length >= 2, 'the retried delivery did not reach the receiver');
+    await page.getByRole('link', { name: '← Webhook endpoints' }).click();
+    await endpointRow.getByRole('button', { name: `Rotate secret of ${receiver.url}` }).click();
+    const rotateDialog = page.getByRole('dialog', { name: "Rotate this endpoint's secret?" });
+    await rotateDialog.waitFor();
+    await axe(page, 'rotate secret dialog');
+    await rotateDialog.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByTestId('secret-once').getByText('New secret for').waitFor();
+    const rotated = (await page.getByTestId('secret-value').innerText()).trim();
+    check(rotated.startsWith('whsec_') && rotated !== secret, 'the rotated secret is not new');
+    ok('deliveries: the test delivered and retried from the page; the secret rotated, shown once');
 
     // CSRF: a cookie-authenticated POST without X-Console-Csrf is refused
     const csrf = await page.evaluate(async (id) => {
@@ -545,6 +678,10 @@ async function main() {
     await signIn(page, gateway.url, reader);
     const navText = await page.getByRole('navigation', { name: 'Console' }).innerText();
     check(!navText.includes('Audit'), 'the audit page is offered to a key without audit:read');
+    check(
+      !navText.includes('Connections') && !navText.includes('Webhook'),
+      'the configure pages are offered to a key without connections:manage or webhooks:manage',
+    );
     await nav(page, 'Operations');
     await page.getByLabel('Status').selectOption('failed');
     await page.getByRole('button', { name: 'Filter' }).click();
@@ -593,6 +730,8 @@ async function main() {
         ['7-audit', 'audit'],
         ['7b-documents', 'documents'],
         ['7c-document-timeline', 'document-timeline'],
+        ['7d-connections', 'connections'],
+        ['7e-webhook-endpoints', 'webhook-endpoints'],
       ]) {
         copyFileSync(join(SHOTS, `${from}.png`), join(DOC_SHOTS, `${to}.png`));
       }
@@ -608,6 +747,7 @@ async function main() {
     gateway.child.kill('SIGTERM');
     await new Promise((r) => gateway.child.once('exit', r));
     await sims.running.stop();
+    await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
     clearTimeout(timer);
   }
