@@ -129,7 +129,7 @@ const HAD_UNKNOWN_OUTCOME = statement(
   'operation_had_unknown_outcome',
   `SELECT EXISTS (
      SELECT 1 FROM operations
-     WHERE provider = $1 AND reference = $2 AND kind = $3
+     WHERE provider = $1 AND reference = $2 AND kind = $3 AND connection = $4
        AND history @> '[{"outcomeUnknown": true}]'::jsonb
    ) AS found`,
 );
@@ -352,18 +352,19 @@ export class OperationQueueRepository {
   }
 
   /**
-   * True when an earlier attempt at this create (any operation with this provider, kind and
-   * reference) may have reached the upstream without the gateway learning its outcome.
+   * True when an earlier attempt at this create (any operation with this provider, connection,
+   * kind and reference) may have reached the upstream without the gateway learning its outcome.
    */
   async hadUnknownOutcome(
     provider: string,
+    connection: string,
     kind: string,
     reference: string,
     session?: Session,
   ): Promise<boolean> {
     const rows = await this.db.run<{ found: boolean }>(
       HAD_UNKNOWN_OUTCOME,
-      [provider, reference, kind],
+      [provider, reference, kind, connection],
       session,
     );
     return rows[0]?.found === true;
