@@ -750,7 +750,7 @@ describe('unified API (e2e, mock mode)', () => {
     it('exports per-provider upstream metrics and circuit states', async () => {
       const res = await request(t.url).get('/metrics').expect(200);
       expect(res.text).toMatch(
-        /gateway_upstream_attempts_total\{provider="dms",operation="[^"]+",outcome="success"\} [1-9]/,
+        /gateway_upstream_attempts_total\{provider="dms",connection="dms",operation="[^"]+",outcome="success"\} [1-9]/,
       );
       expect(res.text).toMatch(/gateway_upstream_retries_total\{provider="dms"/);
       expect(res.text).toContain(

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createDmsSimulator, defaultDmsOptions, type RunningSimulator } from '@lib/simulators';
 import { KeyRing } from '../src/connections/key-ring';
 import { auth, dmsInvoice, unique } from './support/api';
+import { waitFor } from './support/callback-receiver';
 import { startTestApp, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -178,5 +179,38 @@ describe('ledger keyed by connection (e2e)', () => {
       .set(auth)
       .expect(200);
     expect(verify.body.ok).toBe(true);
+  });
+
+  it('delivers an async create on its connection, counted and audited under the connection', async () => {
+    const invoice = dmsInvoice();
+    const accepted = await request(t.url)
+      .post('/v1/invoices')
+      .set({ ...auth, prefer: 'respond-async' })
+      .send({ ...invoice, connection: dmsB })
+      .expect(202);
+    const done = await waitFor(
+      async () =>
+        (await request(t.url).get(`/v1/operations/${accepted.body.id}`).set(auth).expect(200))
+          .body as { status: string; result?: { connection?: string } },
+      (op) => op.status !== 'queued' && op.status !== 'running',
+      20_000,
+    );
+    expect(done).toMatchObject({ status: 'succeeded', result: { connection: dmsB } });
+    await t.flushAudit();
+    const outbound = await sql<{ connection: string | null }>(
+      `SELECT connection FROM audit_logs WHERE operation_id = $1 AND direction = 'outbound'`,
+      [accepted.body.id],
+    );
+    expect(outbound.length).toBeGreaterThan(0);
+    expect(new Set(outbound.map((r) => r.connection))).toEqual(new Set([dmsB]));
+    const metrics = await request(t.url).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(
+      new RegExp(
+        `gateway_upstream_attempts_total\\{provider="dms",connection="${dmsB}",operation="[^"]+",outcome="success"\\} [1-9]`,
+      ),
+    );
+    expect(metrics.text).toMatch(
+      /gateway_upstream_attempts_total\{provider="dms",connection="dms",operation="[^"]+",outcome="success"\} [1-9]/,
+    );
   });
 });

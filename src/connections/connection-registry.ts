@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../problem/problem';
 import type { ConnectionEntity } from '../database/entities/connection.entity';
 import { ConnectionsRepository } from '../database/repositories/connections.repository';
-import type { Endpoint, ProviderDeps } from '../providers/provider-definition';
+import { connectionDeps, type Endpoint, type ProviderDeps } from '../providers/provider-definition';
 import type { Capability } from '../providers/provider.contract';
 import {
   definitionOf,
@@ -177,7 +177,10 @@ export class ConnectionRegistry
           http: checked.settings.http,
         };
       }
-      const instance = definition.build(endpoint, this.deps) as RegisteredProvider;
+      const instance = definition.build(
+        endpoint,
+        connectionDeps(this.deps, row.name),
+      ) as RegisteredProvider;
       return { ...base, instance, simulator };
     } catch (error) {
       const message = error instanceof Error ? error.message : 'could not be built';

@@ -12,9 +12,9 @@ export class MetricsService implements DeliveryMetrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
-  readonly upstreamAttempts: Counter<'provider' | 'operation' | 'outcome'>;
-  readonly upstreamRetries: Counter<'provider' | 'operation'>;
-  readonly upstreamDuration: Histogram<'provider' | 'operation'>;
+  readonly upstreamAttempts: Counter<'provider' | 'connection' | 'operation' | 'outcome'>;
+  readonly upstreamRetries: Counter<'provider' | 'connection' | 'operation'>;
+  readonly upstreamDuration: Histogram<'provider' | 'connection' | 'operation'>;
   private circuitSource?: () => { provider: string; state: string }[];
   private readonly asyncMetrics = new AsyncDeliveryMetrics(this.registry);
 
@@ -44,19 +44,19 @@ export class MetricsService implements DeliveryMetrics {
     this.upstreamAttempts = new Counter({
       name: 'gateway_upstream_attempts_total',
       help: 'Outbound attempts by provider, operation and outcome (success, rejected, transient_error, timeout, circuit_open)',
-      labelNames: ['provider', 'operation', 'outcome'],
+      labelNames: ['provider', 'connection', 'operation', 'outcome'],
       registers: [this.registry],
     });
     this.upstreamRetries = new Counter({
       name: 'gateway_upstream_retries_total',
       help: 'Outbound attempts after the first of a call',
-      labelNames: ['provider', 'operation'],
+      labelNames: ['provider', 'connection', 'operation'],
       registers: [this.registry],
     });
     this.upstreamDuration = new Histogram({
       name: 'gateway_upstream_attempt_duration_seconds',
       help: 'Duration of one outbound attempt',
-      labelNames: ['provider', 'operation'],
+      labelNames: ['provider', 'connection', 'operation'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
@@ -81,24 +81,26 @@ export class MetricsService implements DeliveryMetrics {
     this.circuitSource = source;
   }
 
+  /**
+   * One upstream attempt. `connection` is the configured instance it went to (the env one is
+   * named after the provider): the label's values are bounded by the number of connections.
+   */
   recordUpstreamAttempt(entry: {
     provider: string;
+    connection: string;
     operation: string;
     outcome: string;
     attempt: number;
     durationMs: number;
   }): void {
-    this.upstreamAttempts.inc({
+    const labels = {
       provider: entry.provider,
+      connection: entry.connection,
       operation: entry.operation,
-      outcome: entry.outcome,
-    });
-    this.upstreamDuration.observe(
-      { provider: entry.provider, operation: entry.operation },
-      entry.durationMs / 1000,
-    );
-    if (entry.attempt > 1)
-      this.upstreamRetries.inc({ provider: entry.provider, operation: entry.operation });
+    };
+    this.upstreamAttempts.inc({ ...labels, outcome: entry.outcome });
+    this.upstreamDuration.observe(labels, entry.durationMs / 1000);
+    if (entry.attempt > 1) this.upstreamRetries.inc(labels);
   }
 
   /** Where queue depth and the oldest due age are read at scrape time (the worker sets it). */
