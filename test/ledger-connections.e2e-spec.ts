@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { createDmsSimulator, defaultDmsOptions, type RunningSimulator } from '@lib/simulators';
 import { KeyRing } from '../src/connections/key-ring';
-import { auth, dmsInvoice, unique } from './support/api';
+import { auth, dmsInvoice, injectFault, unique } from './support/api';
 import { waitFor } from './support/callback-receiver';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -46,6 +46,8 @@ describe('ledger keyed by connection (e2e)', () => {
       DMS_API_KEY: KEY_A,
       CONNECTIONS_ENCRYPTION_KEYS: KeyRing.generateEntry('k1'),
       CONNECTIONS_REFRESH_MS: '200',
+      // one async delivery at a time per connection: a slow one must not hold up another's
+      ASYNC_CONCURRENCY: '1',
     });
     await request(t.url)
       .post('/v1/connections')
@@ -212,5 +214,41 @@ describe('ledger keyed by connection (e2e)', () => {
     expect(metrics.text).toMatch(
       /gateway_upstream_attempts_total\{provider="dms",connection="dms",operation="[^"]+",outcome="success"\} [1-9]/,
     );
+  });
+
+  it('caps async deliveries per connection: a slow one on dms does not hold up dms-b', async () => {
+    await injectFault(simA.url, { path: '/api/invoices/generate', latencyMs: 5000, count: 1 });
+    const status = async (id: string) =>
+      (await request(t.url).get(`/v1/operations/${id}`).set(auth).expect(200)).body as {
+        status: string;
+      };
+    const ASYNC = { ...auth, prefer: 'respond-async' };
+    const slow = await request(t.url)
+      .post('/v1/invoices')
+      .set(ASYNC)
+      .send(dmsInvoice())
+      .expect(202);
+    await waitFor(
+      () => status(slow.body.id),
+      (op) => op.status === 'running',
+    );
+    const other = await request(t.url)
+      .post('/v1/invoices')
+      .set(ASYNC)
+      .send({ ...dmsInvoice(), connection: dmsB })
+      .expect(202);
+    const done = await waitFor(
+      () => status(other.body.id),
+      (op) => op.status === 'succeeded',
+    );
+    expect(done.status).toBe('succeeded');
+    // the dms slot is still held by the slow delivery: dms-b had its own
+    await expect(status(slow.body.id)).resolves.toMatchObject({ status: 'running' });
+    await expect(
+      waitFor(
+        () => status(slow.body.id),
+        (op) => op.status === 'succeeded',
+      ),
+    ).resolves.toMatchObject({ status: 'succeeded' });
   });
 });
