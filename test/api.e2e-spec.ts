@@ -754,7 +754,7 @@ describe('unified API (e2e, mock mode)', () => {
       );
       expect(res.text).toMatch(/gateway_upstream_retries_total\{provider="dms"/);
       expect(res.text).toContain(
-        'gateway_upstream_circuit_state{provider="gep-quantum",state="closed"} 1',
+        'gateway_upstream_circuit_state{provider="gep-quantum",connection="gep-quantum",state="closed"} 1',
       );
     });
 

@@ -211,6 +211,9 @@ describe('ledger keyed by connection (e2e)', () => {
         `gateway_upstream_attempts_total\\{provider="dms",connection="${dmsB}",operation="[^"]+",outcome="success"\\} [1-9]`,
       ),
     );
+    expect(metrics.text).toContain(
+      `gateway_upstream_circuit_state{provider="dms",connection="${dmsB}",state="closed"} 1`,
+    );
     expect(metrics.text).toMatch(
       /gateway_upstream_attempts_total\{provider="dms",connection="dms",operation="[^"]+",outcome="success"\} [1-9]/,
     );

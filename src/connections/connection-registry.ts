@@ -30,6 +30,7 @@ import type { ConfigWithProviders } from '../providers/providers-config';
 import { checkConnection, connectionFields } from './connection-settings';
 import { openSecrets } from './connection-store';
 import { KeyRing } from './key-ring';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** One connection as the registry holds it. */
 export interface LiveConnection {
@@ -75,11 +76,20 @@ export class ConnectionRegistry
     private readonly repo: ConnectionsRepository,
     @Inject(PROVIDER_DEPS) private readonly deps: ProviderDeps,
     @Inject(APP_CONFIG) private readonly config: ConfigWithProviders,
+    private readonly metrics: MetricsService,
   ) {
     this.keyRing = KeyRing.parse(config.connections.encryptionKeys);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // the circuit gauge per connection; set at bootstrap, after ProviderHealth's per-provider one
+    this.metrics.setCircuitSource(() =>
+      this.list().flatMap((c) =>
+        c.instance
+          ? [{ provider: c.provider, connection: c.name, state: c.instance.circuitState() }]
+          : [],
+      ),
+    );
     await this.refresh();
     const broken = [...this.stored.values()].filter((c) => c.enabled && c.error);
     if (broken.length > 0 && this.config.nodeEnv === 'production') {

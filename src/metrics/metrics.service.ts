@@ -15,7 +15,7 @@ export class MetricsService implements DeliveryMetrics {
   readonly upstreamAttempts: Counter<'provider' | 'connection' | 'operation' | 'outcome'>;
   readonly upstreamRetries: Counter<'provider' | 'connection' | 'operation'>;
   readonly upstreamDuration: Histogram<'provider' | 'connection' | 'operation'>;
-  private circuitSource?: () => { provider: string; state: string }[];
+  private circuitSource?: () => { provider: string; connection?: string; state: string }[];
   private readonly asyncMetrics = new AsyncDeliveryMetrics(this.registry);
 
   constructor() {
@@ -64,20 +64,25 @@ export class MetricsService implements DeliveryMetrics {
     const source = () => this.circuitSource?.() ?? [];
     new Gauge({
       name: 'gateway_upstream_circuit_state',
-      help: 'Circuit breaker state per provider: 1 for the current state, 0 for the others',
-      labelNames: ['provider', 'state'],
+      help: 'Circuit breaker state per connection: 1 for the current state, 0 for the others',
+      labelNames: ['provider', 'connection', 'state'],
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const { provider, state } of source()) {
-          for (const name of states) this.set({ provider, state: name }, name === state ? 1 : 0);
+        for (const { provider, connection, state } of source()) {
+          for (const name of states) {
+            this.set(
+              { provider, connection: connection ?? provider, state: name },
+              name === state ? 1 : 0,
+            );
+          }
         }
       },
     });
   }
 
   /** Where circuit states are read at scrape time (the provider registry sets it). */
-  setCircuitSource(source: () => { provider: string; state: string }[]): void {
+  setCircuitSource(source: () => { provider: string; connection?: string; state: string }[]): void {
     this.circuitSource = source;
   }
 
