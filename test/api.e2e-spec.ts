@@ -750,11 +750,11 @@ describe('unified API (e2e, mock mode)', () => {
     it('exports per-provider upstream metrics and circuit states', async () => {
       const res = await request(t.url).get('/metrics').expect(200);
       expect(res.text).toMatch(
-        /gateway_upstream_attempts_total\{provider="dms",operation="[^"]+",outcome="success"\} [1-9]/,
+        /gateway_upstream_attempts_total\{provider="dms",connection="dms",operation="[^"]+",outcome="success"\} [1-9]/,
       );
       expect(res.text).toMatch(/gateway_upstream_retries_total\{provider="dms"/);
       expect(res.text).toContain(
-        'gateway_upstream_circuit_state{provider="gep-quantum",state="closed"} 1',
+        'gateway_upstream_circuit_state{provider="gep-quantum",connection="gep-quantum",state="closed"} 1',
       );
     });
 

@@ -18,6 +18,7 @@ import { startTestApp, type TestApp } from './support/test-app';
 const invoice = {
   id: '0b9e4a3c-1f6d-4c8e-9a51-2f3b7c6d8e90',
   provider: 'dms',
+  connection: 'dms',
   reference: 'REQ-1',
   status: 'issued',
   providerInvoiceId: null,

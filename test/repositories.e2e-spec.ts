@@ -29,6 +29,7 @@ describe('ledger repositories (database)', () => {
 
   const row = (reference: string, upstreamResponse: unknown): NewInvoice => ({
     provider: 'dms',
+    connection: 'dms',
     reference,
     status: 'issued',
     providerInvoiceId: `EINV-${reference}`,

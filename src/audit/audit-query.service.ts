@@ -22,10 +22,11 @@ export interface AuditLogQuery extends AuditLogFilter {
  */
 export type AuditLogView = Omit<
   ChainedContent,
-  'chainId' | 'seq' | 'prevHash' | 'followsChainId' | 'followsSeq' | 'traceId'
+  'chainId' | 'seq' | 'prevHash' | 'followsChainId' | 'followsSeq' | 'traceId' | 'connection'
 > & {
   id: string;
   traceId: string | null;
+  connection: string | null;
   chainId: string | null;
   seq: number | null;
   prevHash: string | null;
@@ -165,6 +166,7 @@ function toDto(row: ListedAuditRow): AuditLogView {
     at: new Date(row.at).toISOString(),
     requestId: row.requestId,
     traceId: row.traceId ?? null,
+    connection: row.connection ?? null,
     clientId: row.clientId,
     clientName: row.clientName,
     direction: row.direction,

@@ -20,6 +20,8 @@ export interface AuditEntry {
   requestId?: string | null;
   /** W3C trace id (32 lowercase hex digits); anything else is not stored. */
   traceId?: string | null;
+  /** The connection the call ran on, when it has one (DESIGN.md section 11). */
+  connection?: string | null;
   clientId?: string | null;
   clientName?: string | null;
   direction: AuditDirection;
@@ -299,6 +301,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
       at: auditTimestamp(at),
       requestId: text(entry.requestId, 128),
       traceId: traceId(entry.traceId),
+      connection: text(entry.connection, 63),
       clientId: uuid(entry.clientId),
       clientName: text(entry.clientName, 100),
       direction: text(entry.direction, 8) ?? '',

@@ -20,13 +20,16 @@ export class OutboundAuditSink implements UpstreamAuditSink {
   ) {}
 
   record(entry: OutboundAuditEntry): void {
-    this.metrics.recordUpstreamAttempt(entry);
+    // a client of no named connection is the provider's env connection, named after it
+    const connection = entry.connection ?? entry.provider;
+    this.metrics.recordUpstreamAttempt({ ...entry, connection });
     this.writer.record({
       at: entry.at,
       requestId: entry.requestId,
       traceId: entry.traceId,
       direction: 'outbound',
       provider: entry.provider,
+      connection,
       operation: entry.operation,
       method: entry.method,
       path: entry.url,
@@ -50,8 +53,10 @@ export class OutboundAuditSink implements UpstreamAuditSink {
     return (event) => {
       const outcome = tokenOutcome(event);
       const at = new Date(Date.now() - event.durationMs);
+      const connection = event.connection ?? event.provider;
       this.metrics.recordUpstreamAttempt({
         provider: event.provider,
+        connection,
         operation: TOKEN_OPERATION,
         outcome,
         attempt: 1,
@@ -63,6 +68,7 @@ export class OutboundAuditSink implements UpstreamAuditSink {
         traceId: traceIdOf(),
         direction: 'outbound',
         provider: event.provider,
+        connection,
         operation: TOKEN_OPERATION,
         method: event.method,
         path: event.url,

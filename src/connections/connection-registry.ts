@@ -13,7 +13,7 @@ import { ProblemException } from '../problem/problem';
 import type { ConnectionEntity } from '../database/entities/connection.entity';
 import { ConnectionsRepository } from '../database/repositories/connections.repository';
 import { Liveness } from '../database/liveness';
-import type { Endpoint, ProviderDeps } from '../providers/provider-definition';
+import { connectionDeps, type Endpoint, type ProviderDeps } from '../providers/provider-definition';
 import type { Capability } from '../providers/provider.contract';
 import {
   definitionOf,
@@ -31,6 +31,7 @@ import type { ConfigWithProviders } from '../providers/providers-config';
 import { checkConnection, connectionFields } from './connection-settings';
 import { openSecrets } from './connection-store';
 import { KeyRing } from './key-ring';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** One connection as the registry holds it. */
 export interface LiveConnection {
@@ -81,11 +82,20 @@ export class ConnectionRegistry
     @Inject(PROVIDER_DEPS) private readonly deps: ProviderDeps,
     @Inject(APP_CONFIG) private readonly config: ConfigWithProviders,
     private readonly liveness: Liveness,
+    private readonly metrics: MetricsService,
   ) {
     this.keyRing = KeyRing.parse(config.connections.encryptionKeys);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // the circuit gauge per connection; set at bootstrap, after ProviderHealth's per-provider one
+    this.metrics.setCircuitSource(() =>
+      this.list().flatMap((c) =>
+        c.instance
+          ? [{ provider: c.provider, connection: c.name, state: c.instance.circuitState() }]
+          : [],
+      ),
+    );
     await this.refresh();
     const broken = [...this.stored.values()].filter((c) => c.enabled && c.error);
     if (broken.length > 0 && this.config.nodeEnv === 'production') {
@@ -190,7 +200,10 @@ export class ConnectionRegistry
           http: checked.settings.http,
         };
       }
-      const instance = definition.build(endpoint, this.deps) as RegisteredProvider;
+      const instance = definition.build(
+        endpoint,
+        connectionDeps(this.deps, row.name),
+      ) as RegisteredProvider;
       return { ...base, instance, simulator };
     } catch (error) {
       const message = error instanceof Error ? error.message : 'could not be built';

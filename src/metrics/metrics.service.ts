@@ -12,10 +12,10 @@ export class MetricsService implements DeliveryMetrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
-  readonly upstreamAttempts: Counter<'provider' | 'operation' | 'outcome'>;
-  readonly upstreamRetries: Counter<'provider' | 'operation'>;
-  readonly upstreamDuration: Histogram<'provider' | 'operation'>;
-  private circuitSource?: () => { provider: string; state: string }[];
+  readonly upstreamAttempts: Counter<'provider' | 'connection' | 'operation' | 'outcome'>;
+  readonly upstreamRetries: Counter<'provider' | 'connection' | 'operation'>;
+  readonly upstreamDuration: Histogram<'provider' | 'connection' | 'operation'>;
+  private circuitSource?: () => { provider: string; connection?: string; state: string }[];
   private readonly asyncMetrics = new AsyncDeliveryMetrics(this.registry);
 
   constructor() {
@@ -44,19 +44,19 @@ export class MetricsService implements DeliveryMetrics {
     this.upstreamAttempts = new Counter({
       name: 'gateway_upstream_attempts_total',
       help: 'Outbound attempts by provider, operation and outcome (success, rejected, transient_error, timeout, circuit_open)',
-      labelNames: ['provider', 'operation', 'outcome'],
+      labelNames: ['provider', 'connection', 'operation', 'outcome'],
       registers: [this.registry],
     });
     this.upstreamRetries = new Counter({
       name: 'gateway_upstream_retries_total',
       help: 'Outbound attempts after the first of a call',
-      labelNames: ['provider', 'operation'],
+      labelNames: ['provider', 'connection', 'operation'],
       registers: [this.registry],
     });
     this.upstreamDuration = new Histogram({
       name: 'gateway_upstream_attempt_duration_seconds',
       help: 'Duration of one outbound attempt',
-      labelNames: ['provider', 'operation'],
+      labelNames: ['provider', 'connection', 'operation'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
@@ -64,41 +64,48 @@ export class MetricsService implements DeliveryMetrics {
     const source = () => this.circuitSource?.() ?? [];
     new Gauge({
       name: 'gateway_upstream_circuit_state',
-      help: 'Circuit breaker state per provider: 1 for the current state, 0 for the others',
-      labelNames: ['provider', 'state'],
+      help: 'Circuit breaker state per connection: 1 for the current state, 0 for the others',
+      labelNames: ['provider', 'connection', 'state'],
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const { provider, state } of source()) {
-          for (const name of states) this.set({ provider, state: name }, name === state ? 1 : 0);
+        for (const { provider, connection, state } of source()) {
+          for (const name of states) {
+            this.set(
+              { provider, connection: connection ?? provider, state: name },
+              name === state ? 1 : 0,
+            );
+          }
         }
       },
     });
   }
 
   /** Where circuit states are read at scrape time (the provider registry sets it). */
-  setCircuitSource(source: () => { provider: string; state: string }[]): void {
+  setCircuitSource(source: () => { provider: string; connection?: string; state: string }[]): void {
     this.circuitSource = source;
   }
 
+  /**
+   * One upstream attempt. `connection` is the configured instance it went to (the env one is
+   * named after the provider): the label's values are bounded by the number of connections.
+   */
   recordUpstreamAttempt(entry: {
     provider: string;
+    connection: string;
     operation: string;
     outcome: string;
     attempt: number;
     durationMs: number;
   }): void {
-    this.upstreamAttempts.inc({
+    const labels = {
       provider: entry.provider,
+      connection: entry.connection,
       operation: entry.operation,
-      outcome: entry.outcome,
-    });
-    this.upstreamDuration.observe(
-      { provider: entry.provider, operation: entry.operation },
-      entry.durationMs / 1000,
-    );
-    if (entry.attempt > 1)
-      this.upstreamRetries.inc({ provider: entry.provider, operation: entry.operation });
+    };
+    this.upstreamAttempts.inc({ ...labels, outcome: entry.outcome });
+    this.upstreamDuration.observe(labels, entry.durationMs / 1000);
+    if (entry.attempt > 1) this.upstreamRetries.inc(labels);
   }
 
   /** Where queue depth and the oldest due age are read at scrape time (the worker sets it). */

@@ -10,6 +10,8 @@ import type { BatchItemResult, UpstreamWarning } from '../providers/provider.con
 export interface InvoiceAnswer {
   id: string;
   provider: string;
+  /** The connection it was created on: its reference is unique per connection. */
+  connection: string;
   reference: string;
   status: string;
   providerInvoiceId: string | null;
@@ -35,6 +37,8 @@ export type AnswerWarning = UpstreamWarning;
 export interface CreditNoteAnswer {
   id: string;
   provider: string;
+  /** The connection it was created on. */
+  connection: string;
   reference: string;
   invoiceId: string | null;
   providerInvoiceId: string;
@@ -68,6 +72,7 @@ export function toInvoiceAnswer(row: InvoiceEntity): InvoiceAnswer {
   return {
     id: row.id,
     provider: row.provider,
+    connection: row.connection,
     reference: row.reference,
     status: row.status,
     providerInvoiceId: row.providerInvoiceId,
@@ -89,6 +94,7 @@ export function toCreditNoteAnswer(row: CreditNoteEntity): CreditNoteAnswer {
   return {
     id: row.id,
     provider: row.provider,
+    connection: row.connection,
     reference: row.reference,
     invoiceId: row.invoiceId,
     providerInvoiceId: row.providerInvoiceId,

@@ -21,7 +21,7 @@ import { Liveness } from '../database/liveness';
 import { ShutdownState } from '../common/shutdown-state';
 import { problemBody } from '../problem/problem';
 import type { FinanceProvider } from '../providers/provider.contract';
-import { PROVIDER_REGISTRY, ProviderRegistry } from '../providers/provider-registry';
+import { ConnectionRegistry } from '../connections/connection-registry';
 import { retryDelayMs, scheduledDelayMs } from './backoff';
 import { callbackMessageId, messageBody, postSigned } from './callbacks/callback-sender';
 import type { Command } from './commands';
@@ -61,7 +61,7 @@ export interface WorkerStatus {
   /** ASYNC_WORKER_ENABLED: false means this process never claims (others deliver). */
   enabled: boolean;
   claiming: boolean;
-  /** Deliveries running now, per provider. */
+  /** Deliveries running now, per connection. */
   running: Record<string, number>;
   callbacksRunning: number;
   webhooksRunning: number;
@@ -73,8 +73,8 @@ export interface WorkerStatus {
 /**
  * The queue worker, one in every gateway process. It claims due operations from the operations
  * table (`FOR UPDATE SKIP LOCKED` under a lease: the row is the queue, so there is no second
- * source of truth), at most ASYNC_CONCURRENCY per provider at once, skipping providers whose
- * circuit is open, and runs each through the handler map (OperationHandlers). After a failure: hard errors end
+ * source of truth), at most ASYNC_CONCURRENCY per connection at once, skipping connections
+ * whose circuit is open, and runs each through the handler map (OperationHandlers). After a failure: hard errors end
  * `failed`; transient ones are queued again with full-jitter backoff (at least Retry-After)
  * until ASYNC_MAX_ATTEMPTS or ASYNC_MAX_AGE_HOURS run out (`dead`); an open circuit defers
  * without spending the attempt. Sync calls whose process died are taken over once their lease
@@ -109,7 +109,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private lastError?: string;
 
   constructor(
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly queue: OperationQueueRepository,
     private readonly callbacks: CallbackOutboxRepository,
     private readonly webhooks: WebhooksRepository,
@@ -230,18 +230,32 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.woken = new Set();
     if (scope === 'all') this.lastFullPollAt = now;
     try {
-      for (const provider of this.registry.all()) {
+      // ASYNC_CONCURRENCY is per connection: each one's queue is claimed on its own, against its
+      // own circuit (DESIGN.md section 11); a wake names the provider, so all its connections
+      for (const connection of this.registry.list()) {
+        const provider = connection.instance;
         if (!this.claiming) break;
-        if (scope !== 'all' && !scope.has(provider.id)) continue;
-        const free = this.config.async.concurrency - (this.running.get(provider.id) ?? 0);
+        if (!provider || !connection.enabled) continue; // disabled or unusable: nothing claimed
+        if (scope !== 'all' && !scope.has(connection.provider)) continue;
+        const free = this.config.async.concurrency - (this.running.get(connection.name) ?? 0);
         // an open circuit: its operations wait for the half-open time without spending attempts
         if (free <= 0 || provider.circuitState() === 'open') continue;
         const claimedAt = Date.now();
-        const rows = await this.queue.claimDue(provider.id, free, this.config.async.leaseMs, owner);
+        const rows = await this.queue.claimDue(
+          connection.provider,
+          free,
+          this.config.async.leaseMs,
+          owner,
+          connection.name,
+        );
         if (rows.length > 0) {
           recordSpan(
             'queue.claim',
-            { 'upstream.provider': provider.id, 'queue.claimed': rows.length },
+            {
+              'upstream.provider': provider.id,
+              'upstream.connection': connection.name,
+              'queue.claimed': rows.length,
+            },
             claimedAt,
             rows.map((row) => row.traceparent),
           );
@@ -249,7 +263,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // a full claim: there may be more; the next poll looks again
         if (rows.length === free) this.lookAgain(provider.id);
         for (const row of rows) {
-          const delivery = this.deliver(provider, row);
+          const delivery = this.deliver(provider, row, connection.name);
           this.byOperation.set(row.id, delivery);
           // a settled operation may have written events with deliveries due
           this.track(delivery, {
@@ -321,7 +335,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** One delivery attempt: a root span linked to the request that accepted the operation. */
-  private deliver(provider: FinanceProvider, row: OperationEntity): Promise<void> {
+  private deliver(
+    provider: FinanceProvider,
+    row: OperationEntity,
+    connection: string,
+  ): Promise<void> {
     return withSpan(
       'operation.deliver',
       {
@@ -330,13 +348,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         'operation.attempt': row.attempts,
         'upstream.provider': provider.id,
       },
-      () => this.attempt(provider, row),
+      () => this.attempt(provider, row, connection),
       row.traceparent,
     );
   }
 
-  private async attempt(provider: FinanceProvider, row: OperationEntity): Promise<void> {
-    this.running.set(provider.id, (this.running.get(provider.id) ?? 0) + 1);
+  /** `connection`: whose concurrency slot the attempt holds. */
+  private async attempt(
+    provider: FinanceProvider,
+    row: OperationEntity,
+    connection: string,
+  ): Promise<void> {
+    this.running.set(connection, (this.running.get(connection) ?? 0) + 1);
     const controller = new AbortController();
     this.aborts.add(controller);
     const op: OperationRef = {
@@ -364,7 +387,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } finally {
       this.aborts.delete(controller);
-      this.running.set(provider.id, (this.running.get(provider.id) ?? 1) - 1);
+      this.running.set(connection, (this.running.get(connection) ?? 1) - 1);
     }
   }
 

@@ -71,6 +71,8 @@ export class OperationRunner {
     const facts: OperationFacts = {
       kind: command.kind,
       provider: command.provider,
+      // the operation's connection, as the operations.connection trigger sets it
+      connection: command.connection ?? command.provider,
       reference: referenceOf(command),
     };
     await this.handlers.check(command);
@@ -363,6 +365,7 @@ function factsOf(row: OperationEntity, action: 'replay' | 'resolve'): OperationF
   return {
     kind: `operation.${action}`,
     provider: row.provider ?? '',
+    connection: row.connection,
     reference: row.reference,
     operationId: row.id,
   };

@@ -20,6 +20,8 @@ export interface Caller {
 export interface OperationFacts {
   kind: string;
   provider: string;
+  /** The connection the operation runs on (null: an operation stored before connections). */
+  connection?: string | null;
   reference: string | null;
   operationId?: string;
 }

@@ -43,6 +43,23 @@ export interface ProviderDeps {
   onTokenRequest?: (event: TokenRequestEvent) => void;
 }
 
+/**
+ * The deps of one named connection's instance: every HTTP client it creates and every token
+ * request it makes carry the connection's name (audit rows and the metrics' `connection` label).
+ * The environment's instances are built with the plain deps: their connection is the provider's
+ * name.
+ */
+export function connectionDeps(deps: ProviderDeps, connection: string): ProviderDeps {
+  const http = Object.create(deps.http) as UpstreamHttpFactory;
+  http.create = (config: UpstreamClientConfig) => deps.http.create({ ...config, connection });
+  const observe = deps.onTokenRequest;
+  return {
+    ...deps,
+    http,
+    ...(observe ? { onTokenRequest: (event) => observe({ ...event, connection }) } : {}),
+  };
+}
+
 /** Mock mode: a simulator with freshly generated credentials, and the settings that reach it. */
 export interface MockUpstream<S extends BaseSettings> {
   simulator: Simulator;

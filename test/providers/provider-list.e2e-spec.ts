@@ -99,7 +99,7 @@ describe('provider list', () => {
       ]);
       const metrics = await request(t.url).get('/metrics').expect(200);
       expect(metrics.text).toMatch(
-        /gateway_upstream_attempts_total\{provider="delivery-solutions",operation="token",outcome="success"\} [1-9]/,
+        /gateway_upstream_attempts_total\{provider="delivery-solutions",connection="delivery-solutions",operation="token",outcome="success"\} [1-9]/,
       );
     } finally {
       await t.close();

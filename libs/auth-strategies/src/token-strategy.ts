@@ -22,6 +22,8 @@ import {
 /** One token request as seen by an observer (never carries a secret). */
 export interface TokenRequestEvent {
   provider: string;
+  /** The connection whose token it is, when the observer was given one (see the gateway). */
+  connection?: string;
   strategy: string;
   method: string;
   url: string;

@@ -693,6 +693,7 @@ export class UpstreamHttpClient {
         operationId: call.context?.operationId,
         reference: call.context?.reference,
         provider: this.provider,
+        ...(this.config.connection !== undefined ? { connection: this.config.connection } : {}),
         operation: call.operation,
         method: call.method,
         url: maskSecretValues(redactUrl(out.url), secrets),

@@ -20,6 +20,8 @@ export interface OutboundAuditEntry {
   operationId?: string;
   reference?: string;
   provider: string;
+  /** The connection (configured instance of the provider) the client belongs to, when named. */
+  connection?: string;
   operation: string;
   method: string;
   /** base + path + query, secret query values masked. */
@@ -76,6 +78,8 @@ export type ErrorParser = (
 export interface UpstreamClientConfig {
   /** Provider id, named in errors, logs and audit rows. */
   provider: string;
+  /** The connection the client serves, stamped on every audit entry (absent: not named). */
+  connection?: string;
   baseUrl: string;
   auth?: AuthStrategy;
   /** Headers sent on every call (e.g. `Accept`). */

@@ -103,6 +103,7 @@ describe('rowHash', () => {
       at: '2026-12-01T09:00:00.123001Z',
       requestId: 'req-2',
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      connection: 'dms-uat',
       clientId: '3b6a8f1e-6a3e-4a4b-9d36-1f6f3c1d2e10',
       clientName: 'other',
       direction: 'outbound',
@@ -124,6 +125,16 @@ describe('rowHash', () => {
     for (const [field, value] of Object.entries(changed)) {
       expect([field, rowHash(content({ [field]: value }))]).not.toEqual([field, base]);
     }
+  });
+
+  it('hashes a row without a connection as before the column existed, and one with it over it', () => {
+    const c = content();
+    const before = rowHash(c);
+    expect(rowHash({ ...c, connection: null })).toBe(before);
+    expect(rowHash({ ...c, connection: undefined })).toBe(before);
+    const onConnection = rowHash({ ...c, connection: 'dms-uat' });
+    expect(onConnection).not.toBe(before);
+    expect(rowHash({ ...c, connection: 'dms' })).not.toBe(onConnection);
   });
 
   it('hashes a row without a trace id as chain version 1 did, and one with it over the trace id', () => {
@@ -193,7 +204,7 @@ describe('rowHash, written directly', () => {
     const hashed: Record<string, unknown> = { v: 1 };
     for (const field of CONTENT_FIELDS) {
       const value = c[field] ?? null;
-      if (value === null && field === 'traceId') continue;
+      if (value === null && (field === 'traceId' || field === 'connection')) continue;
       hashed[field] = value;
     }
     return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
@@ -205,6 +216,7 @@ describe('rowHash, written directly', () => {
       content({ traceId: 'a'.repeat(32) }),
       content({ traceId: null, seq: 2, responseBody: ['x', { b: 1, a: [null, true] }] }),
       content({ requestBody: 'a string body', errorCode: 'conflict', attempt: 3 }),
+      content({ connection: 'dms-uat', traceId: 'b'.repeat(32) }),
     ]) {
       expect(rowHash(c)).toBe(byDefinition(c));
     }

@@ -27,6 +27,11 @@ export interface ChainedContent {
    * written before the column existed hash exactly as before.
    */
   traceId?: string | null;
+  /**
+   * The connection the call ran on (DESIGN.md section 11), when it has one. Hashed only when
+   * set (see OPTIONAL_FIELDS), like traceId: no chain version change.
+   */
+  connection?: string | null;
   clientId: string | null;
   clientName: string | null;
   direction: string;
@@ -102,6 +107,7 @@ export const CONTENT_FIELDS = [
   'at',
   'requestId',
   'traceId',
+  'connection',
   'clientId',
   'clientName',
   'direction',
@@ -125,7 +131,10 @@ export const CONTENT_FIELDS = [
  * null. A row without one hashes exactly as version 1 did (older rows keep verifying), and a
  * value added, changed or removed afterwards changes the hash all the same.
  */
-export const OPTIONAL_FIELDS: ReadonlySet<keyof ChainedContent> = new Set(['traceId']);
+export const OPTIONAL_FIELDS: ReadonlySet<keyof ChainedContent> = new Set([
+  'traceId',
+  'connection',
+]);
 
 /** The hashed object's keys (the version and the content fields), in canonical order. */
 const HASHED_FIELDS: readonly (keyof ChainedContent | 'v')[] = [

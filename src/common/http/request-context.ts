@@ -17,6 +17,8 @@ export interface ApiPrincipal {
 export interface GatewayRequestContext {
   principal?: ApiPrincipal;
   provider?: string;
+  /** The connection the call's operation runs on. */
+  connection?: string;
   operation?: string;
   reference?: string;
   operationId?: string;

@@ -34,6 +34,10 @@ export class AuditLogEntity {
   @Column({ name: 'trace_id', type: 'varchar', length: 32, nullable: true })
   traceId!: string | null;
 
+  /** The connection the call ran on, when it has one; hashed when set (like traceId). */
+  @Column({ type: 'varchar', length: 63, nullable: true })
+  connection!: string | null;
+
   @Column({ name: 'client_id', type: 'uuid', nullable: true })
   clientId!: string | null;
 

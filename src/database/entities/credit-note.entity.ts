@@ -9,9 +9,11 @@ import {
 } from 'typeorm';
 import { decimalTransformer } from './decimal.transformer';
 
-/** Ledger row for a credit note; one per invoice and provider. */
+/** Ledger row for a credit note; one per invoice and connection. */
 @Entity('credit_notes')
-@Index('uq_credit_notes_provider_invoice', ['provider', 'providerInvoiceId'], { unique: true })
+@Index('uq_credit_notes_connection_invoice', ['connection', 'providerInvoiceId'], {
+  unique: true,
+})
 @Index('ix_credit_notes_invoice_id', ['invoiceId'])
 export class CreditNoteEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -19,6 +21,10 @@ export class CreditNoteEntity {
 
   @Column({ type: 'varchar', length: 40 })
   provider!: string;
+
+  /** The connection it was created on (DESIGN.md section 11); its business key's scope. */
+  @Column({ type: 'varchar', length: 63 })
+  connection!: string;
 
   @Column({ type: 'varchar', length: 100 })
   reference!: string;

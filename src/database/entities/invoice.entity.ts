@@ -11,7 +11,7 @@ import { decimalTransformer } from './decimal.transformer';
 
 /** Ledger row for an invoice the gateway created, with the provider's identifiers. */
 @Entity('invoices')
-@Index('uq_invoices_provider_reference', ['provider', 'reference'], { unique: true })
+@Index('uq_invoices_connection_reference', ['connection', 'reference'], { unique: true })
 @Index('ix_invoices_provider_invoice_id', ['provider', 'providerInvoiceId'])
 export class InvoiceEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -19,6 +19,10 @@ export class InvoiceEntity {
 
   @Column({ type: 'varchar', length: 40 })
   provider!: string;
+
+  /** The connection it was created on (DESIGN.md section 11); its business key's scope. */
+  @Column({ type: 'varchar', length: 63 })
+  connection!: string;
 
   @Column({ type: 'varchar', length: 100 })
   reference!: string;

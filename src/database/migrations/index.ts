@@ -12,6 +12,7 @@ import { InboundWebhooks1796700000001 } from './1796700000001-InboundWebhooks';
 import { Documents1796800000000 } from './1796800000000-Documents';
 import { DocumentsBackfill1796800000001 } from './1796800000001-DocumentsBackfill';
 import { AuditVerifications1796800000002 } from './1796800000002-AuditVerifications';
+import { LedgerConnections1796900000000 } from './1796900000000-LedgerConnections';
 
 /** Every migration, oldest first. Register each new one here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Documents1796800000000,
   DocumentsBackfill1796800000001,
   AuditVerifications1796800000002,
+  LedgerConnections1796900000000,
 ];

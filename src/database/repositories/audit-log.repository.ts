@@ -49,6 +49,7 @@ export interface AuditFilters {
   from?: string;
   to?: string;
   provider?: string;
+  connection?: string;
   operation?: string;
   outcome?: string;
   reference?: string;
@@ -70,6 +71,7 @@ const FIELD_TYPES: Record<(typeof FIELDS)[number], string> = {
   at: 'timestamptz',
   requestId: 'text',
   traceId: 'text',
+  connection: 'text',
   clientId: 'uuid',
   clientName: 'text',
   direction: 'text',
@@ -105,7 +107,7 @@ const INSERT_ROWS = `INSERT INTO audit_logs (${COLUMNS.join(', ')})
 const SELECT_ROW = `id::text AS id, chain_id AS "chainId", seq::text AS seq, prev_hash AS "prevHash",
   hash, follows_chain_id AS "followsChainId", follows_seq::text AS "followsSeq",
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
-  request_id AS "requestId", trace_id AS "traceId", client_id AS "clientId", client_name AS "clientName", direction,
+  request_id AS "requestId", trace_id AS "traceId", connection, client_id AS "clientId", client_name AS "clientName", direction,
   provider, operation, method, path, status, duration_ms AS "durationMs", attempt, outcome,
   error_code AS "errorCode", operation_id AS "operationId", reference,
   request_body AS "requestBody", response_body AS "responseBody"`;
@@ -422,6 +424,7 @@ export class AuditLogRepository {
     when(5, 'reference = ?', filters.reference);
     when(6, 'request_id = ?', filters.requestId);
     when(7, 'direction = ?', filters.direction);
+    when(9, 'connection = ?', filters.connection);
     when(8, page.order === 'desc' ? 'id < ?' : 'id > ?', page.cursor);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     params.push(page.limit);

@@ -13,10 +13,10 @@ export type NewCreditNote = Omit<
 const BY_ID = statement('credit_note_by_id', 'SELECT c.* FROM credit_notes c WHERE c.id = $1');
 const BY_INVOICE = statement(
   'credit_note_by_invoice',
-  'SELECT c.* FROM credit_notes c WHERE c.provider = $1 AND c.provider_invoice_id = $2',
+  'SELECT c.* FROM credit_notes c WHERE c.connection = $1 AND c.provider_invoice_id = $2',
 );
 
-/** The credit-note ledger's SQL: one credit note per invoice and provider. */
+/** The credit-note ledger's SQL: one credit note per invoice and connection. */
 @Injectable()
 export class CreditNotesRepository {
   private readonly toEntity: (raw: Record<string, unknown>) => CreditNoteEntity;
@@ -34,12 +34,13 @@ export class CreditNotesRepository {
     return rows[0] ? this.toEntity(rows[0]) : null;
   }
 
+  /** The credit note of a connection's invoice `providerInvoiceId`, if it has one. */
   async findByInvoice(
-    provider: string,
+    connection: string,
     providerInvoiceId: string,
     session?: Session,
   ): Promise<CreditNoteEntity | null> {
-    const rows = await this.db.run(BY_INVOICE, [provider, providerInvoiceId], session);
+    const rows = await this.db.run(BY_INVOICE, [connection, providerInvoiceId], session);
     return rows[0] ? this.toEntity(rows[0]) : null;
   }
 
@@ -55,7 +56,7 @@ export class CreditNotesRepository {
     const full = redactedRow({ ...row, id: randomUUID(), createdAt: now, updatedAt: now });
     const rows = await this.db.run(this.insert, this.insertRow.values(full), session);
     if (rows[0]) return { inserted: true, row: this.toEntity(rows[0]) };
-    const holder = await this.findByInvoice(row.provider, row.providerInvoiceId, session);
+    const holder = await this.findByInvoice(row.connection, row.providerInvoiceId, session);
     if (!holder) throw new Error(`invoice ${row.providerInvoiceId} has a credit note of no row`);
     return { inserted: false, row: holder };
   }

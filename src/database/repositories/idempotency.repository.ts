@@ -11,7 +11,7 @@ const INSERT_VALUES = `INSERT INTO operations (client_id, kind, provider, refere
      attempts, series_attempts, started_at, lease_expires_at, next_attempt_at, traceparent, owner)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
    ON CONFLICT DO NOTHING
-   RETURNING id, created_at`;
+   RETURNING id, created_at, connection`;
 
 const INSERT_OPERATION = statement('operation_insert', INSERT_VALUES);
 
@@ -22,8 +22,8 @@ const INSERT_OPERATION = statement('operation_insert', INSERT_VALUES);
 const INSERT_OPERATION_READING_INVOICE = statement(
   'operation_insert_reading_invoice',
   `WITH op AS (${INSERT_VALUES})
-   SELECT op.id AS "opId", op.created_at AS "opCreatedAt", i.*
-   FROM op LEFT JOIN invoices i ON i.provider = $3 AND i.reference = $4`,
+   SELECT op.id AS "opId", op.created_at AS "opCreatedAt", op.connection AS "opConnection", i.*
+   FROM op LEFT JOIN invoices i ON i.connection = op.connection AND i.reference = $4`,
 );
 
 /**
@@ -186,8 +186,10 @@ export class IdempotencyRepository {
     if (!row) return undefined;
     const id = (readInvoice ? row.opId : row.id) as string;
     const createdAt = (readInvoice ? row.opCreatedAt : row.created_at) as Date;
+    const connection = (readInvoice ? row.opConnection : row.connection) as string | null;
     const operation = Object.assign(new OperationEntity(), init, state, {
       id,
+      connection,
       history: [],
       createdAt,
       updatedAt: createdAt,

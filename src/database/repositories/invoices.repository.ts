@@ -18,11 +18,11 @@ export type NewInvoiceRow = NewInvoice & {
 const BY_ID = statement('invoice_by_id', 'SELECT i.* FROM invoices i WHERE i.id = $1');
 const BY_REFERENCE = statement(
   'invoice_by_reference',
-  'SELECT i.* FROM invoices i WHERE i.provider = $1 AND i.reference = $2',
+  'SELECT i.* FROM invoices i WHERE i.connection = $1 AND i.reference = $2',
 );
 const BY_PROVIDER_INVOICE_ID = statement(
   'invoice_by_provider_invoice_id',
-  'SELECT i.* FROM invoices i WHERE i.provider = $1 AND i.provider_invoice_id = $2 LIMIT 1',
+  'SELECT i.* FROM invoices i WHERE i.connection = $1 AND i.provider_invoice_id = $2 LIMIT 1',
 );
 const UPDATE = statement(
   'invoice_update',
@@ -61,21 +61,25 @@ export class InvoicesRepository {
     return this.one(BY_ID, [id], session);
   }
 
-  /** On `session` when given (the connection holding the reference's lock), else the pool. */
+  /**
+   * The invoice holding `reference` on a connection (a reference is unique per connection). On
+   * `session` when given (the database session holding the reference's lock), else the pool.
+   */
   findByReference(
-    provider: string,
+    connection: string,
     reference: string,
     session?: Session,
   ): Promise<InvoiceEntity | null> {
-    return this.one(BY_REFERENCE, [provider, reference], session);
+    return this.one(BY_REFERENCE, [connection, reference], session);
   }
 
+  /** The invoice a connection's upstream knows as `providerInvoiceId`. */
   findByProviderInvoiceId(
-    provider: string,
+    connection: string,
     providerInvoiceId: string,
     session?: Session,
   ): Promise<InvoiceEntity | null> {
-    return this.one(BY_PROVIDER_INVOICE_ID, [provider, providerInvoiceId], session);
+    return this.one(BY_PROVIDER_INVOICE_ID, [connection, providerInvoiceId], session);
   }
 
   /** Newest first, at most `limit`. */
@@ -111,7 +115,7 @@ export class InvoicesRepository {
   }
 
   /**
-   * Inserts a ledger row unless (provider, reference) is taken: `inserted` false returns the
+   * Inserts a ledger row unless (connection, reference) is taken: `inserted` false returns the
    * row that holds the reference (a concurrent create won). No unique violation escapes, so
    * the transaction stays usable.
    */
@@ -123,7 +127,7 @@ export class InvoicesRepository {
     const full: NewInvoiceRow = { ...row, id: randomUUID(), createdAt: now, updatedAt: now };
     const rows = await this.db.run(this.insert, this.insertValues(full), session);
     if (rows[0]) return { inserted: true, row: this.toEntity(rows[0]) };
-    const holder = await this.findByReference(row.provider, row.reference, session);
+    const holder = await this.findByReference(row.connection, row.reference, session);
     if (!holder) throw new Error(`invoice reference ${row.reference} is taken by no row`);
     return { inserted: false, row: holder };
   }

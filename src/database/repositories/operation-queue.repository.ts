@@ -71,11 +71,11 @@ const CLAIM_DUE = statement(
   `WITH queued AS (
      SELECT id, 1 AS rank, next_attempt_at AS due_at FROM operations
      WHERE provider = $1 AND status = 'queued' AND next_attempt_at <= now()
-       AND command IS NOT NULL
+       AND command IS NOT NULL AND ($5::text IS NULL OR connection = $5)
      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
    ), abandoned AS (
      SELECT o.id, 0 AS rank, o.lease_expires_at AS due_at FROM operations o
-     WHERE o.provider = $1 AND ${abandonedWhere('$4')}
+     WHERE o.provider = $1 AND ($5::text IS NULL OR o.connection = $5) AND ${abandonedWhere('$4')}
      ORDER BY o.lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
    )
    UPDATE operations o SET
@@ -129,7 +129,7 @@ const HAD_UNKNOWN_OUTCOME = statement(
   'operation_had_unknown_outcome',
   `SELECT EXISTS (
      SELECT 1 FROM operations
-     WHERE provider = $1 AND reference = $2 AND kind = $3
+     WHERE provider = $1 AND reference = $2 AND kind = $3 AND connection = $4
        AND history @> '[{"outcomeUnknown": true}]'::jsonb
    ) AS found`,
 );
@@ -233,7 +233,8 @@ export class OperationQueueRepository {
   }
 
   /**
-   * Claims up to `limit` due operations of a provider for this process (`owner`, its instance
+   * Claims up to `limit` due operations of a provider (of one of its connections, when
+   * `connection` is given) for this process (`owner`, its instance
    * number): `queued` ones whose time has come, and abandoned `running` ones (their process
    * died: its liveness mark is gone, or the lease passed), those first. Each claim is an attempt;
    * a lost attempt is written to the history as abandoned, its outcome unknown.
@@ -246,8 +247,9 @@ export class OperationQueueRepository {
     limit: number,
     leaseMs: number,
     owner: number | null = null,
+    connection: string | null = null,
   ): Promise<OperationEntity[]> {
-    const rows = await this.db.run(CLAIM_DUE, [provider, limit, leaseMs, owner]);
+    const rows = await this.db.run(CLAIM_DUE, [provider, limit, leaseMs, owner, connection]);
     return rows.map(this.toEntity);
   }
 
@@ -352,18 +354,19 @@ export class OperationQueueRepository {
   }
 
   /**
-   * True when an earlier attempt at this create (any operation with this provider, kind and
-   * reference) may have reached the upstream without the gateway learning its outcome.
+   * True when an earlier attempt at this create (any operation with this provider, connection,
+   * kind and reference) may have reached the upstream without the gateway learning its outcome.
    */
   async hadUnknownOutcome(
     provider: string,
+    connection: string,
     kind: string,
     reference: string,
     session?: Session,
   ): Promise<boolean> {
     const rows = await this.db.run<{ found: boolean }>(
       HAD_UNKNOWN_OUTCOME,
-      [provider, reference, kind],
+      [provider, reference, kind, connection],
       session,
     );
     return rows[0]?.found === true;

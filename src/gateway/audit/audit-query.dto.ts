@@ -40,6 +40,15 @@ export class AuditLogFilterDto {
   provider?: string;
 
   @ApiPropertyOptional({
+    description: 'Connection name (DESIGN.md section 11): rows of calls on that connection',
+    example: 'dms',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
+  connection?: string;
+
+  @ApiPropertyOptional({
     description: 'Operation name, e.g. invoice.create',
     example: 'invoice.create',
   })
@@ -103,6 +112,13 @@ export class AuditLogDto {
     example: '4bf92f3577b34da6a3ce929d0e0e4736',
   })
   traceId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The connection the call ran on; null when it has none',
+    example: 'dms',
+  })
+  connection!: string | null;
   @ApiProperty({ type: String, nullable: true }) clientId!: string | null;
   @ApiProperty({ type: String, nullable: true }) clientName!: string | null;
   @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;

@@ -57,6 +57,7 @@ export function registerRequestHooks(
       clientName: ctx.principal?.clientName,
       direction: 'inbound',
       provider: ctx.provider,
+      connection: ctx.connection,
       operation: ctx.operation ?? `${request.method} ${route}`,
       method: request.method,
       path: request.url,

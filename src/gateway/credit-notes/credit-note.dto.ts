@@ -106,6 +106,11 @@ export class CreateCreditNoteDto {
 export class CreditNoteDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'dms' }) provider!: string;
+  @ApiProperty({
+    example: 'dms',
+    description: "The connection it was created on (its provider's name: the env connection)",
+  })
+  connection!: string;
   @ApiProperty({ example: 'REQ-2025-001234' }) reference!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) invoiceId!: string | null;
   @ApiProperty({ example: 'EINV-2025-001234' }) providerInvoiceId!: string;

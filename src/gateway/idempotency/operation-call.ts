@@ -79,6 +79,7 @@ export function answerOperation(
   const ctx = contextOf(request);
   ctx.operation = answer.facts.kind;
   ctx.provider = answer.facts.provider;
+  ctx.connection = answer.facts.connection ?? undefined;
   ctx.reference = answer.facts.reference ?? undefined;
   ctx.operationId = answer.facts.operationId;
   if (answer.errorCode) ctx.errorCode = answer.errorCode;

@@ -399,6 +399,12 @@ export class StatusChangeDto {
 export class InvoiceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: PROVIDER_IDS, example: 'dms' }) provider!: string;
+  @ApiProperty({
+    example: 'dms',
+    description:
+      "The connection it was created on (its provider's name: the env connection); a reference is unique per connection",
+  })
+  connection!: string;
   @ApiProperty({ example: 'REQ-2025-001234' }) reference!: string;
   @ApiProperty({ example: 'issued' }) status!: string;
   @ApiProperty({ type: String, example: 'EINV-2025-001234', nullable: true })

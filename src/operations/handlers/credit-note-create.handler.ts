@@ -12,7 +12,9 @@ import type { Attempt, OperationHandler, Settled } from './handler';
 import { type HandlerDeps, settle } from './handler-deps';
 import {
   checkAgainstInvoice,
+  ledgerConnection,
   parseDate,
+  requireSameConnection,
   sameCreditNoteOrConflict,
   upstreamId,
   violation,
@@ -58,7 +60,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
       command.connection,
     );
     const request = command.creditNote;
-    const key = `credit-note:${provider.id}:${request.invoiceId ?? request.providerInvoiceId}`;
+    const key = `credit-note:${ledgerConnection(command, provider)}:${request.invoiceId ?? request.providerInvoiceId}`;
     return this.deps.lock.run(key, async (session) => {
       const { invoice, note, hash, existing } = await this.prepare(provider, command, session);
       if (existing) {
@@ -159,7 +161,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
     rejectInvalidDocument(provider.validateCreditNote?.(note) ?? []);
     const hash = contentHash(note);
     const existing = await this.deps.creditNotes.findByInvoice(
-      provider.id,
+      ledgerConnection(command, provider),
       providerInvoiceId,
       session,
     );
@@ -184,6 +186,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
           },
         ]);
       }
+      requireSameConnection(invoice, ledgerConnection(command, provider));
       if (providerInvoiceId && providerInvoiceId !== invoice.providerInvoiceId) {
         throw violation([
           {
@@ -196,7 +199,7 @@ export class CreditNoteCreateHandler implements OperationHandler<CreditNoteCreat
       return invoice;
     }
     const invoice = await this.deps.invoices.findByProviderInvoiceId(
-      provider.id,
+      ledgerConnection(command, provider),
       providerInvoiceId!,
       session,
     );
@@ -221,6 +224,7 @@ function creditNoteRow(
   const request = command.creditNote;
   return {
     provider: provider.id,
+    connection: ledgerConnection(command, provider),
     reference: request.reference,
     invoiceId: invoice?.id ?? null,
     providerInvoiceId: note.providerInvoiceId,

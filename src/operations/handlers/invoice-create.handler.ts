@@ -13,7 +13,12 @@ import type { Attempt, OperationHandler, Settled } from './handler';
 import { requireField, type ResolutionInput, resolvedUpstream } from './resolution';
 import { type HandlerDeps, settle } from './handler-deps';
 import { invoiceWrite } from '../documents';
-import { fromInvoiceResult, invoiceRow, sameInvoiceOrConflict } from './ledger-rules';
+import {
+  fromInvoiceResult,
+  invoiceRow,
+  ledgerConnection,
+  sameInvoiceOrConflict,
+} from './ledger-rules';
 
 /**
  * `invoice.create`. An upstream that deduplicates creates (no isDuplicateCreate: DMS, by
@@ -43,7 +48,7 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       command.connection,
     );
     const existing = await this.deps.invoices.findByReference(
-      provider.id,
+      ledgerConnection(command, provider),
       command.invoice.reference,
     );
     if (existing) sameInvoiceOrConflict(existing, contentHash(command.invoice));
@@ -56,7 +61,7 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       command.provider,
       command.connection,
     );
-    const key = `invoice:${provider.id}:${command.invoice.reference}`;
+    const key = `invoice:${ledgerConnection(command, provider)}:${command.invoice.reference}`;
     return provider.isDuplicateCreate
       ? this.deps.lock.run(key, (session) => this.create(attempt, command, session, false))
       : this.deps.lock.inProcess(key, (waited) =>
@@ -82,11 +87,12 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       command.connection,
     );
     const invoice = command.invoice;
+    const connection = ledgerConnection(command, provider);
     const hash = contentHash(invoice);
     const known = fresh ? attempt.op.ledger : undefined;
     const existing = known
       ? known.invoice
-      : await invoices.findByReference(provider.id, invoice.reference, session);
+      : await invoices.findByReference(connection, invoice.reference, session);
     if (existing) {
       return settle(
         queue,
@@ -102,7 +108,14 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       });
     const createdAt = new Date();
     const row = {
-      ...invoiceRow(provider, invoice, hash, attempt.op.id, fromInvoiceResult(provider.id, result)),
+      ...invoiceRow(
+        provider,
+        connection,
+        invoice,
+        hash,
+        attempt.op.id,
+        fromInvoiceResult(provider.id, result),
+      ),
       id: randomUUID(),
       createdAt,
       updatedAt: createdAt,
@@ -126,7 +139,7 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
       queue,
       attempt,
       async (tx) => {
-        const holder = await invoices.findByReference(provider.id, invoice.reference, tx);
+        const holder = await invoices.findByReference(connection, invoice.reference, tx);
         if (!holder) throw new Error(`invoice reference ${invoice.reference} is taken by no row`);
         return sameInvoiceOrConflict(holder, hash);
       },
@@ -154,16 +167,23 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
     const providerInvoiceId = requireField(input.providerInvoiceId, 'providerInvoiceId');
     const invoice = command.invoice;
     const saved = await this.deps.invoices.insertOrExisting(
-      invoiceRow(provider, invoice, contentHash(invoice), operationId, {
-        ...resolvedUpstream(input),
-        providerInvoiceId,
-        providerDocumentNumber: input.providerDocumentNumber ?? null,
-      }),
+      invoiceRow(
+        provider,
+        ledgerConnection(command, provider),
+        invoice,
+        contentHash(invoice),
+        operationId,
+        {
+          ...resolvedUpstream(input),
+          providerInvoiceId,
+          providerDocumentNumber: input.providerDocumentNumber ?? null,
+        },
+      ),
       session,
     );
     if (!saved.inserted) {
       throw new ProblemException('conflict', {
-        detail: `The ledger already holds invoice ${saved.row.id} for ${provider.id} reference ${invoice.reference}`,
+        detail: `The ledger already holds invoice ${saved.row.id} for ${saved.row.connection} reference ${invoice.reference}`,
       });
     }
     await this.deps.documents.record(
@@ -190,6 +210,7 @@ export class InvoiceCreateHandler implements OperationHandler<InvoiceCreateComma
     const reference = command.invoice.reference;
     const unknown = await this.deps.queue.hadUnknownOutcome(
       provider.id,
+      ledgerConnection(command, provider),
       command.kind,
       reference,
       session,

@@ -10,8 +10,10 @@ import { type HandlerDeps, settle } from './handler-deps';
 import {
   checkInvoiceUpdate,
   fromInvoiceResult,
+  ledgerConnection,
   prepareUpdate,
   requireProviderInvoiceId,
+  requireSameConnection,
 } from './ledger-rules';
 
 /**
@@ -29,7 +31,9 @@ export class InvoiceUpdateHandler implements OperationHandler<InvoiceUpdateComma
       command.provider,
       command.connection,
     );
-    checkInvoiceUpdate(provider, await this.find(command.invoiceId), command.changes);
+    const invoice = await this.find(command.invoiceId);
+    requireSameConnection(invoice, ledgerConnection(command, provider));
+    checkInvoiceUpdate(provider, invoice, command.changes);
   }
 
   admit(): Promise<void> {
@@ -44,6 +48,7 @@ export class InvoiceUpdateHandler implements OperationHandler<InvoiceUpdateComma
       command.connection,
     );
     const existing = await this.find(command.invoiceId);
+    requireSameConnection(existing, ledgerConnection(command, provider));
     const providerInvoiceId = requireProviderInvoiceId(existing);
     const { merged, update } = prepareUpdate(
       provider,

@@ -20,9 +20,35 @@ import type { Settled } from './handler';
  * invoice, an update's merge, and the ledger rows written from an upstream answer.
  */
 
+/**
+ * The connection a command's ledger rows are keyed by: the operation's connection (the same rule
+ * as the `operations.connection` trigger: the command's `connection`, else the provider's env
+ * connection, named after it). A reference is unique per connection (DESIGN.md section 11).
+ */
+export function ledgerConnection(
+  command: { connection?: string },
+  provider: Pick<FinanceProvider, 'id'>,
+): string {
+  return command.connection ?? provider.id;
+}
+
+/**
+ * An invoice is updated (or credited) on the connection it was created on: another connection
+ * is 422 unknown_connection naming the field `connection`.
+ */
+export function requireSameConnection(invoice: InvoiceEntity, connection: string): void {
+  if (invoice.connection === connection) return;
+  const why = `invoice ${invoice.id} belongs to connection ${invoice.connection}, not ${connection}`;
+  throw new ProblemException('unknown_connection', {
+    detail: why,
+    errors: [{ path: 'connection', code: 'unknown_connection', message: why }],
+  });
+}
+
 /** The ledger row of a created invoice, with what the upstream (or an operator) said about it. */
 export function invoiceRow(
   provider: FinanceProvider,
+  connection: string,
   invoice: CanonicalInvoice,
   hash: string,
   operationId: string,
@@ -30,6 +56,7 @@ export function invoiceRow(
 ): NewInvoice {
   return {
     provider: provider.id,
+    connection,
     reference: invoice.reference,
     contentHash: hash,
     request: invoice,
@@ -87,7 +114,7 @@ export function sameInvoiceOrConflict(existing: InvoiceEntity, hash: string): Se
     return { responseStatus: 200, result: toInvoiceAnswer(existing) };
   }
   throw new ProblemException('conflict', {
-    detail: `An invoice with provider ${existing.provider} and reference ${existing.reference} exists with other content`,
+    detail: `An invoice with connection ${existing.connection} and reference ${existing.reference} exists with other content`,
     errors: [
       {
         path: 'reference',
