@@ -43,17 +43,17 @@ const BY_KEY = statement(
 const FIND_CREDIT_NOTE = statement(
   'inbound_find_credit_note',
   `SELECT c.id, c.status, o.client_id, c.reference FROM credit_notes c LEFT JOIN operations o ON o.id = c.operation_id
-   WHERE c.provider = $1 AND c.provider_credit_note_id = $2 FOR UPDATE OF c`,
+   WHERE c.provider = $3 AND c.connection = $1 AND c.provider_credit_note_id = $2 FOR UPDATE OF c`,
 );
 const FIND_INVOICE_BY_ID = statement(
   'inbound_find_invoice_by_id',
   `SELECT i.id, i.status, o.client_id, i.reference FROM invoices i LEFT JOIN operations o ON o.id = i.operation_id
-   WHERE i.provider = $1 AND i.provider_invoice_id = $2 FOR UPDATE OF i`,
+   WHERE i.provider = $3 AND i.connection = $1 AND i.provider_invoice_id = $2 FOR UPDATE OF i`,
 );
 const FIND_INVOICE_BY_NUMBER = statement(
   'inbound_find_invoice_by_number',
   `SELECT i.id, i.status, o.client_id, i.reference FROM invoices i LEFT JOIN operations o ON o.id = i.operation_id
-   WHERE i.provider = $1 AND i.provider_document_number = $2 FOR UPDATE OF i`,
+   WHERE i.provider = $3 AND i.connection = $1 AND i.provider_document_number = $2 FOR UPDATE OF i`,
 );
 const UPDATE_INVOICE = statement(
   'inbound_update_invoice',
@@ -232,7 +232,7 @@ export class InboundWebhooksRepository {
     ];
     for (const [kind, st, value] of attempts) {
       if (!value) continue;
-      const rows = await this.db.run<Found>(st, [input.provider, value], tx);
+      const rows = await this.db.run<Found>(st, [input.connection, value, input.provider], tx);
       if (rows[0]) {
         const [hit] = rows;
         return {
