@@ -254,4 +254,35 @@ describe('ledger keyed by connection (e2e)', () => {
       ),
     ).resolves.toMatchObject({ status: 'succeeded' });
   });
+
+  it('a stored default connection is the one a call without `connection` uses, and every row names it', async () => {
+    await request(t.url)
+      .patch(`/v1/connections/${dmsB}`)
+      .set(auth)
+      .send({ isDefault: true })
+      .expect(200);
+    try {
+      const created = await request(t.url)
+        .post('/v1/invoices')
+        .set(auth)
+        .send(dmsInvoice())
+        .expect(201);
+      expect(created.body.connection).toBe(dmsB);
+      const [row] = await sql<{ op: string; ledger: string }>(
+        `SELECT o.connection AS op, i.connection AS ledger
+           FROM invoices i JOIN operations o ON o.id = i.operation_id WHERE i.id = $1`,
+        [created.body.id],
+      );
+      expect(row).toEqual({ op: dmsB, ledger: dmsB });
+    } finally {
+      await request(t.url)
+        .patch(`/v1/connections/${dmsB}`)
+        .set(auth)
+        .send({ isDefault: false })
+        .expect(200);
+    }
+    // the env connection is the default again
+    const back = await request(t.url).post('/v1/invoices').set(auth).send(dmsInvoice()).expect(201);
+    expect(back.body.connection).toBe('dms');
+  });
 });
