@@ -34,6 +34,11 @@ describe('liveness marks and takeover (database)', () => {
   });
   afterAll(async () => {
     await Promise.all([self, ...others].map((l) => l?.close()));
+    // what these cases left running or queued is not for a later suite's worker to take over
+    await ds?.query(
+      `UPDATE operations SET status = 'failed', lease_expires_at = NULL
+        WHERE client_id = 'liveness-spec' AND status IN ('running', 'queued')`,
+    );
     await ds?.destroy();
   });
 
