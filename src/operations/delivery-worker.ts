@@ -83,6 +83,11 @@ export interface WorkerStatus {
  *
  * Shutdown: claiming stops as soon as shutdown begins; running deliveries get the shutdown
  * grace to finish, then are aborted and recorded; anything left is reclaimed when its lease ends.
+ *
+ * One file (over 500 lines) because its three queues (operations, callbacks, webhook deliveries)
+ * share one poll and wake loop, one set of in-flight counters and one shutdown drain; the sending
+ * and signing live in callbacks/callback-sender.ts, the SQL in the repositories. Splitting the
+ * queues would split that loop's bookkeeping across files.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
