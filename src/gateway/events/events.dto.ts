@@ -1,18 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { EVENT_TYPES, type EventType } from '../../common/webhooks/event-types';
+import { KeysetPageQueryDto } from '../paging/page-query.dto';
 import { IsIsoDateTimeWithZone } from '../validation/validators';
 
 export class EventDto {
@@ -58,7 +55,7 @@ export class EventListDto {
   nextCursor!: string | null;
 }
 
-export class EventListQueryDto {
+export class EventListQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: EVENT_TYPES })
   @IsOptional()
   @IsIn(EVENT_TYPES)
@@ -72,20 +69,6 @@ export class EventListQueryDto {
   @IsOptional()
   @IsIsoDateTimeWithZone()
   since?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class CreateWebhookEndpointDto {
@@ -220,18 +203,5 @@ export class WebhookDeliveryListDto {
   nextCursor!: string | null;
 }
 
-export class DeliveryListQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+/** `limit` and `cursor` of an endpoint's deliveries. */
+export class DeliveryListQueryDto extends KeysetPageQueryDto {}

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { KeysetPageQueryDto } from '../paging/page-query.dto';
 
 export class DmsStatusWebhookDto {
   @ApiPropertyOptional({ example: 'invoice.status_changed', description: 'Kept as given' })
@@ -70,7 +71,7 @@ export class InboundListDto {
   nextCursor!: string | null;
 }
 
-export class InboundListQueryDto {
+export class InboundListQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ description: 'false: only those that named no known document' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
@@ -78,18 +79,4 @@ export class InboundListQueryDto {
   )
   @IsBoolean()
   matched?: boolean;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
